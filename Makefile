@@ -1,0 +1,39 @@
+# Two commands for a newcomer: `make demo` and `make test` (see README.md).
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install demo demo-data test smoke lint bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## Set up the embedded database with demo data, then serve at http://127.0.0.1:8000
+demo: demo-data
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+demo-data: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+
+## The whole check: ruff, import layers, migrations, mypy, pytest (PostgreSQL when reachable)
+test: install
+	@bash scripts/test.sh
+
+## The short suite on embedded SQLite (CI runs it after `make test`)
+smoke: install
+	@bash scripts/smoke.sh
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Implementations of the orchestrators' contracts on the nexus domains (ORM)."""

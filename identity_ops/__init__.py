@@ -1,0 +1,1 @@
+"""Orchestrator: registration, membership lifecycle, MFA enrolment, reactions to authentication events."""

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class IdentityOpsConfig(AppConfig):
+    name = "identity_ops"
+    label = "identity_ops"
+    verbose_name = "Identity operations"
+    default_auto_field = "django.db.models.BigAutoField"

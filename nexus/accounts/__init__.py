@@ -1,0 +1,1 @@
+"""Users, login mechanisms, tokens, devices and MFA."""

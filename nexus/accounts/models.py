@@ -1,0 +1,104 @@
+"""The user: a person, global across tenants, who logs in with an email address."""
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django_fsm import FSMField
+
+
+class UserStatus(models.TextChoices):
+    PENDING_VERIFICATION = "pending_verification", "Pending verification"
+    ACTIVE = "active", "Active"
+    SUSPENDED = "suspended", "Suspended"
+    DEACTIVATED = "deactivated", "Deactivated"
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username: str | None) -> "User":
+        # Login is case-insensitive, matching the unique constraint on lower(email).
+        return self.get(email__iexact=username)
+
+    def _create(self, email: str, password: str | None, **extra: Any) -> "User":
+        if not email:
+            raise ValueError("A user needs an email address.")
+        user = self.model(email=self.normalize_email(email), **extra)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        user.refresh_from_db(fields=["is_active"])
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> "User":
+        extra.setdefault("status", UserStatus.ACTIVE)
+        return self._create(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> "User":
+        """Create a platform operator (``createsuperuser``); ``is_superuser`` stays off."""
+        extra.setdefault("status", UserStatus.ACTIVE)
+        extra.setdefault("is_platform_operator", True)
+        return self._create(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person. Belongs to tenants through memberships; never to one tenant directly.
+
+    ``is_active`` is computed by the database from ``status`` so that Django's own queries
+    and checks keep working while the lifecycle is an FSM moved by the transition service.
+    ``is_superuser`` (from PermissionsMixin) is not used in normal operation: platform
+    authority is the explicit ``is_platform_operator`` flag.
+    """
+
+    email = models.EmailField("email address", max_length=254)
+    full_name = models.CharField(max_length=150, blank=True)
+    status = FSMField(
+        max_length=32,
+        choices=UserStatus.choices,
+        default=UserStatus.PENDING_VERIFICATION,
+        protected=False,
+    )
+    is_active = models.GeneratedField(
+        expression=models.Q(status=UserStatus.ACTIVE),  # type: ignore[arg-type]  # Q compiles fine
+        output_field=models.BooleanField(),
+        db_persist=True,
+    )
+    is_platform_operator = models.BooleanField(
+        default=False,
+        help_text="Platform operators manage tenants and people across the whole platform.",
+    )
+    email_verified_at = models.DateTimeField(null=True, blank=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects: ClassVar[UserManager] = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    class Meta:
+        ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="accounts_user_email_ci_unique",
+                violation_error_message="A user with this email address already exists.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def is_staff(self) -> bool:
+        """Whether the Django admin may consider this person at all (refined per tenant)."""
+        return self.is_platform_operator
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email

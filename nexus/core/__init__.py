@@ -1,0 +1,1 @@
+"""Tenant context, transitions, audit chain, outbox, sequences, money and the API kernel."""

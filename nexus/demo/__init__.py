@@ -1,0 +1,1 @@
+"""Loads the deterministic demo tenant; may read every domain, nothing imports it."""

@@ -1,0 +1,48 @@
+"""Load the demo: an admin who can log in at once. Safe to run again; creates nothing twice."""
+
+import json
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from nexus.accounts.models import User
+
+DEMO_ADMIN_EMAIL = "admin@demo.nexus.localhost"
+
+
+class Command(BaseCommand):
+    help = "Create (or reuse) the demo data and print the admin's credentials."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        credentials_file = settings.VAR_DIR / "demo-credentials.json"
+        stored = json.loads(credentials_file.read_text()) if credentials_file.exists() else {}
+        with transaction.atomic():
+            admin = User.objects.filter(email__iexact=DEMO_ADMIN_EMAIL).first()
+            if admin is None:
+                password = secrets.token_urlsafe(12)
+                admin = User.objects.create_superuser(DEMO_ADMIN_EMAIL, password, full_name="Demo Admin")
+                self.stdout.write(f"Created the demo admin {admin.email}.")
+            elif stored.get("email") == admin.email and admin.check_password(stored.get("password", "")):
+                password = stored["password"]
+                self.stdout.write(f"Reusing the demo admin {admin.email}.")
+            else:
+                # The account exists but its password was never recorded here: set a known one.
+                password = secrets.token_urlsafe(12)
+                admin.set_password(password)
+                admin.save(update_fields=["password"])
+                self.stdout.write(f"Reset the password of the existing demo admin {admin.email}.")
+        settings.VAR_DIR.mkdir(exist_ok=True)
+        credentials_file.write_text(json.dumps({"email": admin.email, "password": password}))
+        credentials_file.chmod(0o600)
+        self.stdout.write(
+            self.style.SUCCESS(
+                "\nNexus demo is ready.\n"
+                "  Admin:    http://127.0.0.1:8000/admin/\n"
+                "  API docs: http://127.0.0.1:8000/api/docs/\n"
+                f"  Email:    {admin.email}\n"
+                f"  Password: {password}\n"
+            )
+        )

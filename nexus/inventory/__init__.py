@@ -1,0 +1,1 @@
+"""Products, warehouses, the stock ledger and reservations."""

@@ -1,0 +1,1 @@
+"""Notification outbox with email and in-app delivery."""

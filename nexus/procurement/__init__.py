@@ -1,0 +1,1 @@
+"""Vendors, purchase orders, goods receipts and vendor bills."""

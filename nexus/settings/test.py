@@ -1,0 +1,15 @@
+"""Settings for the test run: the environment's database, a fast hasher, eager Celery."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
+# Hashing cost is irrelevant in tests; production keeps Argon2 (a test checks it).
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CELERY_BROKER_URL = "memory://"
+CELERY_TASK_ALWAYS_EAGER = True
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Redis for the end-to-end Celery tests; they are skipped with a reason when it is not there.
+TEST_REDIS_URL = env.str("TEST_REDIS_URL", default="redis://127.0.0.1:6379/15")
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405

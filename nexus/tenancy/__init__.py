@@ -1,0 +1,1 @@
+"""Tenants, memberships and the tenant-aware permission backend."""

@@ -1,0 +1,1 @@
+"""Orchestrator: dropship, landed cost, RMA, transfers, cross-docking, replenishment, ATP."""

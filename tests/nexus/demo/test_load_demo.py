@@ -1,0 +1,55 @@
+import json
+
+import pytest
+from django.core.management import call_command
+
+from nexus.accounts.models import User
+from nexus.demo.management.commands.load_demo import DEMO_ADMIN_EMAIL
+
+pytestmark = [pytest.mark.django_db, pytest.mark.smoke]
+
+
+@pytest.fixture(autouse=True)
+def var_dir(settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    return tmp_path
+
+
+def run(capsys) -> str:
+    call_command("load_demo")
+    return capsys.readouterr().out
+
+
+def test_creates_a_platform_operator_and_prints_working_credentials(capsys, var_dir):
+    out = run(capsys)
+
+    admin = User.objects.get(email=DEMO_ADMIN_EMAIL)
+    stored = json.loads((var_dir / "demo-credentials.json").read_text())
+    assert admin.is_platform_operator
+    assert admin.is_active
+    assert f"Email:    {DEMO_ADMIN_EMAIL}" in out
+    assert f"Password: {stored['password']}" in out
+    assert admin.check_password(stored["password"])
+
+
+def test_running_twice_creates_nothing_twice_and_keeps_the_password(capsys, var_dir):
+    first = run(capsys)
+    second = run(capsys)
+
+    assert User.objects.count() == 1
+    assert "Reusing the demo admin" in second
+    password = json.loads((var_dir / "demo-credentials.json").read_text())["password"]
+    assert f"Password: {password}" in first
+    assert f"Password: {password}" in second
+
+
+def test_an_admin_whose_password_was_lost_gets_a_new_one_not_a_second_account(capsys, var_dir):
+    run(capsys)
+    (var_dir / "demo-credentials.json").unlink()
+
+    out = run(capsys)
+
+    assert User.objects.count() == 1
+    assert "Reset the password" in out
+    password = json.loads((var_dir / "demo-credentials.json").read_text())["password"]
+    assert User.objects.get().check_password(password)
