@@ -16,7 +16,7 @@ install: $(STAMP)
 
 ## Set up the embedded database with demo data, then serve at http://127.0.0.1:8000
 demo: demo-data
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver --insecure 127.0.0.1:8000
 
 demo-data: install
 	$(PY) manage.py migrate --noinput

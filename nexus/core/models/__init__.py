@@ -1,0 +1,23 @@
+"""The kernel's models."""
+
+from .audit import AuditEvent
+from .base import TenantOptionalModel, TenantScopedModel, TenantScopedQuerySet
+from .outbox import DeliveryStatus, OutboxDelivery, OutboxEvent
+from .refs import ActorKind, ActorRef, ObjectRef
+from .sequences import SequenceCounter
+from .transitions import TransitionLog
+
+__all__ = [
+    "ActorKind",
+    "ActorRef",
+    "AuditEvent",
+    "DeliveryStatus",
+    "ObjectRef",
+    "OutboxDelivery",
+    "OutboxEvent",
+    "SequenceCounter",
+    "TenantOptionalModel",
+    "TenantScopedModel",
+    "TenantScopedQuerySet",
+    "TransitionLog",
+]

@@ -1,0 +1,138 @@
+"""The current tenant (or the explicit system context) for this thread or task.
+
+The scope lives in a context variable. Every change is mirrored to the database session
+(``app.tenant_id`` / ``app.system``), which the row-level-security policies read on PostgreSQL;
+a connection opened later gets the current scope through ``connection_created``. Code outside a
+request names its tenant with ``tenant(t)``; the few jobs that truly cross tenants enter
+``system_context(reason)``, and each entry is recorded.
+"""
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar, Token
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.signals import connection_created
+
+from .errors import TenantRequired
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Scope:
+    tenant_id: int | None = None
+    system: bool = False
+    reason: str = ""
+
+
+NO_SCOPE = Scope()
+_scope: ContextVar[Scope] = ContextVar("nexus_scope", default=NO_SCOPE)
+
+# Called with the reason on each entry into the system context (the audit chain registers one).
+system_entry_recorders: list[Callable[[str], None]] = []
+
+
+def current_scope() -> Scope:
+    return _scope.get()
+
+
+def current_tenant_id() -> int | None:
+    """The selected tenant's id, or None (no tenant, or the system context without one)."""
+    return _scope.get().tenant_id
+
+
+def require_tenant_id() -> int:
+    """The selected tenant's id; raise ``TenantRequired`` when none is selected."""
+    tenant_id = _scope.get().tenant_id
+    if tenant_id is None:
+        raise TenantRequired()
+    return tenant_id
+
+
+def in_system_context() -> bool:
+    return _scope.get().system
+
+
+def _tenant_pk(tenant: Any) -> int | None:
+    if tenant is None:
+        return None
+    pk = getattr(tenant, "pk", tenant)
+    if not isinstance(pk, int):
+        raise TypeError(f"a tenant or its integer id is required, not {tenant!r}")
+    return pk
+
+
+def _apply(connection: BaseDatabaseWrapper, scope: Scope) -> None:
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('app.tenant_id', %s, false), set_config('app.system', %s, false)",
+            ["" if scope.tenant_id is None else str(scope.tenant_id), "on" if scope.system else ""],
+        )
+
+
+def _sync_database(scope: Scope) -> None:
+    # Only connections already open: one opened later is set by ``connection_created``.
+    for connection in connections.all(initialized_only=True):
+        if connection.connection is not None:
+            _apply(connection, scope)
+
+
+def _on_connection_created(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
+    _apply(connection, _scope.get())
+
+
+connection_created.connect(_on_connection_created, dispatch_uid="nexus.core.scope")
+
+
+def activate(scope: Scope) -> Token[Scope]:
+    """Make ``scope`` current; return the token that ``restore`` takes back."""
+    token = _scope.set(scope)
+    _sync_database(scope)
+    return token
+
+
+def restore(token: Token[Scope]) -> None:
+    _scope.reset(token)
+    _sync_database(_scope.get())
+
+
+def reset_scope() -> None:
+    """Clear the scope entirely (end of a request or task: connections are reused)."""
+    _scope.set(NO_SCOPE)
+    _sync_database(NO_SCOPE)
+
+
+@contextmanager
+def tenant(tenant: Any) -> Iterator[None]:
+    """Run the block for one tenant (an instance or its id)."""
+    token = activate(Scope(tenant_id=_tenant_pk(tenant)))
+    try:
+        yield
+    finally:
+        restore(token)
+
+
+@contextmanager
+def system_context(reason: str) -> Iterator[None]:
+    """Run the block across tenants. Only the jobs listed in docs/kernel.md may use this.
+
+    The entry is recorded (log line, and an audit event once the audit chain registers its
+    recorder). A tenant already selected stays selected for writes that need one.
+    """
+    if not reason.strip():
+        raise ValueError("system_context needs a reason")
+    logger.info("entering system context: %s", reason)
+    token = activate(Scope(tenant_id=current_tenant_id(), system=True, reason=reason))
+    try:
+        for record in system_entry_recorders:
+            record(reason)
+        yield
+    finally:
+        restore(token)
