@@ -1,0 +1,1 @@
+"""Kernel admin screens; each module registers its own."""

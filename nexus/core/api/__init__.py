@@ -1,0 +1,1 @@
+"""The API kernel: base views, exception handler, pagination, transition actions."""
