@@ -4,55 +4,62 @@
 - ``TenantScopedModel``: every row belongs to one tenant; row-level security on PostgreSQL.
 - ``TenantOptionalModel``: a row may belong to a tenant or to none (audit events, logs, outbox).
 
-Their default manager filters **lazily**: the tenant filter is added when the queryset is
-evaluated, not when it is built, so class-level querysets (DRF fields, filters) still import,
-and evaluating one with no tenant selected raises ``TenantRequired`` instead of returning every
-tenant's rows. In the system context the filter is not applied.
+Their default manager filters **lazily**: the tenant is read when the query is compiled, not
+when it is built, so class-level querysets (DRF fields, filters) still import, and running one
+with no tenant selected raises ``TenantRequired`` instead of returning every tenant's rows.
+In the system context the filter is not applied.
 """
 
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar
 
 from django.db import models
-from django.db.models.sql import Query
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models.expressions import Expression
+from django.db.models.sql.compiler import SQLCompiler
 
 from nexus.core.scope import current_scope, require_tenant_id
 
 
+class CurrentTenantCondition(Expression):
+    """``tenant_id = <current tenant>``, with the tenant read when the SQL is compiled.
+
+    Added to every queryset of a tenant model when it is built; because the value is taken at
+    compile time, a queryset built at import time is still filtered by the tenant of the
+    request that runs it, and every path to SQL (select, count, update, delete, subquery)
+    carries it. With no tenant selected compiling raises ``TenantRequired``; in the system
+    context the condition is always true.
+    """
+
+    conditional = True
+    output_field = models.BooleanField()
+
+    def __init__(self, column: Any = None) -> None:
+        super().__init__(output_field=models.BooleanField())
+        self.column = column if column is not None else models.F("tenant_id")
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.column]
+
+    def set_source_expressions(self, exprs: list[Any]) -> None:
+        (self.column,) = exprs
+
+    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, list[Any]]:
+        if current_scope().system:
+            return "1 = 1", []
+        tenant_id = require_tenant_id()
+        column_sql, params = compiler.compile(self.column)
+        return f"{column_sql} = %s", [*params, tenant_id]
+
+
 class TenantScopedQuerySet(models.QuerySet):
-    """A queryset that adds ``tenant_id = <current tenant>`` the first time its SQL is needed."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._tenant_filter_pending = True
-
-    @property
-    def query(self) -> Query:
-        if self._tenant_filter_pending:
-            self._tenant_filter_pending = False
-            scope = current_scope()
-            if not scope.system:
-                self._query.add_q(models.Q(tenant_id=require_tenant_id()))
-        return self._query
-
-    @query.setter
-    def query(self, value: Query) -> None:
-        if value.values_select:
-            self._iterable_class = models.query.ValuesIterable
-        self._query = value
-
-    def _clone(self) -> Self:
-        # Cloning must not apply the filter: a chained queryset is still unevaluated.
-        pending, self._tenant_filter_pending = self._tenant_filter_pending, False
-        try:
-            clone = super()._clone()  # type: ignore[misc]
-        finally:
-            self._tenant_filter_pending = pending
-        clone._tenant_filter_pending = pending
-        return clone
+    pass
 
 
 class TenantScopedManager(models.Manager.from_queryset(TenantScopedQuerySet)):  # type: ignore[misc]
-    use_in_migrations = False
+    """Default manager of tenant models: every queryset carries the current-tenant condition."""
+
+    def get_queryset(self) -> TenantScopedQuerySet:
+        return super().get_queryset().filter(CurrentTenantCondition())
 
 
 class TenantScopedModel(models.Model):
