@@ -5,14 +5,14 @@ import factory
 from tests.kernel_example.models import Gadget, GadgetKind
 
 
-class GadgetKindFactory(factory.django.DjangoModelFactory):
+class GadgetKindFactory(factory.django.DjangoModelFactory[GadgetKind]):
     class Meta:
         model = GadgetKind
 
     name = factory.Sequence(lambda n: f"Kind {n}")
 
 
-class GadgetFactory(factory.django.DjangoModelFactory):
+class GadgetFactory(factory.django.DjangoModelFactory[Gadget]):
     class Meta:
         model = Gadget
 

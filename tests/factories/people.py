@@ -8,7 +8,7 @@ from nexus.tenancy.models import Membership, MembershipStatus, Role, Tenant
 TEST_PASSWORD = "a-long-test-password-1"
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -19,12 +19,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password(TEST_PASSWORD)
 
     @factory.post_generation
-    def refresh_generated_fields(obj, create, extracted, **kwargs):  # noqa: N805
+    def refresh_generated_fields(obj, create, extracted, **kwargs):
         if create:
             obj.refresh_from_db(fields=["is_active"])
 
 
-class TenantFactory(factory.django.DjangoModelFactory):
+class TenantFactory(factory.django.DjangoModelFactory[Tenant]):
     class Meta:
         model = Tenant
         django_get_or_create = ("slug",)
@@ -33,7 +33,7 @@ class TenantFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"tenant-{n}")
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
     class Meta:
         model = Membership
 

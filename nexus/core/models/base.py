@@ -10,6 +10,7 @@ with no tenant selected raises ``TenantRequired`` instead of returning every ten
 In the system context the filter is not applied.
 """
 
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from django.db import models
@@ -35,12 +36,12 @@ class CurrentTenantCondition(Expression):
 
     def __init__(self, column: Any = None) -> None:
         super().__init__(output_field=models.BooleanField())
-        self.column = column if column is not None else models.F("tenant_id")
+        self.column: Any = column if column is not None else models.F("tenant_id")
 
     def get_source_expressions(self) -> list[Any]:
         return [self.column]
 
-    def set_source_expressions(self, exprs: list[Any]) -> None:
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
         (self.column,) = exprs
 
     def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, list[Any]]:

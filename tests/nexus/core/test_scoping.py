@@ -13,12 +13,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def two_tenants():
-    a, b = TenantFactory(slug="acme"), TenantFactory(slug="globex")
+    a, b = TenantFactory.create(slug="acme"), TenantFactory.create(slug="globex")
     with scope.tenant(a):
-        GadgetFactory(name="acme-1")
-        GadgetFactory(name="acme-2")
+        GadgetFactory.create(name="acme-1")
+        GadgetFactory.create(name="acme-2")
     with scope.tenant(b):
-        GadgetFactory(name="globex-1")
+        GadgetFactory.create(name="globex-1")
     return a, b
 
 
@@ -80,7 +80,7 @@ def test_related_managers_are_scoped(two_tenants):
 
     a, b = two_tenants
     with scope.tenant(a):
-        kind = GadgetKindFactory()
+        kind = GadgetKindFactory.create()
         Gadget.objects.filter(name="acme-1").update(kind=kind)
         assert [g.name for g in kind.gadgets.all()] == ["acme-1"]
     with scope.tenant(b), pytest.raises(Gadget.DoesNotExist):
