@@ -18,10 +18,11 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
     status = UserStatus.ACTIVE
     password = factory.django.Password(TEST_PASSWORD)
 
-    @factory.post_generation
-    def refresh_generated_fields(obj, create, extracted, **kwargs):
+    @classmethod
+    def _after_postgeneration(cls, instance: User, create: bool, results: dict | None = None) -> None:
+        super()._after_postgeneration(instance, create, results)
         if create:
-            obj.refresh_from_db(fields=["is_active"])
+            instance.refresh_from_db(fields=["is_active"])  # computed by the database
 
 
 class TenantFactory(factory.django.DjangoModelFactory[Tenant]):
