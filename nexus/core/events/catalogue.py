@@ -1,0 +1,412 @@
+"""Every public event: its name, payload fields, schema version and what it means.
+
+``publish`` validates against this module, so a typo in an event name or a payload that drifted
+from its declaration fails where it is written, not in a listener days later. Payloads are plain
+JSON: ids are integers, quantities and money are decimal strings (never floats), times and dates
+are ISO 8601 strings. Changing a payload incompatibly means a new ``schema_version``; listeners
+read it from the payload (``payload["schema_version"]``).
+"""
+
+import datetime as dt
+import enum
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+
+class UnknownEvent(LookupError):
+    """The event name is not in the catalogue."""
+
+
+class EventPayloadError(ValueError):
+    """A payload does not match its event's declaration."""
+
+
+class Kind(enum.Enum):
+    ID = "id"
+    INT = "int"
+    TEXT = "text"
+    DECIMAL = "decimal"
+    BOOL = "bool"
+    DATETIME = "datetime"
+    DATE = "date"
+    ID_LIST = "id list"
+    TEXT_LIST = "text list"
+    OBJECT_LIST = "list of objects"
+    OBJECT = "object"
+
+
+@dataclass(frozen=True)
+class Field:
+    kind: Kind
+    nullable: bool = False
+
+    def describe(self) -> str:
+        return f"{self.kind.value} or null" if self.nullable else self.kind.value
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_decimal_text(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        return Decimal(value).is_finite()
+    except InvalidOperation:
+        return False
+
+
+def _is_iso(value: Any, parse: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        parse(value)
+    except ValueError:
+        return False
+    return True
+
+
+_CHECKS: dict[Kind, Any] = {
+    Kind.ID: lambda v: _is_int(v) and v > 0,
+    Kind.INT: _is_int,
+    Kind.TEXT: lambda v: isinstance(v, str),
+    Kind.DECIMAL: _is_decimal_text,
+    Kind.BOOL: lambda v: isinstance(v, bool),
+    Kind.DATETIME: lambda v: _is_iso(v, dt.datetime.fromisoformat),
+    Kind.DATE: lambda v: _is_iso(v, dt.date.fromisoformat),
+    Kind.ID_LIST: lambda v: isinstance(v, list) and all(_is_int(i) and i > 0 for i in v),
+    Kind.TEXT_LIST: lambda v: isinstance(v, list) and all(isinstance(i, str) for i in v),
+    Kind.OBJECT_LIST: lambda v: isinstance(v, list) and all(isinstance(i, dict) for i in v),
+    Kind.OBJECT: lambda v: isinstance(v, dict),
+}
+
+
+def to_json_value(value: Any, path: str) -> Any:
+    """Return ``value`` as plain JSON: decimals as strings, times as ISO text; refuse floats."""
+    if isinstance(value, float):
+        raise EventPayloadError(f"{path} is a float; send quantities and money as decimal strings")
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise EventPayloadError(f"{path} is not a finite decimal")
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {str(k): to_json_value(v, f"{path}.{k}") for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_json_value(v, f"{path}[{i}]") for i, v in enumerate(value)]
+    if value is None or isinstance(value, str | int | bool):
+        return value
+    raise EventPayloadError(f"{path} is a {type(value).__name__}, which is not a JSON value")
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    name: str
+    description: str
+    fields: Mapping[str, Field]
+    schema_version: int = 1
+
+    def validate(self, payload: Mapping[str, Any]) -> dict[str, Any]:
+        """Return the payload as stored (plain JSON plus ``schema_version``); raise if it is off."""
+        given = dict(payload)
+        version = given.pop("schema_version", self.schema_version)
+        if version != self.schema_version:
+            raise EventPayloadError(
+                f"{self.name}: schema_version {version!r} given, the catalogue declares {self.schema_version}"
+            )
+        missing = sorted(set(self.fields) - set(given))
+        undeclared = sorted(set(given) - set(self.fields))
+        problems = []
+        if missing:
+            problems.append(f"missing {', '.join(missing)}")
+        if undeclared:
+            problems.append(f"undeclared {', '.join(undeclared)}")
+        if problems:
+            raise EventPayloadError(f"{self.name} payload: {'; '.join(problems)}")
+        body = {key: to_json_value(value, f"{self.name}.{key}") for key, value in given.items()}
+        wrong = [
+            f"{key} must be {spec.describe()}, got {body[key]!r}"
+            for key, spec in self.fields.items()
+            if not (body[key] is None and spec.nullable) and not _CHECKS[spec.kind](body[key])
+        ]
+        if wrong:
+            raise EventPayloadError(f"{self.name} payload: {'; '.join(wrong)}")
+        body["schema_version"] = self.schema_version
+        return body
+
+
+ID = Field(Kind.ID)
+ID_OR_NULL = Field(Kind.ID, nullable=True)
+INT = Field(Kind.INT)
+TEXT = Field(Kind.TEXT)
+TEXT_OR_NULL = Field(Kind.TEXT, nullable=True)
+DECIMAL = Field(Kind.DECIMAL)
+BOOL = Field(Kind.BOOL)
+DATETIME = Field(Kind.DATETIME)
+DATETIME_OR_NULL = Field(Kind.DATETIME, nullable=True)
+DATE = Field(Kind.DATE)
+DATE_OR_NULL = Field(Kind.DATE, nullable=True)
+ID_LIST = Field(Kind.ID_LIST)
+TEXT_LIST = Field(Kind.TEXT_LIST)
+OBJECT_LIST = Field(Kind.OBJECT_LIST)
+
+# Where a person's request is the cause: kept so listeners can audit and warn the person.
+_CLIENT = {"ip_address": TEXT_OR_NULL, "user_agent": TEXT_OR_NULL}
+# A document that caused a stock move, by reference (inventory never imports the documents).
+_SOURCE = {"document_type": TEXT, "document_id": ID_OR_NULL}
+
+_SPECS = [
+    # Inventory: one event per posted stock move (or pair, for transfers).
+    EventSpec(
+        "inventory.stock_received",
+        "Stock entered a location (receipt, return, transfer-in) and created a cost layer.",
+        {
+            "move_id": ID,
+            "product_id": ID,
+            "warehouse_id": ID,
+            "location_id": ID,
+            "quantity": DECIMAL,
+            "unit_cost": DECIMAL,
+            "reason": TEXT,
+            **_SOURCE,
+        },
+    ),
+    EventSpec(
+        "inventory.stock_issued",
+        "Stock left a location (issue, shipment, scrap), consuming cost layers first-in-first-out.",
+        {
+            "move_id": ID,
+            "product_id": ID,
+            "warehouse_id": ID,
+            "location_id": ID,
+            "quantity": DECIMAL,
+            "value": DECIMAL,
+            "reason": TEXT,
+            **_SOURCE,
+        },
+    ),
+    EventSpec(
+        "inventory.stock_adjusted",
+        "On-hand stock was corrected by an adjustment (signed quantity) with a reason.",
+        {
+            "move_id": ID,
+            "product_id": ID,
+            "warehouse_id": ID,
+            "location_id": ID,
+            "quantity": DECIMAL,
+            "value": DECIMAL,
+            "reason": TEXT,
+        },
+    ),
+    EventSpec(
+        "inventory.stock_transferred",
+        "Stock moved between locations or warehouses (a transfer-out and transfer-in pair).",
+        {
+            "product_id": ID,
+            "quantity": DECIMAL,
+            "from_warehouse_id": ID,
+            "from_location_id": ID,
+            "to_warehouse_id": ID,
+            "to_location_id": ID,
+            "out_move_id": ID,
+            "in_move_id": ID,
+            **_SOURCE,
+        },
+    ),
+    EventSpec(
+        "inventory.reservation_changed",
+        "A reservation was held, confirmed, consumed, released or expired.",
+        {
+            "reservation_id": ID,
+            "product_id": ID,
+            "warehouse_id": ID,
+            "quantity": DECIMAL,
+            "required_date": DATE,
+            "state": TEXT,
+            "previous_state": TEXT_OR_NULL,
+            "source_type": TEXT,
+            "source_id": ID,
+        },
+    ),
+    # Procurement.
+    EventSpec(
+        "procurement.goods_received",
+        "A goods receipt was posted; lines carry the receipt moves at the purchase-order cost.",
+        {
+            "receipt_id": ID,
+            "number": TEXT,
+            "purchase_order_id": ID,
+            "vendor_id": ID,
+            "warehouse_id": ID,
+            "received_at": DATETIME,
+            # Each line: receipt_line_id, purchase_order_line_id, product_id, quantity, unit_cost, move_id.
+            "lines": OBJECT_LIST,
+        },
+    ),
+    EventSpec(
+        "procurement.vendor_bill_approved",
+        "A vendor bill was approved; landed-cost charge lines name the goods receipts they cover.",
+        {
+            "bill_id": ID,
+            "number": TEXT,
+            "vendor_id": ID,
+            "currency": TEXT,
+            "total": DECIMAL,
+            "bill_date": DATE,
+            # Each line: bill_line_id, kind, amount, goods_receipt_ids (landed-cost charges only).
+            "lines": OBJECT_LIST,
+        },
+    ),
+    # Sales.
+    EventSpec(
+        "sales.order_confirmed",
+        "A sales order was confirmed; lines carry what was promised, from where and when.",
+        {
+            "order_id": ID,
+            "number": TEXT,
+            "customer_id": ID,
+            "currency": TEXT,
+            # Each line: line_id, product_id, quantity, unit_price, warehouse_id, promised_date, dropship.
+            "lines": OBJECT_LIST,
+        },
+    ),
+    EventSpec(
+        "sales.order_cancelled",
+        "A sales order was cancelled before shipping; its reservations were released.",
+        {"order_id": ID, "number": TEXT, "customer_id": ID, "reason": TEXT},
+    ),
+    # Accounts: authentication events. A login is not bound to a tenant, so most have none.
+    EventSpec(
+        "accounts.login_succeeded",
+        "A person logged in (password, then a second factor where required).",
+        {"user_id": ID, "device_id": ID_OR_NULL, "new_device": BOOL, "mfa_used": BOOL, **_CLIENT},
+    ),
+    EventSpec(
+        "accounts.login_failed",
+        "A login attempt failed; user_id is null when the username matches no account.",
+        {"user_id": ID_OR_NULL, "username": TEXT, "reason": TEXT, **_CLIENT},
+    ),
+    EventSpec(
+        "accounts.locked_out",
+        "A username and address were cooled off after too many failures.",
+        {"user_id": ID_OR_NULL, "username": TEXT, "failures": INT, "locked_until": DATETIME, **_CLIENT},
+    ),
+    EventSpec(
+        "accounts.logged_out",
+        "A person ended a session or revoked the token presented.",
+        {"user_id": ID, "device_id": ID_OR_NULL, **_CLIENT},
+    ),
+    EventSpec(
+        "accounts.password_changed",
+        "A password was changed by its owner (other sessions and tokens revoked).",
+        {"user_id": ID, **_CLIENT},
+    ),
+    EventSpec(
+        "accounts.password_reset",
+        "A password was reset through an emailed token (other sessions and tokens revoked).",
+        {"user_id": ID, **_CLIENT},
+    ),
+    EventSpec(
+        "accounts.mfa_enrolled",
+        "A second factor was confirmed for a person.",
+        {"user_id": ID, "authenticator_id": ID, "method": TEXT, **_CLIENT},
+    ),
+    EventSpec(
+        "accounts.mfa_removed",
+        "A person removed one of their second factors.",
+        {"user_id": ID, "authenticator_id": ID, "method": TEXT, **_CLIENT},
+    ),
+    EventSpec(
+        "accounts.mfa_reset",
+        "A platform operator removed every second factor of a person.",
+        {"user_id": ID, "operator_id": ID, "reason": TEXT},
+    ),
+    EventSpec(
+        "accounts.token_issued",
+        "A login token was issued to a device (a new token family).",
+        {"user_id": ID, "token_id": ID, "family_id": ID, "device_id": ID_OR_NULL, "expires_at": DATETIME},
+    ),
+    EventSpec(
+        "accounts.token_rotated",
+        "A token was refreshed: the previous one stopped working.",
+        {"user_id": ID, "token_id": ID, "previous_token_id": ID, "family_id": ID},
+    ),
+    EventSpec(
+        "accounts.token_replayed",
+        "An already-rotated token was presented; its whole family was revoked.",
+        {"user_id": ID, "token_id": ID, "family_id": ID, **_CLIENT},
+    ),
+    EventSpec(
+        "accounts.token_revoked",
+        "Tokens were revoked (one, a family, or all of a person's); revoked_by is null for the system.",
+        {"user_id": ID, "token_ids": ID_LIST, "reason": TEXT, "revoked_by": ID_OR_NULL},
+    ),
+    EventSpec(
+        "accounts.service_token_created",
+        "A tenant admin created a scoped service token for an integration.",
+        {"token_id": ID, "name": TEXT, "scopes": TEXT_LIST, "created_by": ID, "expires_at": DATETIME_OR_NULL},
+    ),
+    # Identity: how people come into a tenant and leave it.
+    EventSpec(
+        "identity.registration_started",
+        "A sign-up or accepted invitation created a registration awaiting email verification.",
+        {"registration_id": ID, "user_id": ID, "invitation_id": ID_OR_NULL, "role": TEXT},
+    ),
+    EventSpec(
+        "identity.registration_completed",
+        "A registration was verified: the user and the membership are active.",
+        {"registration_id": ID, "user_id": ID, "membership_id": ID, "role": TEXT},
+    ),
+    EventSpec(
+        "identity.registration_expired",
+        "An unverified registration expired; user_id is null when its orphan account was deleted.",
+        {"registration_id": ID, "user_id": ID_OR_NULL},
+    ),
+    EventSpec(
+        "identity.invitation_created",
+        "A tenant admin invited someone (an invitation email follows).",
+        {"invitation_id": ID, "role": TEXT, "invited_by": ID, "expires_at": DATETIME},
+    ),
+    EventSpec(
+        "identity.invitation_revoked",
+        "A tenant admin revoked a pending invitation.",
+        {"invitation_id": ID, "revoked_by": ID},
+    ),
+    EventSpec(
+        "identity.membership_changed",
+        "A membership's role or status changed (invited, active, suspended, removed).",
+        {
+            "membership_id": ID,
+            "user_id": ID,
+            "role": TEXT,
+            "previous_role": TEXT_OR_NULL,
+            "status": TEXT,
+            "previous_status": TEXT_OR_NULL,
+            "changed_by": ID_OR_NULL,
+        },
+    ),
+    EventSpec(
+        "identity.user_status_changed",
+        "A person's account was activated, suspended, deactivated or reactivated.",
+        {"user_id": ID, "status": TEXT, "previous_status": TEXT, "changed_by": ID_OR_NULL, "reason": TEXT},
+    ),
+]
+
+CATALOGUE: dict[str, EventSpec] = {spec.name: spec for spec in _SPECS}
+
+
+def spec_for(name: str) -> EventSpec:
+    """The declaration of event ``name``; raise ``UnknownEvent`` when it is not catalogued."""
+    try:
+        return CATALOGUE[name]
+    except KeyError:
+        raise UnknownEvent(
+            f"{name!r} is not in the event catalogue (nexus/core/events/catalogue.py); declare it there first"
+        ) from None

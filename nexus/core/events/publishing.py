@@ -1,0 +1,75 @@
+"""Publishing: write the event in the caller's transaction, hand it to Celery after commit."""
+
+import logging
+from collections.abc import Mapping
+from functools import partial
+from typing import Any, Literal
+
+from django.db import transaction
+from django.utils import timezone
+
+from nexus.core.models import OutboxEvent
+from nexus.core.request_id import current_request_id
+from nexus.core.scope import current_tenant_id
+
+from . import settings as outbox_settings
+from .catalogue import spec_for
+from .registry import has_listeners
+from .tasks import deliver_event_task
+
+logger = logging.getLogger(__name__)
+
+
+def publish(
+    name: str,
+    payload: Mapping[str, Any],
+    *,
+    tenant_id: int | None | Literal["current"] = "current",
+    historical: bool = False,
+) -> OutboxEvent:
+    """Record event ``name`` in the current transaction; deliver it to listeners after commit.
+
+    The tenant is the current scope's unless given (``None`` for a platform-wide event).
+    Historical events (demo data, imports) are recorded and never dispatched. Raises
+    ``UnknownEvent`` or ``EventPayloadError`` when the catalogue disagrees, before writing.
+    """
+    spec = spec_for(name)
+    body = spec.validate(payload)
+    event_tenant = current_tenant_id() if tenant_id == "current" else tenant_id
+    dispatch = not historical and has_listeners(name)
+    event = OutboxEvent.objects.create(
+        tenant_id=event_tenant,
+        name=name,
+        schema_version=spec.schema_version,
+        payload=body,
+        request_id=current_request_id() or "",
+        historical=historical,
+        # With nobody listening there is nothing to hand out: the event is recorded as dispatched.
+        enqueued_at=None if dispatch or historical else timezone.now(),
+    )
+    if dispatch:
+        transaction.on_commit(partial(enqueue_delivery, event.pk, event_tenant), robust=True)
+    return event
+
+
+def enqueue_delivery(event_id: int, tenant_id: int | None) -> bool:
+    """Hand the event to Celery; on any broker failure leave it to the sweeper. Never raises.
+
+    In the embedded mode (eager Celery) this delivers in-process, right here.
+    """
+    timeout = outbox_settings.enqueue_timeout()
+    try:
+        deliver_event_task.apply_async(  # type: ignore[call-arg]  # the stubs omit publish options
+            args=(event_id,),
+            kwargs={"tenant_id": tenant_id},
+            retry=False,
+            # Publishing waits at most this long; connecting is bounded by the broker's
+            # transport options (CELERY_BROKER_TRANSPORT_OPTIONS in settings).
+            timeout=timeout,
+        )
+    except Exception:  # a broker that is down must never fail a committed request
+        logger.warning(
+            "could not enqueue outbox event %s; the sweeper will deliver it", event_id, exc_info=True
+        )
+        return False
+    return True
