@@ -114,7 +114,11 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["nexus.accounts.backends.EmailBackend"]
+AUTHENTICATION_BACKENDS = [
+    "nexus.accounts.backends.EmailBackend",
+    # Permissions come from the role of the active membership in the current tenant.
+    "nexus.tenancy.backends.TenantRoleBackend",
+]
 # Email uniqueness is a constraint on lower(email), invisible to auth's check (see EmailBackend).
 SILENCED_SYSTEM_CHECKS = ["auth.W004"]
 PASSWORD_HASHERS = [
@@ -176,7 +180,27 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
+    "DEFAULT_PAGINATION_CLASS": "nexus.core.api.pagination.NexusPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+        "rest_framework.filters.SearchFilter",
+    ],
+    # Throttle counters live in the default cache: the shared Redis in production.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": "60/minute",
+        "user": "1200/minute",
+    },
+    "EXCEPTION_HANDLER": "nexus.core.api.exceptions.nexus_exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# Turns the API request's X-Tenant header (or session selection) into the tenant (nexus.core.api.base).
+NEXUS_TENANT_RESOLVER = "nexus.tenancy.resolver.resolve_api_tenant"
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Nexus API",

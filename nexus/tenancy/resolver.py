@@ -1,0 +1,42 @@
+"""The API's tenant resolver (``settings.NEXUS_TENANT_RESOLVER``), called by the kernel's base view."""
+
+from rest_framework.request import Request
+
+from nexus.core.errors import PermissionDenied
+
+from .access import SELECTED_TENANT_SESSION_KEY, active_membership, forget_roles
+from .models import Tenant
+
+TENANT_HEADER = "X-Tenant"
+
+
+class TenantForbidden(PermissionDenied):
+    code = "tenant_forbidden"
+    default_detail = "You have no active membership in this tenant, or the tenant is suspended."
+
+
+def resolve_api_tenant(request: Request) -> Tenant | None:
+    """The tenant named by ``X-Tenant: <slug>``, else by the session's selection, else None.
+
+    Raises ``TenantForbidden`` (403) when the caller has no active membership there or the
+    tenant is suspended; an unknown slug gets the same answer, so that probing reveals nothing.
+    A session selection that is no longer usable is dropped.
+    """
+    user = request.user
+    forget_roles(user)
+    slug = request.headers.get(TENANT_HEADER, "").strip()
+    if slug:
+        tenant_id = Tenant.objects.filter(slug=slug).values_list("pk", flat=True).first()
+        membership = active_membership(user, tenant_id) if tenant_id is not None else None
+        if membership is None:
+            raise TenantForbidden(f"You cannot act in the tenant {slug!r}: {TenantForbidden.default_detail}")
+        return membership.tenant
+    session = getattr(request._request, "session", None)
+    selected = session.get(SELECTED_TENANT_SESSION_KEY) if session is not None else None
+    if selected is None:
+        return None
+    membership = active_membership(user, selected)
+    if membership is None:
+        del session[SELECTED_TENANT_SESSION_KEY]  # type: ignore[union-attr]
+        raise TenantForbidden("The tenant selected in your session is no longer available to you.")
+    return membership.tenant
