@@ -6,3 +6,12 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = "Kernel"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from .audit.system_entries import connect_migration_signals, record_system_context_entry
+        from .scope import system_entry_recorders
+
+        # Every entry into the system context becomes an audit event.
+        if record_system_context_entry not in system_entry_recorders:
+            system_entry_recorders.append(record_system_context_entry)
+        connect_migration_signals()

@@ -166,6 +166,8 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "beat-heartbeat": {"task": "core.beat_heartbeat", "schedule": 30.0},
+    # Seal committed audit events; a run still queued after 10 s is dropped (the next one covers it).
+    "audit-sealer": {"task": "core.seal_audit", "schedule": 5.0, "options": {"expires": 10.0}},
 }
 
 HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=2.0)

@@ -2,6 +2,7 @@
 
 from .audit import AuditEvent
 from .base import TenantOptionalModel, TenantScopedModel, TenantScopedQuerySet
+from .money import Currency
 from .outbox import DeliveryStatus, OutboxDelivery, OutboxEvent
 from .refs import ActorKind, ActorRef, ObjectRef
 from .sequences import SequenceCounter
@@ -11,6 +12,7 @@ __all__ = [
     "ActorKind",
     "ActorRef",
     "AuditEvent",
+    "Currency",
     "DeliveryStatus",
     "ObjectRef",
     "OutboxDelivery",

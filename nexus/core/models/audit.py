@@ -44,6 +44,10 @@ class AuditEvent(TenantOptionalModel, ActorFields):
             models.Index(fields=["tenant", "occurred_at"], name="core_audit_tenant_time_idx"),
             models.Index(fields=["action"], name="core_audit_action_idx"),
             models.Index(fields=["object_type", "object_id"], name="core_audit_object_idx"),
+            # Erasure and the "by this actor" filter look events up by actor.
+            models.Index(fields=["actor_kind", "actor_id"], name="core_audit_actor_idx"),
+            # Platform operators list every chain by time.
+            models.Index(fields=["occurred_at", "id"], name="core_audit_time_idx"),
             models.Index(
                 fields=["tenant", "id"],
                 condition=models.Q(sealed_at__isnull=True),
