@@ -8,6 +8,15 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.utils.module_loading import autodiscover_modules
+
+        # Listeners subscribe at import: load every installed app's ``listeners`` module.
+        autodiscover_modules("listeners")
+
+        from .events.purge_rules import register_outbox_purge_rules
+
+        register_outbox_purge_rules()
+
         from .audit.system_entries import connect_migration_signals, record_system_context_entry
         from .scope import system_entry_recorders
 

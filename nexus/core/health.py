@@ -9,11 +9,14 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from kombu import Connection
+
+from .events.sweeper import outbox_report
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,14 @@ READINESS_CHECKS: dict[str, Callable[[float], str]] = {
     "cache": check_cache,
     "broker": check_broker,
 }
+
+
+def outbox_reports() -> dict[str, Any]:
+    """Outbox lag and dead deliveries: reported, never a failure (the database check judges)."""
+    try:
+        return dict(outbox_report())
+    except Exception as exc:  # a report must not turn the probe into an error
+        return {"outbox_lag_seconds": None, "outbox_report_error": f"{type(exc).__name__}: {exc}"}
 
 
 def run_readiness_checks(timeout: float | None = None) -> dict[str, CheckResult]:

@@ -3,7 +3,9 @@
 from celery import shared_task
 
 from .audit.sealer import seal_chains
+from .events.tasks import deliver_event_task, sweep_outbox_task  # noqa: F401  (registers them)
 from .heartbeat import record_beat_heartbeat
+from .retention import purge_all
 
 
 @shared_task(name="core.beat_heartbeat", ignore_result=False)
@@ -16,3 +18,9 @@ def beat_heartbeat() -> str:
 def seal_audit() -> int:
     """Seal every committed audit event waiting in any chain; return how many were sealed."""
     return seal_chains().total
+
+
+@shared_task(name="core.purge_expired", ignore_result=True)
+def purge_expired() -> dict[str, int]:
+    """Delete rows past their retention period (every registered purge rule); rows per rule."""
+    return purge_all()

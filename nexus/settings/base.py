@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -168,7 +169,22 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "beat-heartbeat": {"task": "core.beat_heartbeat", "schedule": 30.0},
     # Seal committed audit events; a run still queued after 10 s is dropped (the next one covers it).
     "audit-sealer": {"task": "core.seal_audit", "schedule": 5.0, "options": {"expires": 10.0}},
+    # Deliver events Celery did not, retry failed deliveries; a run queued for 10 s is dropped.
+    "outbox-sweeper": {"task": "core.sweep_outbox", "schedule": 5.0, "options": {"expires": 10.0}},
+    # Delete rows past their retention period (registered purge rules), nightly.
+    "purge-expired": {"task": "core.purge_expired", "schedule": crontab(hour=3, minute=17)},
 }
+# Publishing after commit must not hang on an unreachable Redis broker.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
+
+# The event outbox (docs/kernel.md, "Events, the outbox and listeners").
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", default=10.0)
+OUTBOX_RETRY_MAX_SECONDS = env.float("OUTBOX_RETRY_MAX_SECONDS", default=3600.0)
+OUTBOX_SWEEP_AFTER_SECONDS = env.float("OUTBOX_SWEEP_AFTER_SECONDS", default=10.0)
+OUTBOX_SWEEP_BATCH = env.int("OUTBOX_SWEEP_BATCH", default=200)
+OUTBOX_ENQUEUE_TIMEOUT_SECONDS = env.float("OUTBOX_ENQUEUE_TIMEOUT_SECONDS", default=1.0)
+OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=30)
 
 HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=2.0)
 

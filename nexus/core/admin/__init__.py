@@ -1,1 +1,3 @@
 """Kernel admin screens; each module registers its own."""
+
+from . import outbox  # noqa: F401  (registers the outbox screens)

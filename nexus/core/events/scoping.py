@@ -5,12 +5,19 @@ from contextlib import AbstractContextManager, contextmanager
 
 from nexus.core import scope
 
+# Reasons for entering the system context, named so the audit chain can tell the outbox's
+# periodic entries (every few seconds, and on every readiness probe) from deliberate ones.
+SWEEPER_REASON = "outbox sweeper"
+LAG_REPORT_REASON = "outbox lag report"
+PLATFORM_DELIVERY_REASON = "outbox delivery of a platform event"
+RECURRING_REASONS = frozenset({SWEEPER_REASON, LAG_REPORT_REASON, PLATFORM_DELIVERY_REASON})
+
 
 def bookkeeping_scope(tenant_id: int | None) -> AbstractContextManager[None]:
     """Where the event and its delivery rows are visible: the tenant, or (tenant-less) the system."""
     if tenant_id is None:
         # Rows without a tenant are visible only there (row-level security).
-        return scope.system_context("outbox delivery of a platform event")
+        return scope.system_context(PLATFORM_DELIVERY_REASON)
     return scope.tenant(tenant_id)
 
 

@@ -21,10 +21,11 @@ class OutboxEvent(TenantOptionalModel):
         ordering = ["-occurred_at", "-id"]
         indexes = [
             models.Index(fields=["name", "occurred_at"], name="core_outbox_name_time_idx"),
+            # What the sweeper and the lag report look for; historical events are never dispatched.
             models.Index(
                 fields=["occurred_at"],
-                condition=models.Q(enqueued_at__isnull=True),
-                name="core_outbox_unenqueued_idx",
+                condition=models.Q(enqueued_at__isnull=True, historical=False),
+                name="core_outbox_undispatched_idx",
             ),
         ]
 

@@ -28,7 +28,11 @@ def test_ready_reports_each_dependency(client):
     assert set(body["checks"]) == {"database", "cache", "broker"}
     assert all(check["ok"] for check in body["checks"].values())
     assert body["checks"]["broker"]["detail"] == "embedded mode: tasks run in-process, no broker"
-    assert body["reports"] == {"beat_heartbeat_age_seconds": None}
+    assert body["reports"] == {
+        "beat_heartbeat_age_seconds": None,
+        "outbox_lag_seconds": None,
+        "outbox_dead_deliveries": 0,
+    }
 
 
 def test_ready_reports_the_beat_heartbeat_age(client):
