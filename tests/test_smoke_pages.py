@@ -32,7 +32,7 @@ def test_admin_refuses_a_person_without_authority(client, django_user_model):
     )
 
     assert response.status_code == 200
-    assert b"Please enter the correct email address and password" in response.content
+    assert b"This account has no staff role in an active tenant" in response.content
 
 
 def test_api_schema_renders_as_openapi(client):

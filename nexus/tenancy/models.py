@@ -1,10 +1,23 @@
 """Tenants and memberships: global models (no row-level security), always filtered by user."""
 
 from typing import Any
+from zoneinfo import available_timezones
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
-from django_fsm import FSMField
+from django_fsm import FSMField, transition
+
+validate_currency_code = RegexValidator(
+    r"^[A-Z]{3}\Z", "Use a three-letter ISO 4217 currency code in capitals, such as USD or EUR."
+)
+
+
+def validate_time_zone(value: str) -> None:
+    """Accept only IANA time zone names (``Europe/Berlin``)."""
+    if value not in available_timezones():
+        raise ValidationError(f"{value!r} is not a known time zone; use an IANA name such as Europe/Berlin.")
 
 
 class TenantStatus(models.TextChoices):
@@ -20,8 +33,8 @@ class Tenant(models.Model):
     status = FSMField(
         max_length=16, choices=TenantStatus.choices, default=TenantStatus.ACTIVE, protected=False
     )
-    default_currency = models.CharField(max_length=3, default="USD")
-    time_zone = models.CharField(max_length=64, default="UTC")
+    default_currency = models.CharField(max_length=3, default="USD", validators=[validate_currency_code])
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     policies = models.JSONField(
         default=dict,
         blank=True,
@@ -38,6 +51,14 @@ class Tenant(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == TenantStatus.ACTIVE
+
+    @transition(field=status, source=TenantStatus.ACTIVE, target=TenantStatus.SUSPENDED)
+    def suspend(self) -> None:
+        """Lock the members out (no selection, no API access); the data stays as it is."""
+
+    @transition(field=status, source=TenantStatus.SUSPENDED, target=TenantStatus.ACTIVE)
+    def reactivate(self) -> None:
+        """Let the members in again."""
 
     def policy(self, name: str, default: Any = None) -> Any:
         return self.policies.get(name, default)

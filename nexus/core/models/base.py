@@ -10,15 +10,17 @@ with no tenant selected raises ``TenantRequired`` instead of returning every ten
 In the system context the filter is not applied.
 """
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any, ClassVar
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.expressions import Expression
 from django.db.models.sql.compiler import SQLCompiler
 
 from nexus.core.scope import current_scope, require_tenant_id
+from nexus.core.validators import foreign_tenant_references
 
 
 class CurrentTenantCondition(Expression):
@@ -86,6 +88,18 @@ class TenantScopedModel(models.Model):
         if self.tenant_id is None:
             self.tenant_id = require_tenant_id()
         super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
+        """Validate the fields, then refuse references to another tenant's rows (in words)."""
+        errors: dict[str, Any] = {}
+        try:
+            super().clean_fields(exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for name, messages in foreign_tenant_references(self, {*(exclude or ()), *errors}).items():
+            errors.setdefault(name, []).extend(messages)
+        if errors:
+            raise ValidationError(errors)
 
 
 class TenantOptionalModel(models.Model):

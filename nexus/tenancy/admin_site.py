@@ -1,0 +1,110 @@
+"""The admin site: admits platform operators and staff of the current tenant; switches tenants."""
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.urls import URLPattern, URLResolver, path, reverse
+from django.views.decorators.http import require_POST
+
+from nexus.core.scope import current_tenant_id
+
+from .access import SELECTED_TENANT_SESSION_KEY, admin_memberships, may_use_admin_in
+from .middleware import tenant_unavailable
+
+
+class NexusAdminLoginForm(AdminAuthenticationForm):
+    """Log in only people the admin admits somewhere: operators, or staff of an active tenant."""
+
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "no_admin_access": (
+            "This account has no staff role in an active tenant, so it cannot use the "
+            "administration. Ask an administrator of your tenant for access."
+        ),
+    }
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        # The inactive-account check only; Django's is_staff test is replaced by the rule below.
+        AuthenticationForm.confirm_login_allowed(self, user)
+        if not user.is_platform_operator and not admin_memberships(user):
+            raise ValidationError(self.error_messages["no_admin_access"], code="no_admin_access")
+
+
+class NexusAdminSite(admin.AdminSite):
+    """``admin.site``: platform operators, or an active staff-role membership in the current tenant.
+
+    The current tenant is the one the session selected (``TenantMiddleware``); the header shows
+    a switcher among the person's admin tenants. Logging in selects the first one (by name)
+    unless a still-usable selection exists.
+    """
+
+    site_header = "Nexus administration"
+    site_title = "Nexus"
+    index_title = "Back office"
+    login_form = NexusAdminLoginForm
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        return may_use_admin_in(request.user, current_tenant_id())
+
+    def each_context(self, request: HttpRequest) -> dict[str, Any]:
+        context = super().each_context(request)
+        user = request.user
+        context["nexus_current_tenant"] = getattr(request, "tenant", None)
+        context["nexus_tenant_choices"] = admin_memberships(user) if user.is_authenticated else []
+        return context
+
+    def get_urls(self) -> list[URLResolver | URLPattern]:
+        return [
+            path("tenant/switch/", self.switch_tenant, name="switch_tenant"),
+            *super().get_urls(),
+        ]
+
+    def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        response = super().login(request, extra_context)
+        if request.method == "POST" and isinstance(response, HttpResponseRedirect):
+            select_default_tenant(request)
+        return response
+
+    def switch_tenant(self, request: HttpRequest) -> HttpResponseBase:
+        return _switch_tenant(request, self.name)
+
+
+def select_default_tenant(request: HttpRequest) -> None:
+    """Keep the session's tenant if the admin still admits the person there, else pick the first."""
+    choices = admin_memberships(request.user)
+    selected = request.session.get(SELECTED_TENANT_SESSION_KEY)
+    if any(membership.tenant_id == selected for membership in choices):
+        return
+    if choices:
+        request.session[SELECTED_TENANT_SESSION_KEY] = choices[0].tenant_id
+    else:
+        request.session.pop(SELECTED_TENANT_SESSION_KEY, None)
+
+
+@require_POST
+def _switch_tenant(request: HttpRequest, site_name: str) -> HttpResponseBase:
+    """Select the tenant named by ``tenant`` (a slug); an operator may select none (``""``)."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), reverse("admin:login", current_app=site_name))
+    slug = request.POST.get("tenant", "").strip()
+    index = reverse("admin:index", current_app=site_name)
+    if not slug and user.is_platform_operator:
+        request.session.pop(SELECTED_TENANT_SESSION_KEY, None)
+        messages.success(request, "You are now working across the platform, in no tenant.")
+        return HttpResponseRedirect(index)
+    membership = next((m for m in admin_memberships(user) if m.tenant.slug == slug), None)
+    if membership is None:
+        return tenant_unavailable(
+            request,
+            "You cannot work in that tenant: you have no active staff membership there, or the "
+            "tenant is suspended. Your selection is unchanged.",
+        )
+    request.session[SELECTED_TENANT_SESSION_KEY] = membership.tenant_id
+    messages.success(request, f"You are now working in {membership.tenant.name}.")
+    return HttpResponseRedirect(index)

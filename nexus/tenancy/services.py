@@ -1,0 +1,218 @@
+"""Operations on tenants and memberships, called by commands, the admin and the demo loader.
+
+Each opens its transaction, locks what it decides from, and appends an audit event. Bad input
+raises ``InvalidInput`` with per-field messages and changes nothing.
+"""
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django_fsm import TransitionNotAllowed as FsmTransitionNotAllowed
+
+from nexus.accounts.models import User
+from nexus.core.audit import record_event
+from nexus.core.errors import InvalidInput, TransitionNotAllowed
+from nexus.core.models.refs import ActorRef, ObjectRef
+
+from .models import Membership, MembershipStatus, Role, Tenant, TenantStatus
+
+
+def _invalid(error: ValidationError) -> InvalidInput:
+    return InvalidInput(fields=error.message_dict)
+
+
+def create_tenant(
+    *, name: str, slug: str, default_currency: str = "USD", time_zone: str = "UTC", actor: ActorRef
+) -> Tenant:
+    """Create an active tenant; raise ``InvalidInput`` for a bad or taken slug, currency or zone."""
+    tenant = Tenant(
+        name=name.strip(), slug=slug.strip(), default_currency=default_currency.strip(), time_zone=time_zone
+    )
+    try:
+        tenant.full_clean()
+    except ValidationError as error:
+        raise _invalid(error) from error
+    try:
+        with transaction.atomic():
+            tenant.save()
+            record_event(
+                "tenancy.tenant_created",
+                actor=actor,
+                obj=ObjectRef.for_instance(tenant),
+                data={
+                    "slug": tenant.slug,
+                    "currency": tenant.default_currency,
+                    "time_zone": tenant.time_zone,
+                },
+                tenant_id=tenant.pk,
+            )
+    except IntegrityError as error:  # the same slug created concurrently
+        raise InvalidInput(fields={"slug": ["A tenant with this slug already exists."]}) from error
+    return tenant
+
+
+def suspend_tenant(tenant_id: int, *, actor: ActorRef) -> Tenant:
+    """Suspend a tenant: its members can no longer select it; its data stays intact."""
+    return _move_tenant(tenant_id, Tenant.suspend, "tenancy.tenant_suspended", actor)
+
+
+def reactivate_tenant(tenant_id: int, *, actor: ActorRef) -> Tenant:
+    """Let a suspended tenant's members in again."""
+    return _move_tenant(tenant_id, Tenant.reactivate, "tenancy.tenant_reactivated", actor)
+
+
+def _move_tenant(tenant_id: int, move: Callable[[Tenant], None], action: str, actor: ActorRef) -> Tenant:
+    with transaction.atomic():
+        tenant = Tenant.objects.select_for_update().get(pk=tenant_id)
+        before = tenant.status
+        try:
+            move(tenant)
+        except FsmTransitionNotAllowed as error:
+            raise TransitionNotAllowed(
+                f"The tenant {tenant.name} is {tenant.get_status_display().lower()}."
+            ) from error
+        tenant.save(update_fields=["status"])
+        record_event(
+            action,
+            actor=actor,
+            obj=ObjectRef.for_instance(tenant),
+            data={"from": before, "to": tenant.status},
+            tenant_id=tenant.pk,
+        )
+    return tenant
+
+
+@dataclass(frozen=True)
+class MemberAdded:
+    membership: Membership
+    created_user: bool
+    # Set only when a new account got a generated password: shown once, stored nowhere.
+    generated_password: str | None
+    previous_role: str | None  # when an existing membership changed role
+
+
+def add_member(
+    *,
+    email: str,
+    tenant_slug: str,
+    role: str,
+    actor: ActorRef,
+    password: str | None = None,
+    full_name: str = "",
+) -> MemberAdded:
+    """Give a person an active membership with ``role``; create the account when it is missing.
+
+    An existing active membership takes the new role; an invited, suspended or removed one is
+    refused (its lifecycle belongs to identity operations). A new account gets ``password`` or
+    a generated one, returned once.
+    """
+    errors: dict[str, list[str]] = {}
+    if role not in Role.values:
+        errors["role"] = [f"Unknown role {role!r}; choose one of: {', '.join(Role.values)}."]
+    tenant = Tenant.objects.filter(slug=tenant_slug).first()
+    if tenant is None:
+        errors["tenant"] = [f"No tenant has the slug {tenant_slug!r}."]
+    elif tenant.status != TenantStatus.ACTIVE:
+        errors["tenant"] = [f"The tenant {tenant.name} is suspended; reactivate it first."]
+    try:
+        validate_email(email)
+    except ValidationError as error:
+        errors["email"] = list(error.messages)
+    if errors:
+        raise InvalidInput(fields=errors)
+    assert tenant is not None
+
+    with transaction.atomic():
+        user = User.objects.filter(email__iexact=email).first()
+        generated = None
+        created_user = user is None
+        if user is None:
+            if password is None:
+                generated = password = secrets.token_urlsafe(12)
+            try:
+                validate_password(password, User(email=email, full_name=full_name))
+            except ValidationError as error:
+                raise InvalidInput(fields={"password": list(error.messages)}) from error
+            user = User.objects.create_user(email, password, full_name=full_name)
+        membership = Membership.objects.select_for_update().filter(user=user, tenant=tenant).first()
+        previous_role = None
+        if membership is None:
+            membership = Membership.objects.create(
+                user=user, tenant=tenant, role=role, status=MembershipStatus.ACTIVE
+            )
+            record_event(
+                "tenancy.member_added",
+                actor=actor,
+                obj=ObjectRef.for_instance(membership),
+                data={"user_id": user.pk, "role": role},
+                tenant_id=tenant.pk,
+            )
+        elif membership.status != MembershipStatus.ACTIVE:
+            raise InvalidInput(
+                fields={
+                    "email": [
+                        f"{user.email} already has a {membership.get_status_display().lower()} membership "
+                        f"in {tenant.name}; change it through the membership's lifecycle."
+                    ]
+                }
+            )
+        elif membership.role != role:
+            previous_role = membership.role
+            membership = change_member_role(membership.pk, role, actor=actor)
+    return MemberAdded(membership, created_user, generated, previous_role)
+
+
+def check_role_change(membership: Membership, role: str) -> None:
+    """Refuse an unknown role, or demoting the tenant's last active administrator."""
+    if role not in Role.values:
+        raise InvalidInput(fields={"role": [f"Unknown role {role!r}."]})
+    if membership.role != Role.ADMIN or role == Role.ADMIN or membership.status != MembershipStatus.ACTIVE:
+        return
+    others = Membership.objects.filter(
+        tenant_id=membership.tenant_id, role=Role.ADMIN, status=MembershipStatus.ACTIVE
+    ).exclude(pk=membership.pk)
+    if not others.exists():
+        raise InvalidInput(
+            fields={
+                "role": [
+                    f"{membership.tenant} needs at least one active administrator; "
+                    "make someone else administrator first."
+                ]
+            }
+        )
+
+
+def change_member_role(membership_id: int, role: str, *, actor: ActorRef) -> Membership:
+    """Give a membership another role, keeping at least one active administrator per tenant."""
+    with transaction.atomic():
+        tenant_id = Membership.objects.values_list("tenant_id", flat=True).get(pk=membership_id)
+        # Lock every administrator of the tenant (by id) first, so that two administrators
+        # demoting each other at once cannot both succeed.
+        list(
+            Membership.objects.select_for_update()
+            .filter(tenant_id=tenant_id, role=Role.ADMIN)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        membership = (
+            Membership.objects.select_for_update().select_related("tenant", "user").get(pk=membership_id)
+        )
+        if membership.role == role:
+            return membership
+        check_role_change(membership, role)
+        previous = membership.role
+        membership.role = role
+        membership.save(update_fields=["role", "updated_at"])
+        record_event(
+            "tenancy.member_role_changed",
+            actor=actor,
+            obj=ObjectRef.for_instance(membership),
+            data={"user_id": membership.user_id, "from": previous, "to": role},
+            tenant_id=membership.tenant_id,
+        )
+    return membership
