@@ -24,3 +24,6 @@ class CoreConfig(AppConfig):
         if record_system_context_entry not in system_entry_recorders:
             system_entry_recorders.append(record_system_context_entry)
         connect_migration_signals()
+
+        # Registers the checks that state fields are writable only through transitions.
+        from .transitions import system_checks  # noqa: F401
