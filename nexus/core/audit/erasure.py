@@ -33,7 +33,8 @@ def erase_personal_data(
         matches |= Q(object_type=obj.type, object_id=obj.id)
     if not matches:
         raise ValueError("name the actor or the object whose personal data to erase")
-    with transaction.atomic(), system_context(ERASURE_REASON):
+    # The transaction inside the scope: on failure it rolls back before the scope is restored.
+    with system_context(ERASURE_REASON), transaction.atomic():
         erased = AuditEvent.objects.filter(matches, personal__isnull=False).update(personal=None)
         reference: dict[str, object] = {"events": erased}
         if actor is not None:

@@ -4,6 +4,8 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Literal
 
+from django.db import transaction
+
 from nexus.core import scope
 from nexus.core.models import AuditEvent
 from nexus.core.models.refs import ActorRef, ObjectRef
@@ -33,7 +35,10 @@ def _scope_admitting(tenant_id: int | None) -> Iterator[None]:
         widened = scope.Scope(tenant_id=tenant_id)
     token = scope.activate(widened)
     try:
-        yield
+        # A savepoint, so that a failed insert is rolled back before the scope is restored
+        # (restoring runs SQL, which an aborted transaction would refuse).
+        with transaction.atomic():
+            yield
     finally:
         scope.restore(token)
 

@@ -21,6 +21,8 @@ def immutability_trigger_disabled() -> Iterator[None]:
     """
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # Foreign keys are checked at commit; ALTER TABLE needs those checks run first.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("ALTER TABLE core_auditevent DISABLE TRIGGER core_auditevent_immutable")
         else:
             cursor.execute("DROP TRIGGER core_auditevent_immutable")

@@ -41,7 +41,11 @@ def test_an_event_takes_the_current_tenant_and_is_unsealed(acme):
     assert [e.pk for e in stored] == [event.pk]
     row = stored[0]
     assert (row.tenant_id, row.action, row.request_id) == (acme.pk, "gadget.renamed", "req-42")
-    assert (row.actor_kind, row.actor_id, row.actor_label) == (ActorKind.USER, str(user.pk), "ann@example.com")
+    assert (row.actor_kind, row.actor_id, row.actor_label) == (
+        ActorKind.USER,
+        str(user.pk),
+        "ann@example.com",
+    )
     assert (row.object_type, row.object_id, row.object_label) == ("kernel_example.gadget", "7", "Sprocket")
     assert row.data == {"from": "Cog", "to": "Sprocket"}
     assert row.personal == {"ip": "192.0.2.1"}
@@ -93,7 +97,11 @@ def test_data_that_cannot_be_hashed_reliably_is_refused_and_nothing_is_written(b
 
 
 def test_the_event_belongs_to_the_callers_transaction(acme):
-    with pytest.raises(RuntimeError), transaction.atomic():
-        record_event("doomed.change", actor=ActorRef.system("test"))
-        raise RuntimeError("the business operation failed")
+    def failing_operation() -> None:
+        with transaction.atomic():
+            record_event("doomed.change", actor=ActorRef.system("test"))
+            raise RuntimeError("the business operation failed")
+
+    with pytest.raises(RuntimeError):
+        failing_operation()
     assert _all_events() == []

@@ -1,6 +1,7 @@
 """The sealer chains committed events per tenant, once, without gaps or forks."""
 
 import datetime as dt
+import itertools
 import threading
 
 import pytest
@@ -42,7 +43,8 @@ def test_each_chain_gets_sequences_from_one_linked_by_hashes(acme, globex):
     assert [(first.pk, first.sequence), (second.pk, second.sequence)] == [(a1.pk, 1), (a2.pk, 2)]
     assert first.prev_hash == GENESIS_HASH
     assert second.prev_hash == first.hash
-    assert first.hash == compute_hash(first) and second.hash == compute_hash(second)
+    assert first.hash == compute_hash(first)
+    assert second.hash == compute_hash(second)
     assert len(first.hash) == 64
     assert first.sealed_at is not None
     (only,) = _chain(globex.pk)
@@ -61,7 +63,9 @@ def test_a_later_run_continues_the_chain_and_the_global_chain_stands_apart(acme)
     chain = _chain(acme.pk)
     assert [e.sequence for e in chain] == [1, 2]
     assert chain[1].prev_hash == head.hash
-    assert [(e.action, e.sequence) for e in _chain(None) if e.action == "platform.one"] == [("platform.one", 1)]
+    assert [(e.action, e.sequence) for e in _chain(None) if e.action == "platform.one"] == [
+        ("platform.one", 1)
+    ]
 
 
 @pytest.mark.django_db
@@ -92,7 +96,7 @@ def test_batches_chain_a_long_backlog_without_gaps(acme):
     assert report.sealed == {acme.pk: 7}
     chain = _chain(acme.pk)
     assert [e.sequence for e in chain] == list(range(1, 8))
-    assert all(later.prev_hash == earlier.hash for earlier, later in zip(chain, chain[1:], strict=False))
+    assert all(later.prev_hash == earlier.hash for earlier, later in itertools.pairwise(chain))
 
 
 @pytest.mark.django_db
@@ -156,7 +160,8 @@ def test_an_event_committed_after_a_later_one_was_sealed_takes_the_next_sequence
     chain = _chain(tenant.pk)
     assert [(e.pk, e.sequence) for e in chain] == [(later_id, 1), (early_id, 2)]
     (result,) = verify_chains([tenant.pk])
-    assert result.intact and result.verified == 2
+    assert result.intact
+    assert result.verified == 2
 
 
 @pytest.mark.django_db(transaction=True)
@@ -173,7 +178,8 @@ def test_concurrent_sealers_never_fork_a_chain():
     chain = _chain(tenant.pk)
     assert [e.sequence for e in chain] == list(range(1, 41))
     (result,) = verify_chains([tenant.pk])
-    assert result.intact and result.verified == 40
+    assert result.intact
+    assert result.verified == 40
 
 
 @pytest.mark.django_db
