@@ -6,7 +6,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from nexus.core import views as core_views
 
-api_v1_patterns: list = []
+api_v1_patterns: list = [
+    path("", include("nexus.notifications.api.urls")),
+]
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -397,6 +397,12 @@ _SPECS = [
         "A person's account was activated, suspended, deactivated or reactivated.",
         {"user_id": ID, "status": TEXT, "previous_status": TEXT, "changed_by": ID_OR_NULL, "reason": TEXT},
     ),
+    # Notifications: rows written by notify() or re-sent from the admin, delivered after commit.
+    EventSpec(
+        "notifications.requested",
+        "Notifications (one per recipient and channel) wait to be rendered and delivered.",
+        {"notification_ids": ID_LIST},
+    ),
 ]
 
 CATALOGUE: dict[str, EventSpec] = {spec.name: spec for spec in _SPECS}

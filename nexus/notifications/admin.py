@@ -1,0 +1,188 @@
+"""Admin for notifications: the platform's delivery log with re-send, and each person's inbox.
+
+The delivery log holds every person's messages across tenants, so only platform operators see
+it. "My notifications" is open to everyone admitted to the admin and shows only their own.
+"""
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.text import Truncator
+
+from nexus.accounts.models import User
+from nexus.core.errors import Conflict
+from nexus.core.models.refs import ActorRef
+
+from .models import Notification, NotificationStatus
+from .services import inbox, mark_all_read, mark_read, resend, unread_count
+
+MY_NOTIFICATIONS_PAGE_SIZE = 25
+
+
+def _is_platform_operator(request: HttpRequest) -> bool:
+    user = request.user
+    return bool(user.is_active and getattr(user, "is_platform_operator", False))
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = (
+        "created_at",
+        "recipient_email",
+        "channel",
+        "template",
+        "status",
+        "attempts",
+        "short_error",
+    )
+    list_filter = ("status", "channel", "template")
+    search_fields = ("recipient__email", "email_address")
+    search_help_text = "Search by the recipient's email address."
+    list_select_related = ("recipient",)
+    ordering = ("-created_at", "-id")
+    actions = ["resend_selected"]
+    fieldsets = (
+        (None, {"fields": ("recipient", "channel", "template", "tenant", "email_address")}),
+        ("Delivery", {"fields": ("status", "attempts", "last_error", "delivered_at", "read_at")}),
+        ("Message", {"fields": ("subject", "body", "body_html", "context")}),
+        ("Dates", {"fields": ("created_at", "updated_at")}),
+    )
+    readonly_fields = (
+        "recipient",
+        "channel",
+        "template",
+        "tenant",
+        "email_address",
+        "status",
+        "attempts",
+        "last_error",
+        "delivered_at",
+        "read_at",
+        "subject",
+        "body",
+        "body_html",
+        "context",
+        "created_at",
+        "updated_at",
+    )
+
+    @admin.display(description="Recipient", ordering="recipient__email")
+    def recipient_email(self, obj: Notification) -> str:
+        return obj.recipient.email
+
+    @admin.display(description="Last error")
+    def short_error(self, obj: Notification) -> str:
+        return Truncator(obj.last_error).chars(80)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return _is_platform_operator(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _is_platform_operator(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # What was sent is a record: it is re-sent through the service, never edited.
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_resend_permission(self, request: HttpRequest) -> bool:
+        return _is_platform_operator(request)
+
+    @admin.action(description="Re-send the selected failed notifications", permissions=["resend"])
+    def resend_selected(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
+        actor = ActorRef.for_user(request.user)
+        resent, refused = 0, 0
+        for notification in queryset.order_by("pk"):
+            try:
+                resend(notification, actor=actor)
+            except Conflict:
+                refused += 1
+            else:
+                resent += 1
+        if resent:
+            messages.success(request, f"{resent} notification(s) queued for re-sending.")
+        if refused:
+            messages.warning(request, f"{refused} notification(s) skipped: only failed ones can be re-sent.")
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "mine/",
+                self.admin_site.admin_view(self.my_notifications_view),
+                name="notifications_notification_mine",
+            ),
+            path(
+                "<path:object_id>/resend/",
+                self.admin_site.admin_view(self.resend_view),
+                name="notifications_notification_resend",
+            ),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Notification | None = None,
+    ) -> HttpResponse:
+        context["can_resend"] = (
+            obj is not None
+            and obj.status == NotificationStatus.FAILED
+            and self.has_resend_permission(request)
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def resend_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Re-send one failed notification (the change page's button)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_resend_permission(request):
+            raise PermissionDenied
+        notification = self.get_object(request, unquote(object_id))
+        if notification is None:
+            raise Http404(f"No notification with id {object_id!r}.")
+        try:
+            resend(notification, actor=ActorRef.for_user(request.user))
+        except Conflict as exc:
+            messages.error(request, exc.detail)
+        else:
+            messages.success(request, f"Notification {notification.pk} queued for re-sending.")
+        return redirect(reverse("admin:notifications_notification_change", args=[notification.pk]))
+
+    def my_notifications_view(self, request: HttpRequest) -> HttpResponse:
+        """List the person's own in-app notifications; POST marks some or all of them read."""
+        user = request.user
+        assert isinstance(user, User)  # admin_view admits authenticated people only
+        if request.method == "POST":
+            if "mark_all" in request.POST:
+                changed = mark_all_read(user)
+            else:
+                ids = [int(value) for value in request.POST.getlist("ids") if value.isdigit()]
+                changed = mark_read(user, ids)
+            messages.success(request, f"{changed} notification(s) marked read.")
+            return HttpResponseRedirect(request.get_full_path())
+        page = Paginator(inbox(user), MY_NOTIFICATIONS_PAGE_SIZE).get_page(request.GET.get("page"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "My notifications",
+            "opts": self.opts,
+            "page": page,
+            "unread": unread_count(user),
+        }
+        return TemplateResponse(request, "admin/notifications/my_notifications.html", context)

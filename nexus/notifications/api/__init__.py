@@ -1,0 +1,1 @@
+"""The caller's own in-app notifications: ``/api/v1/notifications/``."""
