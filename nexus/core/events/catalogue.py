@@ -163,10 +163,10 @@ _CLIENT = {"ip_address": TEXT_OR_NULL, "user_agent": TEXT_OR_NULL}
 _SOURCE = {"document_type": TEXT, "document_id": ID_OR_NULL}
 
 _SPECS = [
-    # Inventory: one event per posted stock move (or pair, for transfers).
+    # Inventory: one event per posted stock move. Quantities and values are decimal strings.
     EventSpec(
         "inventory.stock_received",
-        "Stock entered a location (receipt, return, transfer-in) and created a cost layer.",
+        "Stock entered a warehouse from outside (receipt, return) and created a cost layer.",
         {
             "move_id": ID,
             "product_id": ID,
@@ -174,13 +174,14 @@ _SPECS = [
             "location_id": ID,
             "quantity": DECIMAL,
             "unit_cost": DECIMAL,
+            "value": DECIMAL,
             "reason": TEXT,
             **_SOURCE,
         },
     ),
     EventSpec(
         "inventory.stock_issued",
-        "Stock left a location (issue, shipment, scrap), consuming cost layers first-in-first-out.",
+        "Stock left a location for outside (issue, shipment, scrap), consuming cost layers FIFO.",
         {
             "move_id": ID,
             "product_id": ID,
@@ -194,7 +195,8 @@ _SPECS = [
     ),
     EventSpec(
         "inventory.stock_adjusted",
-        "On-hand stock was corrected by an adjustment (signed quantity) with a reason.",
+        "Stock was corrected (reason adjustment: signed quantity and value) or revalued (reason "
+        "revaluation: quantity 0, signed value), with the note saying why.",
         {
             "move_id": ID,
             "product_id": ID,
@@ -203,31 +205,35 @@ _SPECS = [
             "quantity": DECIMAL,
             "value": DECIMAL,
             "reason": TEXT,
+            "note": TEXT,
+            **_SOURCE,
         },
     ),
     EventSpec(
         "inventory.stock_transferred",
-        "Stock moved between locations or warehouses (a transfer-out and transfer-in pair).",
+        "Stock moved from one location to another (one move), within or between warehouses.",
         {
+            "move_id": ID,
             "product_id": ID,
             "quantity": DECIMAL,
+            "value": DECIMAL,
+            "reason": TEXT,
             "from_warehouse_id": ID,
             "from_location_id": ID,
             "to_warehouse_id": ID,
             "to_location_id": ID,
-            "out_move_id": ID,
-            "in_move_id": ID,
             **_SOURCE,
         },
     ),
     EventSpec(
         "inventory.reservation_changed",
-        "A reservation was held, confirmed, consumed, released or expired.",
+        "A reservation was held, confirmed, partly or wholly consumed, released or expired.",
         {
             "reservation_id": ID,
             "product_id": ID,
             "warehouse_id": ID,
             "quantity": DECIMAL,
+            "consumed_quantity": DECIMAL,
             "required_date": DATE,
             "state": TEXT,
             "previous_state": TEXT_OR_NULL,

@@ -1,0 +1,107 @@
+"""Warehouses and the locations inside them; only stock locations hold sellable goods."""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+
+from nexus.core.models import TenantScopedModel
+
+
+class WarehouseKind(models.TextChoices):
+    PHYSICAL = "physical", "Physical"
+    DROPSHIP = "dropship", "Dropship (virtual)"
+    TRANSIT = "transit", "Transit"
+
+
+class Warehouse(TenantScopedModel):
+    """A site that holds stock (or a virtual one for dropship or goods in transit)."""
+
+    code = models.CharField(max_length=16, help_text="Short code, unique ignoring case (e.g. BER1).")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=WarehouseKind.choices, default=WarehouseKind.PHYSICAL)
+    address_line1 = models.CharField("address", max_length=200, blank=True)
+    address_line2 = models.CharField("address (continued)", max_length=200, blank=True)
+    postal_code = models.CharField(max_length=20, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    region = models.CharField(max_length=100, blank=True)
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166 two-letter code, e.g. DE.")
+    latitude = models.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta(TenantScopedModel.Meta):
+        ordering = ["code"]
+        constraints = [
+            *TenantScopedModel.Meta.constraints,
+            models.UniqueConstraint(
+                models.F("tenant"),
+                Lower("code"),
+                name="inventory_warehouse_tenant_code_uniq",
+                violation_error_message="A warehouse with this code already exists.",
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(latitude__isnull=True) & models.Q(longitude__isnull=True))
+                | (
+                    models.Q(latitude__gte=-90, latitude__lte=90)
+                    & models.Q(longitude__gte=-180, longitude__lte=180)
+                ),
+                name="inventory_warehouse_coordinates_valid",
+                violation_error_message="Give both latitude (-90..90) and longitude (-180..180), or neither.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+
+class LocationKind(models.TextChoices):
+    STOCK = "stock", "Stock (sellable)"
+    STAGING = "staging", "Staging"
+    QUALITY_HOLD = "quality_hold", "Quality hold"
+    SCRAP = "scrap", "Scrap"
+    TRANSIT = "transit", "Transit"
+
+
+class Location(TenantScopedModel):
+    """A place inside a warehouse. Goods count as sellable only in ``stock`` locations."""
+
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="locations")
+    code = models.CharField(max_length=32, help_text="Unique within its warehouse ignoring case.")
+    name = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=16, choices=LocationKind.choices, default=LocationKind.STOCK)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta(TenantScopedModel.Meta):
+        ordering = ["warehouse__code", "code"]
+        constraints = [
+            *TenantScopedModel.Meta.constraints,
+            models.UniqueConstraint(
+                models.F("warehouse"),
+                Lower("code"),
+                name="inventory_location_warehouse_code_uniq",
+                violation_error_message="This warehouse already has a location with this code.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.warehouse.code}/{self.code}"
+
+    @property
+    def sellable(self) -> bool:
+        return self.kind == LocationKind.STOCK

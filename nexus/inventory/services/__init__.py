@@ -1,0 +1,51 @@
+"""The inventory services: the only way stock, value, cost layers and reservations change.
+
+Documents post through these (docs/inventory.md); reads for other domains are batch-shaped.
+"""
+
+from .ledger_check import Difference, check_stock_ledger, rebuild_stock_balances
+from .posting import NO_DOCUMENT, DocumentRef, MoveRequest, post_moves
+from .queries import ON_HAND, RESERVATION, Availability, SupplyDemandRow, availability, supply_demand
+from .reservations import (
+    ReservationRequest,
+    SourceRef,
+    confirm,
+    consume,
+    expire_reservations,
+    release,
+    release_for_source,
+    reserve,
+    reserve_many,
+)
+from .stock import adjust, issue, post_move, receive, revalue, transfer
+
+__all__ = [
+    "NO_DOCUMENT",
+    "ON_HAND",
+    "RESERVATION",
+    "Availability",
+    "Difference",
+    "DocumentRef",
+    "MoveRequest",
+    "ReservationRequest",
+    "SourceRef",
+    "SupplyDemandRow",
+    "adjust",
+    "availability",
+    "check_stock_ledger",
+    "confirm",
+    "consume",
+    "expire_reservations",
+    "issue",
+    "post_move",
+    "post_moves",
+    "rebuild_stock_balances",
+    "receive",
+    "release",
+    "release_for_source",
+    "reserve",
+    "reserve_many",
+    "revalue",
+    "supply_demand",
+    "transfer",
+]

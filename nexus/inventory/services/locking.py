@@ -1,0 +1,116 @@
+"""Row locks for stock changes, taken in the fixed order of DESIGN.md §1.
+
+Availability rows, then balance rows, then cost layers, each by ascending id. Missing
+availability and balance rows are created race-free first (``INSERT … ON CONFLICT DO
+NOTHING``) and then locked like the others, so two transactions that both find a row missing
+never lose each other's update. Every helper here locks; callers must be inside a transaction.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from functools import reduce
+from operator import or_
+
+from django.db.models import F, Q
+
+from nexus.core.scope import require_tenant_id
+from nexus.inventory.models import CostLayer, StockAvailability, StockBalance
+
+Pair = tuple[int, int]
+
+
+def _by_second(pairs: Iterable[Pair]) -> dict[int, list[int]]:
+    grouped: dict[int, list[int]] = defaultdict(list)
+    for first, second in sorted(set(pairs)):
+        grouped[second].append(first)
+    return grouped
+
+
+def _pairs_condition(pairs: Iterable[Pair], second_field: str, **extra: object) -> Q:
+    """``(product in [...] AND <second_field> = x) OR ...`` grouped by the second member."""
+    return reduce(
+        or_,
+        (
+            Q(product_id__in=products, **{second_field: second}, **extra)
+            for second, products in _by_second(pairs).items()
+        ),
+    )
+
+
+def lock_availability(pairs: Iterable[Pair]) -> dict[Pair, StockAvailability]:
+    """Lock (creating where missing) the availability rows of (product id, warehouse id) pairs."""
+    wanted = set(pairs)
+    if not wanted:
+        return {}
+    condition = _pairs_condition(wanted, "warehouse_id")
+    rows = {
+        (row.product_id, row.warehouse_id): row
+        for row in StockAvailability.objects.select_for_update().filter(condition).order_by("id")
+    }
+    missing = wanted - rows.keys()
+    if missing:
+        tenant_id = require_tenant_id()
+        StockAvailability.objects.bulk_create(
+            [
+                StockAvailability(tenant_id=tenant_id, product_id=p, warehouse_id=w)
+                for p, w in sorted(missing)
+            ],
+            ignore_conflicts=True,
+        )
+        created = StockAvailability.objects.select_for_update().filter(
+            _pairs_condition(missing, "warehouse_id")
+        )
+        rows.update({(row.product_id, row.warehouse_id): row for row in created.order_by("id")})
+    return rows
+
+
+def lock_balances(touched: Mapping[Pair, int]) -> dict[Pair, dict[int, StockBalance]]:
+    """Lock every balance row of the pools touched; return them by (product, warehouse), then location.
+
+    ``touched`` maps each (product id, location id) a move names to the location's warehouse.
+    All of a product's balances in such a warehouse are locked, not only the named locations,
+    because a change of the warehouse's value is spread over all of them; named balances that
+    do not exist yet are created first.
+    """
+    if not touched:
+        return {}
+    pools = {(product_id, warehouse_id) for (product_id, _), warehouse_id in touched.items()}
+    rows = {
+        (row.product_id, row.location_id): row
+        for row in StockBalance.objects.select_for_update(of=("self",))
+        .filter(_pairs_condition(pools, "location__warehouse_id"))
+        .annotate(pool_warehouse_id=F("location__warehouse_id"))
+        .order_by("id")
+    }
+    missing = set(touched) - rows.keys()
+    if missing:
+        tenant_id = require_tenant_id()
+        StockBalance.objects.bulk_create(
+            [StockBalance(tenant_id=tenant_id, product_id=p, location_id=loc) for p, loc in sorted(missing)],
+            ignore_conflicts=True,
+        )
+        created = (
+            StockBalance.objects.select_for_update(of=("self",))
+            .filter(_pairs_condition(missing, "location_id"))
+            .annotate(pool_warehouse_id=F("location__warehouse_id"))
+            .order_by("id")
+        )
+        rows.update({(row.product_id, row.location_id): row for row in created})
+    grouped: dict[Pair, dict[int, StockBalance]] = {pool: {} for pool in pools}
+    for (product_id, location_id), row in rows.items():
+        grouped[(product_id, getattr(row, "pool_warehouse_id"))][location_id] = row  # noqa: B009  # annotation
+    return grouped
+
+
+def lock_open_layers(pairs: Iterable[Pair]) -> dict[Pair, list[CostLayer]]:
+    """Lock the cost layers with goods remaining for (product, warehouse) pairs; oldest first per pair."""
+    wanted = set(pairs)
+    result: dict[Pair, list[CostLayer]] = {pair: [] for pair in wanted}
+    if not wanted:
+        return result
+    condition = _pairs_condition(wanted, "warehouse_id", quantity_remaining__gt=0)
+    for layer in CostLayer.objects.select_for_update().filter(condition).order_by("id"):
+        result[(layer.product_id, layer.warehouse_id)].append(layer)
+    for layers in result.values():
+        layers.sort(key=lambda layer: (layer.received_at, layer.id))
+    return result

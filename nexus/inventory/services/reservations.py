@@ -1,0 +1,335 @@
+"""Reservations: promise sellable stock to a source, atomically; confirm, release, consume, expire.
+
+Reserving is one conditional statement on the availability row::
+
+    UPDATE inventory_stockavailability SET reserved = reserved + q
+     WHERE product_id = p AND warehouse_id = w AND on_hand_sellable - reserved >= q
+
+so two requests can never both take the last unit (and the database's check
+``reserved <= on_hand_sellable`` is a second line of defence). State changes go through the
+kernel's transition service, whose writes give the open quantity back to the warehouse under
+the reservation's lock. Lock order: reservations, then availability rows (DESIGN.md §1).
+"""
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from nexus.core.errors import Conflict, InvalidInput, TransitionNotAllowed
+from nexus.core.models.refs import ActorRef
+from nexus.core.scope import require_tenant_id
+from nexus.core.transitions import Actor, perform_transition
+from nexus.inventory.models import (
+    OPEN_STATES,
+    Location,
+    Product,
+    Reservation,
+    ReservationState,
+    StockAvailability,
+    Warehouse,
+    WarehouseKind,
+)
+from nexus.inventory.quantities import ZERO, checked_quantity
+
+from . import events
+
+logger = logging.getLogger(__name__)
+
+EXPIRY_ACTOR = ActorRef.system("reservation expiry")
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """What a reservation is for: a document line by type (``app_label.model``) and id."""
+
+    type: str
+    id: int
+
+
+@dataclass(frozen=True)
+class ReservationRequest:
+    product_id: int
+    warehouse_id: int
+    quantity: Decimal | int | str
+    required_date: dt.date
+    source: SourceRef
+    expires_at: dt.datetime | None = None
+    note: str = ""
+
+
+def _invalid(message: str, field_name: str) -> InvalidInput:
+    return InvalidInput(message, fields={field_name: [message]})
+
+
+def _check_request(request: ReservationRequest, product: Product | None) -> Decimal:
+    if product is None:
+        raise _invalid(f"Product {request.product_id} does not exist.", "product")
+    if not product.active:
+        raise _invalid(f"{product.sku} is inactive and cannot be reserved.", "product")
+    if not request.source.type or len(request.source.type) > 100:
+        raise _invalid("Name the source type (app_label.model, at most 100 characters).", "source_type")
+    if not isinstance(request.source.id, int) or request.source.id <= 0:
+        raise _invalid("The source id must be a positive integer.", "source_id")
+    if not isinstance(request.required_date, dt.date) or isinstance(request.required_date, dt.datetime):
+        raise _invalid("The required date must be a date.", "required_date")
+    if request.expires_at is not None and request.expires_at <= timezone.now():
+        raise _invalid("The expiry time is already past.", "expires_at")
+    return checked_quantity(request.quantity, unit=product.unit, unit_decimals=product.unit_decimals)
+
+
+def reserve(request: ReservationRequest, *, actor: ActorRef) -> Reservation:
+    """Hold ``quantity`` of sellable stock for the source; refuse (409) when not enough is free.
+
+    Raises ``InvalidInput`` for an unknown or inactive product, a bad quantity or source, and
+    ``Conflict`` (``insufficient_stock``) naming what is free when the stock is not there.
+    """
+    with transaction.atomic():
+        product = Product.objects.filter(pk=request.product_id).first()
+        quantity = _check_request(request, product)
+        taken = (
+            StockAvailability.objects.filter(product_id=request.product_id, warehouse_id=request.warehouse_id)
+            .filter(on_hand_sellable__gte=F("reserved") + quantity)
+            .update(reserved=F("reserved") + quantity, updated_at=timezone.now())
+        )
+        if taken != 1:
+            raise _shortage(request, quantity)
+        reservation = _new_reservation(request, quantity, actor)
+        reservation.save()
+        events.publish_reservation(reservation)
+    return reservation
+
+
+def reserve_many(requests: Sequence[ReservationRequest], *, actor: ActorRef) -> list[Reservation]:
+    """Reserve several lines at once, all or none; return the reservations in request order.
+
+    Locks the availability rows involved (ascending id), checks every line against what is
+    free (lines for the same product and warehouse add up), then writes: a constant number of
+    queries plus one outbox event per reservation.
+    """
+    if not requests:
+        return []
+    with transaction.atomic():
+        products = Product.objects.in_bulk({r.product_id for r in requests})
+        quantities = [_check_request(r, products.get(r.product_id)) for r in requests]
+        pairs = {(r.product_id, r.warehouse_id) for r in requests}
+        condition = Q()
+        for product_id, warehouse_id in pairs:
+            condition |= Q(product_id=product_id, warehouse_id=warehouse_id)
+        rows = {
+            (row.product_id, row.warehouse_id): row
+            for row in StockAvailability.objects.select_for_update().filter(condition).order_by("id")
+        }
+        wanted: dict[tuple[int, int], Decimal] = {}
+        for request, quantity in zip(requests, quantities, strict=True):
+            key = (request.product_id, request.warehouse_id)
+            wanted[key] = wanted.get(key, ZERO) + quantity
+        now = timezone.now()
+        for key, quantity in wanted.items():
+            row = rows.get(key)
+            if row is None or row.on_hand_sellable - row.reserved < quantity:
+                first = next(r for r in requests if (r.product_id, r.warehouse_id) == key)
+                raise _shortage(first, quantity, row)
+            row.reserved += quantity
+            row.updated_at = now
+        StockAvailability.objects.bulk_update([rows[key] for key in wanted], ["reserved", "updated_at"])
+        reservations = [
+            _new_reservation(request, quantity, actor)
+            for request, quantity in zip(requests, quantities, strict=True)
+        ]
+        Reservation.objects.bulk_create(reservations)
+        for reservation in reservations:
+            events.publish_reservation(reservation)
+    return reservations
+
+
+def _new_reservation(request: ReservationRequest, quantity: Decimal, actor: ActorRef) -> Reservation:
+    return Reservation(
+        tenant_id=require_tenant_id(),
+        product_id=request.product_id,
+        warehouse_id=request.warehouse_id,
+        quantity=quantity,
+        required_date=request.required_date,
+        source_type=request.source.type,
+        source_id=request.source.id,
+        expires_at=request.expires_at,
+        note=request.note[:255],
+        actor_kind=actor.kind,
+        actor_id=actor.id,
+        actor_label=actor.label[:255],
+    )
+
+
+def _shortage(
+    request: ReservationRequest, quantity: Decimal, row: StockAvailability | None = None
+) -> InvalidInput | Conflict:
+    """The error for a reservation that found too little free stock, with the figures."""
+    warehouse = Warehouse.objects.filter(pk=request.warehouse_id).first()
+    if warehouse is None:
+        return _invalid(f"Warehouse {request.warehouse_id} does not exist.", "warehouse")
+    if warehouse.kind == WarehouseKind.DROPSHIP:
+        return _invalid(
+            f"{warehouse.code} is a dropship warehouse; it holds no stock to reserve.", "warehouse"
+        )
+    product = Product.objects.get(pk=request.product_id)
+    if row is None:
+        row = StockAvailability.objects.filter(product_id=product.pk, warehouse_id=warehouse.pk).first()
+    sellable = row.on_hand_sellable if row else ZERO
+    reserved = row.reserved if row else ZERO
+    free = max(sellable - reserved, ZERO)
+    return Conflict(
+        f"Cannot reserve {quantity.normalize():f} {product.unit} of {product.sku} in {warehouse.code}: "
+        f"{free.normalize():f} free ({sellable.normalize():f} sellable, {reserved.normalize():f} reserved).",
+        code="insufficient_stock",
+    )
+
+
+def _give_back(reservation: Reservation, quantity: Decimal) -> None:
+    """Lower the warehouse's reserved quantity by what the reservation held (under its lock)."""
+    if quantity <= 0:
+        return
+    changed = StockAvailability.objects.filter(
+        product_id=reservation.product_id, warehouse_id=reservation.warehouse_id, reserved__gte=quantity
+    ).update(reserved=F("reserved") - quantity, updated_at=timezone.now())
+    if changed != 1:
+        raise Conflict(
+            f"The warehouse holds less reserved than reservation {reservation.pk}; run check_stock_ledger.",
+            code="ledger_inconsistent",
+        )
+
+
+def _giving_back(quantity: Decimal) -> Callable[[Reservation], None]:
+    """Transition writes that give ``quantity`` back to the reservation's warehouse."""
+
+    def writes(locked: Reservation) -> None:
+        _give_back(locked, quantity)
+
+    return writes
+
+
+def release(reservation_id: int, *, actor: Actor, reason: str = "", idempotency_key: str = "") -> Reservation:
+    """Release a held or confirmed reservation: its open quantity becomes free again."""
+    return _end(reservation_id, "release", actor=actor, reason=reason, idempotency_key=idempotency_key)
+
+
+def confirm(reservation_id: int, *, actor: Actor, reason: str = "", idempotency_key: str = "") -> Reservation:
+    """Confirm a held reservation: it keeps its stock and no longer expires."""
+    result = perform_transition(
+        (Reservation, reservation_id), "confirm", actor=actor, reason=reason, idempotency_key=idempotency_key
+    )
+    instance: Reservation = result.instance
+    return instance
+
+
+def _end(
+    reservation_id: int, name: str, *, actor: Actor, reason: str = "", idempotency_key: str = ""
+) -> Reservation:
+    """Release or expire: the transition, and the open quantity given back, in one transaction."""
+
+    def writes(locked: Reservation) -> None:
+        _give_back(locked, locked.quantity - locked.consumed_quantity)
+
+    result = perform_transition(
+        (Reservation, reservation_id),
+        name,
+        actor=actor,
+        reason=reason,
+        idempotency_key=idempotency_key,
+        writes=writes,
+    )
+    instance: Reservation = result.instance
+    return instance
+
+
+def release_for_source(source: SourceRef, *, actor: Actor, reason: str = "") -> list[Reservation]:
+    """Release every open reservation of ``source`` (cancelling a document line or order)."""
+    with transaction.atomic():
+        ids = list(
+            Reservation.objects.select_for_update()
+            .filter(source_type=source.type, source_id=source.id, state__in=OPEN_STATES)
+            .order_by("id")
+            .values_list("id", flat=True)
+        )
+        return [release(pk, actor=actor, reason=reason) for pk in ids]
+
+
+def consume(
+    source: SourceRef, product_id: int, warehouse_id: int, quantity: Decimal | int | str, *, actor: Actor
+) -> Decimal:
+    """Consume up to ``quantity`` of the source's open reservations of a product in a warehouse.
+
+    Oldest required date first; a reservation taken in full becomes ``consumed`` (through the
+    transition service), one taken in part keeps its state with a larger ``consumed_quantity``.
+    Returns the quantity consumed (less than asked when the source reserved less). Call it in
+    the transaction that issues the goods, before the issue (``stock.issue`` does), so the
+    stock reserved for this source can leave.
+    """
+    with transaction.atomic():
+        product = Product.objects.filter(pk=product_id).first()
+        if product is None:
+            raise _invalid(f"Product {product_id} does not exist.", "product")
+        wanted = checked_quantity(quantity, unit=product.unit, unit_decimals=product.unit_decimals)
+        open_reservations = sorted(
+            Reservation.objects.select_for_update()
+            .filter(
+                source_type=source.type,
+                source_id=source.id,
+                product_id=product_id,
+                warehouse_id=warehouse_id,
+                state__in=OPEN_STATES,
+            )
+            .order_by("id"),
+            key=lambda r: (r.required_date, r.pk),
+        )
+        left = wanted
+        for reservation in open_reservations:
+            if left <= 0:
+                break
+            held = reservation.quantity - reservation.consumed_quantity
+            take = min(held, left)
+            left -= take
+            if take == held:
+                perform_transition(reservation, "consume", actor=actor, writes=_giving_back(take))
+            else:
+                reservation.consumed_quantity += take
+                reservation.save(update_fields=["consumed_quantity", "updated_at"])
+                _give_back(reservation, take)
+                events.publish_reservation(reservation)
+        return wanted - left
+
+
+def consume_for_source(
+    source: SourceRef, product_id: int, location_id: int, quantity: Decimal | int | str, *, actor: Actor
+) -> Decimal:
+    """``consume`` for goods leaving ``location_id`` (its warehouse's reservations)."""
+    location = Location.objects.filter(pk=location_id).only("warehouse_id").first()
+    if location is None:
+        raise _invalid(f"Location {location_id} does not exist.", "from_location")
+    return consume(source, product_id, location.warehouse_id, quantity, actor=actor)
+
+
+def expire_reservations(now: dt.datetime | None = None, *, limit: int = 1000) -> int:
+    """Expire the current tenant's held reservations whose time is up; return how many.
+
+    Each expiry is its own transition (and transaction), so one failure does not hold back
+    the others; one confirmed or released meanwhile is skipped.
+    """
+    moment = now or timezone.now()
+    due = list(
+        Reservation.objects.filter(state=ReservationState.HELD, expires_at__lte=moment)
+        .order_by("expires_at", "id")
+        .values_list("id", flat=True)[:limit]
+    )
+    expired = 0
+    for pk in due:
+        try:
+            _end(pk, "expire", actor=EXPIRY_ACTOR, reason="The hold expired.")
+        except TransitionNotAllowed:
+            continue  # confirmed or released since it was listed
+        expired += 1
+    return expired
