@@ -175,6 +175,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "outbox-sweeper": {"task": "core.sweep_outbox", "schedule": 5.0, "options": {"expires": 10.0}},
     # Delete rows past their retention period (registered purge rules), nightly.
     "purge-expired": {"task": "core.purge_expired", "schedule": crontab(hour=3, minute=17)},
+    # Let lapsed reservation holds expire (one task per active tenant); a stale run is dropped.
+    "inventory-expire-reservations": {
+        "task": "inventory.expire_reservations",
+        "schedule": 60.0,
+        "options": {"expires": 50.0},
+    },
 }
 # Publishing after commit must not hang on an unreachable Redis broker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
