@@ -1,3 +1,4 @@
 """Kernel admin screens; each module registers its own."""
 
 from . import outbox  # noqa: F401  (registers the outbox screens)
+from . import transitions  # noqa: F401  (registers the transition log; the mixin for models)

@@ -121,9 +121,13 @@ def _declaration_line(method: Callable[..., Any]) -> int:
     return code.co_firstlineno if code is not None else 0
 
 
-@functools.cache
 def declared_transitions(model: type[models.Model]) -> tuple[TransitionSpec, ...]:
     """Every transition the model declares, in source order (buttons follow the code)."""
+    return _declared_transitions(model)
+
+
+@functools.cache
+def _declared_transitions(model: type[models.Model]) -> tuple[TransitionSpec, ...]:
     specs: list[TransitionSpec] = []
     for field in state_fields(model):
         methods: dict[str, Callable[..., Any]] = field.transitions.get(model, {})

@@ -154,7 +154,7 @@ class _InspectingUser:
 
 
 def _inspecting_request() -> Any:
-    request = RequestFactory().get("/")
+    request: Any = RequestFactory().get("/")
     request.user = _InspectingUser()
     return request
 
@@ -264,15 +264,15 @@ def _writable_state_fields(serializer: Any, visiting: set[type[Any]]) -> Iterato
     )
     names: dict[str, str] = {}
     if model is not None:
-        for field in state_fields(model):
-            names[field.name] = field.name
-            names[field.attname] = field.name
+        for state_field in state_fields(model):
+            names[state_field.name] = state_field.name
+            names[state_field.attname] = state_field.name
     for field_name, field in serializer.fields.items():
         if isinstance(field, BaseSerializer):
             if not field.read_only:
                 yield from _writable_state_fields(field, visiting)
             continue
-        source = field.source_attrs[0] if getattr(field, "source_attrs", None) else field.source
+        source = str(field.source_attrs[0] if getattr(field, "source_attrs", None) else field.source)
         if model is not None and not field.read_only and source in names:
             yield model._meta.label, names[source], field_name
 

@@ -1,0 +1,17 @@
+"""Admin for the example models, exercising the kernel's admin mixins."""
+
+from django.contrib import admin
+
+from nexus.core.admin.transitions import TransitionAdminMixin
+
+from .handlers import archive_with_note
+from .models import Gadget
+
+
+@admin.register(Gadget)
+class GadgetAdmin(TransitionAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "kind", "quantity", "status")
+    list_filter = ("status",)
+    search_fields = ("name",)
+    list_select_related = ("kind",)
+    transition_handlers = {"archive": archive_with_note}
