@@ -2,10 +2,11 @@
 
 from django.contrib import admin
 
+from nexus.core.admin.audited import AuditedModelAdmin
 from nexus.core.admin.transitions import TransitionAdminMixin
 
 from .handlers import archive_with_note
-from .models import Gadget
+from .models import Gadget, GadgetKind
 
 
 @admin.register(Gadget)
@@ -15,3 +16,11 @@ class GadgetAdmin(TransitionAdminMixin, admin.ModelAdmin):
     search_fields = ("name",)
     list_select_related = ("kind",)
     transition_handlers = {"archive": archive_with_note}
+
+
+@admin.register(GadgetKind)
+class GadgetKindAdmin(AuditedModelAdmin, admin.ModelAdmin):
+    """Edits of gadget kinds leave audit events (exercises ``AuditedModelAdmin``)."""
+
+    list_display = ("name",)
+    search_fields = ("name",)

@@ -7,7 +7,10 @@ from contextlib import contextmanager
 import pytest
 from django.db import connection
 
-from tests.factories.people import TenantFactory
+from nexus.core.models import AuditEvent
+from nexus.tenancy.access import SELECTED_TENANT_SESSION_KEY
+from nexus.tenancy.models import Role
+from tests.factories.people import MembershipFactory, TenantFactory, UserFactory
 
 _guard_migration = importlib.import_module("nexus.core.migrations.0002_audit_immutability")
 
@@ -33,8 +36,6 @@ def immutability_trigger_disabled() -> Iterator[None]:
             if connection.vendor == "postgresql":
                 cursor.execute("ALTER TABLE core_auditevent ENABLE TRIGGER core_auditevent_immutable")
             else:
-                from nexus.core.models import AuditEvent
-
                 columns = [field.column for field in AuditEvent._meta.concrete_fields]
                 cursor.execute(_guard_migration.sqlite_statements(columns)[0])
 
@@ -47,3 +48,22 @@ def acme():
 @pytest.fixture
 def globex():
     return TenantFactory.create(slug="globex", name="Globex")
+
+
+@pytest.fixture
+def operator(db):
+    return UserFactory.create(email="operator@example.com", is_platform_operator=True)
+
+
+@pytest.fixture
+def acme_admin(acme):
+    return MembershipFactory.create(tenant=acme, role=Role.ADMIN, user__email="ann@acme.example").user
+
+
+def work_in(client, user, tenant=None) -> None:
+    """Log ``user`` in to the admin, working in ``tenant`` (the session's selected tenant)."""
+    client.force_login(user)
+    if tenant is not None:
+        session = client.session
+        session[SELECTED_TENANT_SESSION_KEY] = tenant.pk
+        session.save()
