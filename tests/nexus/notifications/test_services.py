@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.test import override_settings
 
@@ -106,10 +107,12 @@ def test_the_html_part_is_escaped_and_the_text_parts_are_not(person, run_on_comm
         notify(person, "security_alert", {"summary": "Sign-in from <Tom & Jerry>"}, channels=["email"])
 
     (message,) = mail.outbox
+    assert isinstance(message, EmailMultiAlternatives)
     assert message.subject == "Security alert: Sign-in from <Tom & Jerry>"
     assert "Sign-in from <Tom & Jerry>." in message.body
     ((html, mimetype),) = message.alternatives
     assert mimetype == "text/html"
+    assert isinstance(html, str)
     assert "<strong>Sign-in from &lt;Tom &amp; Jerry&gt;.</strong>" in html
 
 
@@ -128,6 +131,7 @@ def test_a_template_without_html_sends_plain_text_only(person, acme, run_on_comm
         "\n"
         "— Nexus\n"
     )
+    assert isinstance(message, EmailMultiAlternatives)
     assert message.alternatives == []
 
 
