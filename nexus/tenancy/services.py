@@ -91,6 +91,7 @@ def _move_tenant(tenant_id: int, move: Callable[[Tenant], None], action: str, ac
 class MemberAdded:
     membership: Membership
     created_user: bool
+    created_membership: bool
     # Set only when a new account got a generated password: shown once, stored nowhere.
     generated_password: str | None
     previous_role: str | None  # when an existing membership changed role
@@ -141,6 +142,7 @@ def add_member(
             user = User.objects.create_user(email, password, full_name=full_name)
         membership = Membership.objects.select_for_update().filter(user=user, tenant=tenant).first()
         previous_role = None
+        created_membership = membership is None
         if membership is None:
             membership = Membership.objects.create(
                 user=user, tenant=tenant, role=role, status=MembershipStatus.ACTIVE
@@ -164,7 +166,7 @@ def add_member(
         elif membership.role != role:
             previous_role = membership.role
             membership = change_member_role(membership.pk, role, actor=actor)
-    return MemberAdded(membership, created_user, generated, previous_role)
+    return MemberAdded(membership, created_user, created_membership, generated, previous_role)
 
 
 def check_role_change(membership: Membership, role: str) -> None:

@@ -1,16 +1,27 @@
-"""Load the demo: an admin who can log in at once. Safe to run again; creates nothing twice."""
+"""Load the demo: a tenant and its administrator, who can log in at once.
+
+Safe to run again: creates nothing twice. The printed user is a platform operator with an
+active admin membership in the demo tenant, so the admin opens in that tenant.
+"""
 
 import json
 import secrets
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from nexus.accounts.models import User
+from nexus.core.errors import NexusError
+from nexus.core.models.refs import ActorRef
+from nexus.tenancy.models import Role, Tenant
+from nexus.tenancy.services import add_member, create_tenant
 
 DEMO_ADMIN_EMAIL = "admin@demo.nexus.localhost"
+DEMO_TENANT_NAME = "Demo Trading Co"
+DEMO_TENANT_SLUG = "demo"
+ACTOR = ActorRef.system("manage.py load_demo")
 
 
 class Command(BaseCommand):
@@ -34,6 +45,15 @@ class Command(BaseCommand):
                 admin.set_password(password)
                 admin.save(update_fields=["password"])
                 self.stdout.write(f"Reset the password of the existing demo admin {admin.email}.")
+            if not admin.is_platform_operator:
+                admin.is_platform_operator = True
+                admin.save(update_fields=["is_platform_operator"])
+            tenant = self.demo_tenant()
+            try:
+                add_member(email=admin.email, tenant_slug=tenant.slug, role=Role.ADMIN, actor=ACTOR)
+            except NexusError as error:  # e.g. the demo tenant was suspended
+                messages = [message for field in error.fields.values() for message in field]
+                raise CommandError(" ".join(messages) or error.detail) from error
         settings.VAR_DIR.mkdir(exist_ok=True)
         credentials_file.write_text(json.dumps({"email": admin.email, "password": password}))
         credentials_file.chmod(0o600)
@@ -41,8 +61,16 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 "\nNexus demo is ready.\n"
                 "  Admin:    http://127.0.0.1:8000/admin/\n"
+                f"  Tenant:   {DEMO_TENANT_NAME} (X-Tenant: {DEMO_TENANT_SLUG})\n"
                 "  API docs: http://127.0.0.1:8000/api/docs/\n"
                 f"  Email:    {admin.email}\n"
                 f"  Password: {password}\n"
             )
         )
+
+    def demo_tenant(self) -> Tenant:
+        tenant = Tenant.objects.filter(slug=DEMO_TENANT_SLUG).first()
+        if tenant is not None:
+            return tenant
+        self.stdout.write(f"Created the demo tenant {DEMO_TENANT_NAME}.")
+        return create_tenant(name=DEMO_TENANT_NAME, slug=DEMO_TENANT_SLUG, actor=ACTOR)
