@@ -10,16 +10,26 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
 
 from nexus.core.models import TransitionLog
 
 MAX_KEY_LENGTH = TransitionLog._meta.get_field("idempotency_key").max_length or 128
 
 
+class _PayloadEncoder(DjangoJSONEncoder):
+    """JSON for validated input: decimals, dates and UUIDs as text, rows by primary key."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, models.Model):
+            return [o._meta.label_lower, o.pk]
+        return super().default(o)
+
+
 def request_hash(transition: str, reason: str, payload: Mapping[str, Any] | None) -> str:
     """SHA-256 over what makes two requests "the same": the transition, reason and payload."""
     document = {"transition": transition, "reason": reason, "payload": dict(payload or {})}
-    encoded = json.dumps(document, sort_keys=True, separators=(",", ":"), cls=DjangoJSONEncoder)
+    encoded = json.dumps(document, sort_keys=True, separators=(",", ":"), cls=_PayloadEncoder)
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 
 
