@@ -1,0 +1,152 @@
+"""The base views resolve the tenant right after authentication: X-Tenant, else the session."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from nexus.core import scope
+from nexus.tenancy.access import SELECTED_TENANT_SESSION_KEY
+from nexus.tenancy.models import Membership, MembershipStatus
+from tests.factories.kernel_example import GadgetFactory
+from tests.factories.people import TenantFactory
+from tests.kernel_example.models import Gadget
+
+from .conftest import GADGETS, as_tenant
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def gadgets(acme, globex):
+    with scope.tenant(acme):
+        GadgetFactory.create(name="Acme one")
+    with scope.tenant(globex):
+        GadgetFactory.create(name="Globex one")
+
+
+@pytest.mark.smoke
+def test_x_tenant_selects_the_tenant(api, gadgets):
+    response = api.get(GADGETS, **as_tenant("acme"))
+
+    assert response.status_code == 200
+    assert [g["name"] for g in response.json()["results"]] == ["Acme one"]
+    assert [g["name"] for g in api.get(GADGETS, **as_tenant("globex")).json()["results"]] == ["Globex one"]
+
+
+@pytest.mark.smoke
+def test_no_tenant_on_a_tenant_scoped_endpoint_is_400_tenant_required(api, gadgets):
+    response = api.get(GADGETS)
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "tenant_required",
+        "detail": "Select a tenant (the X-Tenant header or the session's tenant) for this request.",
+    }
+
+
+def test_a_tenant_without_membership_is_403_and_nothing_is_written(api, gadgets):
+    TenantFactory.create(slug="initech")
+
+    response = api.post(GADGETS, {"name": "sneaky"}, **as_tenant("initech"))
+
+    assert response.status_code == 403
+    body = response.json()
+    assert body["code"] == "tenant_forbidden"
+    assert body["detail"].startswith("You cannot act in the tenant 'initech'")
+    with scope.system_context("test: count every gadget"):
+        assert Gadget.objects.count() == 2
+
+
+def test_an_unknown_tenant_gets_the_same_answer_as_a_foreign_one(api):
+    response = api.get(GADGETS, **as_tenant("no-such-tenant"))
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "tenant_forbidden"
+
+
+@pytest.mark.smoke
+def test_a_suspended_tenant_is_403_and_its_data_stays(api, dormant):
+    with scope.tenant(dormant):
+        GadgetFactory.create(name="kept")
+
+    response = api.get(GADGETS, **as_tenant("dormant"))
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "tenant_forbidden"
+    with scope.tenant(dormant):
+        assert list(Gadget.objects.values_list("name", flat=True)) == ["kept"]
+
+
+@pytest.mark.parametrize(
+    "status", [MembershipStatus.INVITED, MembershipStatus.SUSPENDED, MembershipStatus.REMOVED]
+)
+def test_a_membership_that_is_not_active_is_403(api, ana, acme, status):
+    Membership.objects.filter(user=ana, tenant=acme).update(status=status)
+
+    assert api.get(GADGETS, **as_tenant("acme")).status_code == 403
+
+
+def test_the_session_tenant_is_used_without_a_header(ana, acme, gadgets):
+    client = APIClient()
+    client.force_login(ana)
+    session = client.session
+    session[SELECTED_TENANT_SESSION_KEY] = acme.pk
+    session.save()
+
+    response = client.get(GADGETS)
+
+    assert response.status_code == 200
+    assert [g["name"] for g in response.json()["results"]] == ["Acme one"]
+    assert [g["name"] for g in client.get(GADGETS, **as_tenant("globex")).json()["results"]] == ["Globex one"]
+
+
+def test_a_session_tenant_suspended_since_is_403_and_dropped(ana, acme):
+    client = APIClient()
+    client.force_login(ana)
+    session = client.session
+    session[SELECTED_TENANT_SESSION_KEY] = acme.pk
+    session.save()
+    acme.status = "suspended"
+    acme.save()
+
+    response = client.get(GADGETS)
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "tenant_forbidden"
+    assert SELECTED_TENANT_SESSION_KEY not in client.session
+    assert client.get(GADGETS).json()["code"] == "tenant_required"
+
+
+def test_anonymous_callers_get_401_whatever_the_tenant(acme):
+    response = APIClient().get(GADGETS, **as_tenant("acme"))
+
+    assert response.status_code == 401
+    assert response.json() == {
+        "code": "not_authenticated",
+        "detail": "Authentication credentials were not provided.",
+    }
+
+
+def test_permissions_come_from_the_role_in_the_named_tenant(api, gadgets):
+    assert api.post(GADGETS, {"name": "by admin"}, **as_tenant("acme")).status_code == 201
+
+    refused = api.post(GADGETS, {"name": "by viewer"}, **as_tenant("globex"))
+
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "permission_denied"
+    with scope.system_context("test: every gadget"):
+        assert sorted(Gadget.objects.values_list("name", flat=True)) == ["Acme one", "Globex one", "by admin"]
+
+
+def test_the_scope_is_restored_after_the_request(api, gadgets):
+    api.get(GADGETS, **as_tenant("acme"))
+
+    assert scope.current_scope() == scope.NO_SCOPE
+
+
+def test_a_created_row_belongs_to_the_named_tenant(api, acme):
+    response = api.post(GADGETS, {"name": "new", "quantity": "2.5"}, **as_tenant("acme"))
+
+    assert response.status_code == 201
+    with scope.tenant(acme):
+        gadget = Gadget.objects.get(pk=response.json()["id"])
+    assert (gadget.tenant_id, gadget.name, str(gadget.quantity)) == (acme.pk, "new", "2.500")
