@@ -19,6 +19,7 @@ COST_DIGITS = 20
 VALUE_DIGITS = 20
 
 ZERO = Decimal(0)
+ZERO_QUANTITY = ZERO.quantize(Decimal(1).scaleb(-QUANTITY_PLACES))
 # Wide enough that products of a quantity (18 digits) and a cost (20) are exact before rounding.
 _WIDE_PRECISION = 60
 _COST_QUANTUM = Decimal(1).scaleb(-COST_PLACES)

@@ -45,7 +45,13 @@ class Difference:
     found: Decimal | str
 
     def __str__(self) -> str:
-        return f"{self.check} — {self.where}: the ledger says {self.expected}, stored {self.found}"
+        return (
+            f"{self.check} — {self.where}: the ledger says {_show(self.expected)}, stored {_show(self.found)}"
+        )
+
+
+def _show(value: Decimal | str) -> str:
+    return f"{value.normalize():f}" if isinstance(value, Decimal) else value
 
 
 @dataclass

@@ -35,7 +35,7 @@ from nexus.inventory.models import (
     Warehouse,
     WarehouseKind,
 )
-from nexus.inventory.quantities import ZERO, checked_quantity
+from nexus.inventory.quantities import ZERO, ZERO_QUANTITY, checked_quantity
 
 from . import events
 
@@ -159,6 +159,7 @@ def _new_reservation(request: ReservationRequest, quantity: Decimal, actor: Acto
         source_id=request.source.id,
         expires_at=request.expires_at,
         note=request.note[:255],
+        consumed_quantity=ZERO_QUANTITY,
         actor_kind=actor.kind,
         actor_id=actor.id,
         actor_label=actor.label[:255],
@@ -313,15 +314,14 @@ def consume_for_source(
     return consume(source, product_id, location.warehouse_id, quantity, actor=actor)
 
 
-def expire_reservations(now: dt.datetime | None = None, *, limit: int = 1000) -> int:
+def expire_reservations(*, limit: int = 1000) -> int:
     """Expire the current tenant's held reservations whose time is up; return how many.
 
     Each expiry is its own transition (and transaction), so one failure does not hold back
     the others; one confirmed or released meanwhile is skipped.
     """
-    moment = now or timezone.now()
     due = list(
-        Reservation.objects.filter(state=ReservationState.HELD, expires_at__lte=moment)
+        Reservation.objects.filter(state=ReservationState.HELD, expires_at__lte=timezone.now())
         .order_by("expires_at", "id")
         .values_list("id", flat=True)[:limit]
     )
