@@ -1,0 +1,35 @@
+"""No floats anywhere: money and quantities are Decimal (DESIGN.md, "Money and quantities")."""
+
+import re
+from pathlib import Path
+
+from django.apps import apps
+from django.db import models
+
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
+PROJECT_PACKAGES = ["nexus", "identity_ops", "supply_chain_ops", "adapters"]
+# A declaration or a reference through a module (``models.FloatField``), not prose in a docstring.
+FLOAT_FIELD = re.compile(r"\bFloatField\s*\(|\.FloatField\b|import\b.*\bFloatField\b")
+
+
+def test_no_installed_model_has_a_float_field():
+    offenders = [
+        f"{model._meta.label}.{field.name}"
+        for model in apps.get_models(include_auto_created=True)
+        for field in model._meta.get_fields()
+        if isinstance(field, models.FloatField)
+    ]
+    assert offenders == [], f"use DecimalField (see nexus.core.money), not FloatField: {offenders}"
+
+
+def test_no_source_file_declares_a_float_field():
+    """Also catches abstract models, migrations and apps not installed in the test settings."""
+    offenders = [
+        f"{path.relative_to(PROJECT_ROOT)}:{number}"
+        for package in PROJECT_PACKAGES
+        if (PROJECT_ROOT / package).is_dir()
+        for path in sorted((PROJECT_ROOT / package).rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if FLOAT_FIELD.search(line)
+    ]
+    assert offenders == [], f"FloatField found: {offenders}"
