@@ -279,7 +279,8 @@ _SPECS = [
             "number": TEXT,
             "customer_id": ID,
             "currency": TEXT,
-            # Each line: line_id, product_id, quantity, unit_price, warehouse_id, promised_date, dropship.
+            # Each line: line_id, product_id, quantity, unit_price, discount_percent, warehouse_id
+            # (null for dropship), promised_date, dropship, reserved_quantity (short when stock was).
             "lines": OBJECT_LIST,
         },
     ),
@@ -287,6 +288,22 @@ _SPECS = [
         "sales.order_cancelled",
         "A sales order was cancelled before shipping; its reservations were released.",
         {"order_id": ID, "number": TEXT, "customer_id": ID, "reason": TEXT},
+    ),
+    # Receivable.
+    EventSpec(
+        "receivable.credit_note_issued",
+        "A credit note was issued to a customer; its number and total are final.",
+        {
+            "credit_note_id": ID,
+            "number": TEXT,
+            "customer_id": ID,
+            "sales_order_id": ID_OR_NULL,
+            "currency": TEXT,
+            "total": DECIMAL,
+            "issue_date": DATE,
+            # Each line: line_id, sales_order_line_id (or null), quantity, unit_price, amount.
+            "lines": OBJECT_LIST,
+        },
     ),
     # Accounts: authentication events. A login is not bound to a tenant, so most have none.
     EventSpec(

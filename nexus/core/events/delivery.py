@@ -13,6 +13,7 @@ import logging
 import random
 import traceback
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from django.db import transaction
 from django.utils import timezone
@@ -31,7 +32,11 @@ MAX_ERROR_CHARS = 4000
 SETTLED = (DeliveryStatus.DELIVERED, DeliveryStatus.DEAD)
 
 
-def retry_delay(attempt: int, rng: random.Random | None = None) -> timedelta:
+class RandomSource(Protocol):
+    def uniform(self, a: float, b: float) -> float: ...
+
+
+def retry_delay(attempt: int, rng: RandomSource | None = None) -> timedelta:
     """The wait after failed attempt number ``attempt`` (1-based): doubling, capped, jittered.
 
     Half the delay is fixed and half random ("equal jitter"), so retries of many deliveries

@@ -15,6 +15,7 @@ from nexus.core.scope import current_tenant_id
 from . import settings as outbox_settings
 from .catalogue import spec_for
 from .registry import has_listeners
+from .scoping import admitting
 from .tasks import deliver_event_task
 
 logger = logging.getLogger(__name__)
@@ -29,7 +30,8 @@ def publish(
 ) -> OutboxEvent:
     """Record event ``name`` in the current transaction; deliver it to listeners after commit.
 
-    The tenant is the current scope's unless given (``None`` for a platform-wide event).
+    The tenant is the current scope's unless given (``None`` for a platform-wide event; the
+    insert is admitted by row-level security whatever the current scope).
     Historical events (demo data, imports) are recorded and never dispatched. Raises
     ``UnknownEvent`` or ``EventPayloadError`` when the catalogue disagrees, before writing.
     """
@@ -37,16 +39,17 @@ def publish(
     body = spec.validate(payload)
     event_tenant = current_tenant_id() if tenant_id == "current" else tenant_id
     dispatch = not historical and has_listeners(name)
-    event = OutboxEvent.objects.create(
-        tenant_id=event_tenant,
-        name=name,
-        schema_version=spec.schema_version,
-        payload=body,
-        request_id=current_request_id() or "",
-        historical=historical,
-        # With nobody listening there is nothing to hand out: the event is recorded as dispatched.
-        enqueued_at=None if dispatch or historical else timezone.now(),
-    )
+    with admitting(event_tenant):
+        event = OutboxEvent.objects.create(
+            tenant_id=event_tenant,
+            name=name,
+            schema_version=spec.schema_version,
+            payload=body,
+            request_id=current_request_id() or "",
+            historical=historical,
+            # With nobody listening there is nothing to hand out: the event is recorded as dispatched.
+            enqueued_at=None if dispatch or historical else timezone.now(),
+        )
     if dispatch:
         transaction.on_commit(partial(enqueue_delivery, event.pk, event_tenant), robust=True)
     return event
@@ -55,18 +58,22 @@ def publish(
 def enqueue_delivery(event_id: int, tenant_id: int | None) -> bool:
     """Hand the event to Celery; on any broker failure leave it to the sweeper. Never raises.
 
-    In the embedded mode (eager Celery) this delivers in-process, right here.
+    In the embedded mode (eager Celery) this delivers in-process, right here. With a broker,
+    connecting is tried once (no retry loop; Redis's connect timeout is a transport option in
+    settings) and publishing waits at most ``OUTBOX_ENQUEUE_TIMEOUT_SECONDS``.
     """
-    timeout = outbox_settings.enqueue_timeout()
+    task_kwargs = {"tenant_id": tenant_id}
     try:
-        deliver_event_task.apply_async(  # type: ignore[call-arg]  # the stubs omit publish options
-            args=(event_id,),
-            kwargs={"tenant_id": tenant_id},
-            retry=False,
-            # Publishing waits at most this long; connecting is bounded by the broker's
-            # transport options (CELERY_BROKER_TRANSPORT_OPTIONS in settings).
-            timeout=timeout,
-        )
+        app = deliver_event_task.app
+        if app.conf.task_always_eager:
+            deliver_event_task.apply_async(args=(event_id,), kwargs=task_kwargs)
+            return True
+        timeout = outbox_settings.enqueue_timeout()
+        with app.producer_or_acquire() as producer:
+            producer.connection.ensure_connection(max_retries=0, timeout=timeout)
+            deliver_event_task.apply_async(  # type: ignore[call-arg]  # the stubs omit publish options
+                args=(event_id,), kwargs=task_kwargs, producer=producer, retry=False, timeout=timeout
+            )
     except Exception:  # a broker that is down must never fail a committed request
         logger.warning(
             "could not enqueue outbox event %s; the sweeper will deliver it", event_id, exc_info=True

@@ -1,7 +1,16 @@
-"""The scopes delivery runs in: the event's tenant, or the system context for platform events."""
+"""The scopes the outbox runs in: the event's tenant, or the system context where rows cross tenants.
+
+Row-level security shows a row without a tenant only in the system context, and an insert
+returns the new id, so the row must be visible to be written at all. For a platform-wide event
+(no tenant) the publisher and the deliverer therefore widen the scope to the system context for
+their own bookkeeping only, without recording an entry (as the audit chain does for its global
+events): the listener itself runs with no tenant and no system context.
+"""
 
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
+
+from django.db import transaction
 
 from nexus.core import scope
 
@@ -9,16 +18,52 @@ from nexus.core import scope
 # periodic entries (every few seconds, and on every readiness probe) from deliberate ones.
 SWEEPER_REASON = "outbox sweeper"
 LAG_REPORT_REASON = "outbox lag report"
-PLATFORM_DELIVERY_REASON = "outbox delivery of a platform event"
-RECURRING_REASONS = frozenset({SWEEPER_REASON, LAG_REPORT_REASON, PLATFORM_DELIVERY_REASON})
+PLATFORM_EVENT_REASON = "outbox: platform event bookkeeping"
+RECURRING_REASONS = frozenset({SWEEPER_REASON, LAG_REPORT_REASON})
 
 
-def bookkeeping_scope(tenant_id: int | None) -> AbstractContextManager[None]:
-    """Where the event and its delivery rows are visible: the tenant, or (tenant-less) the system."""
+@contextmanager
+def _widened(widened: scope.Scope) -> Iterator[None]:
+    token = scope.activate(widened)
+    try:
+        # A savepoint, so that a failed statement is rolled back before the scope is restored
+        # (restoring runs SQL, which an aborted transaction would refuse).
+        with transaction.atomic():
+            yield
+    finally:
+        scope.restore(token)
+
+
+@contextmanager
+def admitting(tenant_id: int | None) -> Iterator[None]:
+    """Let row-level security admit the outbox rows of ``tenant_id`` for the block."""
+    current = scope.current_scope()
+    if current.system or (tenant_id is not None and tenant_id == current.tenant_id):
+        yield
+    elif tenant_id is None:
+        with _widened(scope.Scope(tenant_id=current.tenant_id, system=True, reason=PLATFORM_EVENT_REASON)):
+            yield
+    else:
+        with _widened(scope.Scope(tenant_id=tenant_id)):
+            yield
+
+
+@contextmanager
+def bookkeeping_scope(tenant_id: int | None) -> Iterator[None]:
+    """Where the event's own rows are visible: its tenant, or (tenant-less) the system.
+
+    Entered outside any transaction (a task, an on-commit callback): each delivery inside is
+    its own transaction, finished before the scope is left.
+    """
     if tenant_id is None:
-        # Rows without a tenant are visible only there (row-level security).
-        return scope.system_context(PLATFORM_DELIVERY_REASON)
-    return scope.tenant(tenant_id)
+        token = scope.activate(scope.Scope(system=True, reason=PLATFORM_EVENT_REASON))
+        try:
+            yield
+        finally:
+            scope.restore(token)
+    else:
+        with scope.tenant(tenant_id):
+            yield
 
 
 @contextmanager
