@@ -12,6 +12,9 @@ CELERY_TASK_ALWAYS_EAGER = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Redis for the end-to-end Celery tests; they are skipped with a reason when it is not there.
 TEST_REDIS_URL = env.str("TEST_REDIS_URL", default="redis://127.0.0.1:6379/15")
+# Lets two test runs share one PostgreSQL server without dropping each other's database.
+if env.str("NEXUS_TEST_DB_NAME", default=""):
+    DATABASES["default"]["TEST"] = {"NAME": env.str("NEXUS_TEST_DB_NAME")}  # noqa: F405
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 # A small example app that exercises the kernel (tenancy, transitions, audit) in tests.
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.kernel_example"]  # noqa: F405
