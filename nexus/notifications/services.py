@@ -34,6 +34,8 @@ NOTIFICATION_REQUESTED = "notifications.requested"
 DEFAULT_CHANNELS: tuple[str, ...] = (Channel.EMAIL, Channel.IN_APP)
 # Context is stored in clear: a key naming a password or secret is refused outright.
 SECRET_KEY = re.compile(r"password|passwd|secret", re.IGNORECASE)
+# Rendering adds these to the context.
+RESERVED_KEYS = frozenset({"recipient", "tenant"})
 # Statuses a delivery may (re)try: the others are final.
 DELIVERABLE = (NotificationStatus.PENDING, NotificationStatus.FAILED)
 
@@ -66,6 +68,12 @@ def _secret_keys(value: Any, path: str = "") -> list[str]:
 
 def _checked_context(context: Mapping[str, Any]) -> dict[str, Any]:
     """Return the context as stored: plain JSON (dates, decimals, UUIDs as strings), no secrets."""
+    reserved = sorted(RESERVED_KEYS & set(context))
+    if reserved:
+        raise InvalidInput(
+            "The template receives the recipient and the tenant itself.",
+            fields={"context": [f"Remove {key!r}: it is reserved." for key in reserved]},
+        )
     secrets = _secret_keys(context)
     if secrets:
         raise InvalidInput(
@@ -73,7 +81,7 @@ def _checked_context(context: Mapping[str, Any]) -> dict[str, Any]:
             fields={"context": [f"Remove {key!r}." for key in secrets]},
         )
     try:
-        stored: dict[str, Any] = json.loads(json.dumps(dict(context), cls=DjangoJSONEncoder))
+        stored: dict[str, Any] = json.loads(json.dumps(dict(context), cls=DjangoJSONEncoder, allow_nan=False))
         return stored
     except (TypeError, ValueError) as exc:
         raise InvalidInput(

@@ -198,6 +198,12 @@ def test_the_context_is_stored_as_plain_json(person):
         ),
         ({"context": {"client_secret": "s3cr3t"}}, "context", ["Remove 'client_secret'."]),
         ({"context": {"when": object()}}, "context", None),
+        (
+            {"context": {"ratio": float("nan")}},
+            "context",
+            ["Out of range float values are not JSON compliant"],
+        ),
+        ({"context": {"recipient": "someone"}}, "context", ["Remove 'recipient': it is reserved."]),
         ({"channels": ["email", "pigeon"]}, "channels", ["Unknown channel 'pigeon'."]),
         ({"channels": []}, "channels", ["No channel given."]),
         ({"template": "../../settings"}, "template", ["Use lowercase letters, digits and underscores."]),
