@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from nexus.core import views as core_views
 
 api_v1_patterns: list = [
+    path("", include("nexus.core.api.urls")),
     path("", include("nexus.notifications.api.urls")),
 ]
 
