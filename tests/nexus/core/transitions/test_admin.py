@@ -276,3 +276,31 @@ def test_the_transition_log_lists_filters_and_searches_read_only(
     assert detail.status_code == 200
     assert 'name="_save"' not in detail.content.decode()
     assert admin_client.get(reverse("admin:core_transitionlog_add")).status_code == 403
+
+
+def test_the_change_lists_cost_the_same_queries_for_any_page_size(
+    admin_client, admin_user, tenant, in_tenant
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from nexus.core.transitions import perform_transition
+
+    def queries_for(url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert admin_client.get(url).status_code == 200
+        return len(captured.captured_queries)
+
+    logs = reverse("admin:core_transitionlog_changelist")
+
+    def approved_gadgets(count: int) -> None:
+        with scope.tenant(tenant):
+            for gadget in GadgetFactory.create_batch(count, quantity=Decimal("1")):
+                perform_transition(gadget, "approve", actor=admin_user)
+
+    approved_gadgets(2)
+    few = (queries_for(CHANGELIST), queries_for(logs))
+    approved_gadgets(10)
+    many = (queries_for(CHANGELIST), queries_for(logs))
+
+    assert many == few

@@ -221,3 +221,24 @@ def test_each_transition_is_documented_in_the_schema_with_its_body():
     assert set(components["GadgetArchiveInput"]["properties"]) == {"reason", "idempotency_key", "note"}
     assert components["Gadget"]["properties"]["status"]["readOnly"] is True
     assert components["Gadget"]["properties"]["available_transitions"]["readOnly"] is True
+
+
+def test_listing_with_available_transitions_costs_the_same_queries_for_any_page_size(api, tenant):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for_list() -> int:
+        api.get("/api/v1/example/gadgets/")  # warm the per-request caches of the first call alike
+        with CaptureQueriesContext(connection) as captured:
+            response = api.get("/api/v1/example/gadgets/")
+        assert response.status_code == 200
+        return len(captured.captured_queries)
+
+    with scope.tenant(tenant):
+        GadgetFactory.create_batch(2, quantity=Decimal("1"))
+    few = queries_for_list()
+    with scope.tenant(tenant):
+        GadgetFactory.create_batch(10, quantity=Decimal("1"))
+    many = queries_for_list()
+
+    assert many == few
