@@ -15,7 +15,6 @@ Conventions for domain models (docs/kernel.md, "Sequences, money and quantities"
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation, localcontext
 from fractions import Fraction
 from typing import Any
@@ -140,24 +139,40 @@ def allocate_minor(total_minor: int, weights: Sequence[Decimal | int]) -> list[i
     return [sign * part for part in parts]
 
 
-@dataclass(frozen=True)
 class Money:
     """An amount in a currency. Arithmetic only within one currency; never a float.
 
     ``Money("12.50", "USD") + Money(1, "USD") == Money("13.50", "USD")``; adding another
     currency raises ``CurrencyMismatch``. The amount keeps its precision until ``rounded()``.
+    Immutable and hashable; equal when amount (numerically) and currency are equal.
     """
 
+    __slots__ = ("amount", "currency")
     amount: Decimal
     currency: str
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "amount", as_decimal(self.amount))
-        if not isinstance(self.currency, str) or not CURRENCY_CODE.match(self.currency):
+    def __init__(self, amount: Decimal | int | str, currency: str) -> None:
+        if not isinstance(currency, str) or not CURRENCY_CODE.match(currency):
             raise InvalidInput(
-                f"{self.currency!r} is not a currency code; use its three capital letters, e.g. USD.",
+                f"{currency!r} is not a currency code; use its three capital letters, e.g. USD.",
                 fields={"currency": ["Use the ISO code, e.g. USD."]},
             )
+        object.__setattr__(self, "amount", as_decimal(amount))
+        object.__setattr__(self, "currency", currency)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("Money is immutable")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Money):
+            return NotImplemented
+        return (self.amount, self.currency) == (other.amount, other.currency)
+
+    def __hash__(self) -> int:
+        return hash((self.amount, self.currency))
+
+    def __repr__(self) -> str:
+        return f"Money({str(self.amount)!r}, {self.currency!r})"
 
     @classmethod
     def zero(cls, currency: str) -> "Money":

@@ -88,7 +88,8 @@ def _increment_in_scope(tenant_id: int, doc_type: str, year: int) -> int:
 
 def _tenant_table() -> str:
     # The kernel does not import the tenancy domain; the counter's foreign key names its table.
-    return str(SequenceCounter._meta.get_field("tenant").related_model._meta.db_table)
+    tenant_model: Any = SequenceCounter._meta.get_field("tenant").related_model
+    return str(tenant_model._meta.db_table)
 
 
 def _increment_on_own_connection(tenant_id: int, doc_type: str, year: int) -> int | None:

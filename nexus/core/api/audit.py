@@ -7,7 +7,13 @@ role); the chains of other tenants and the global chain are for platform operato
 from typing import Any
 
 import django_filters
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -19,17 +25,25 @@ from nexus.core.scope import require_tenant_id
 
 from .base import NexusReadOnlyModelViewSet
 
-
-class ActorSerializer(serializers.Serializer[Any]):
-    kind = serializers.ChoiceField(choices=ActorKind.choices)
-    id = serializers.CharField(help_text="The user's or token's id; empty for the system.")
-    label = serializers.CharField(help_text="What the actor was called when the event happened.")
-
-
-class ObjectSerializer(serializers.Serializer[Any]):
-    type = serializers.CharField(help_text='"app_label.model", e.g. "inventory.product".')
-    id = serializers.CharField()
-    label = serializers.CharField(help_text="What the object was called when the event happened.")
+# Documented shapes of the nested actor and object references (built from dicts: ``label``
+# and ``id`` are also attributes of DRF's Field, so they cannot be declared as class fields).
+ACTOR_SCHEMA = inline_serializer(
+    "AuditActor",
+    fields={
+        "kind": serializers.ChoiceField(choices=ActorKind.choices),
+        "id": serializers.CharField(help_text="The user's or token's id; empty for the system."),
+        "label": serializers.CharField(help_text="What the actor was called when the event happened."),
+    },
+)
+OBJECT_SCHEMA = inline_serializer(
+    "AuditObject",
+    fields={
+        "type": serializers.CharField(help_text='"app_label.model", e.g. "inventory.product".'),
+        "id": serializers.CharField(),
+        "label": serializers.CharField(help_text="What the object was called when the event happened."),
+    },
+    allow_null=True,
+)
 
 
 class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
@@ -56,11 +70,11 @@ class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(ActorSerializer)
+    @extend_schema_field(ACTOR_SCHEMA)
     def get_actor(self, event: AuditEvent) -> dict[str, str]:
         return {"kind": event.actor_kind, "id": event.actor_id, "label": event.actor_label}
 
-    @extend_schema_field(ObjectSerializer(allow_null=True))
+    @extend_schema_field(OBJECT_SCHEMA)
     def get_object(self, event: AuditEvent) -> dict[str, str] | None:
         if not event.object_type:
             return None

@@ -11,9 +11,10 @@ share one transaction; on update the row is locked before "before" is read, so t
 exactly the values this request overwrote.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
+from django.db.models import Model
 from rest_framework.serializers import BaseSerializer
 
 from nexus.core.audit.changes import record_model_change, stored_values
@@ -31,7 +32,7 @@ class AuditedModelMixin:
     def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         with transaction.atomic():
             super().perform_create(serializer)  # type: ignore[misc]
-            instance = serializer.instance
+            instance = cast(Model, serializer.instance)  # set by the save / the detail lookup
             record_model_change(
                 instance,
                 "created",
@@ -42,7 +43,7 @@ class AuditedModelMixin:
 
     def perform_update(self, serializer: BaseSerializer[Any]) -> None:
         with transaction.atomic():
-            instance = serializer.instance
+            instance = cast(Model, serializer.instance)  # set by the save / the detail lookup
             before = stored_values(instance, exclude=self.audit_exclude)
             super().perform_update(serializer)  # type: ignore[misc]
             record_model_change(

@@ -84,13 +84,13 @@ def test_a_currency_added_later_is_found(forget_currencies):
 
 def test_floats_are_refused_everywhere():
     with pytest.raises(TypeError):
-        Money(0.1, "USD")
+        Money(0.1, "USD")  # type: ignore[arg-type]
     with pytest.raises(TypeError):
-        Money(Decimal(1), "USD") * 1.5
+        Money(Decimal(1), "USD") * 1.5  # type: ignore[operator]
     with pytest.raises(TypeError):
-        allocate_minor(100, [0.5, 0.5])
+        allocate_minor(100, [0.5, 0.5])  # type: ignore[list-item]
     with pytest.raises(TypeError):
-        from_minor_units(12.0, "USD")
+        from_minor_units(12.0, "USD")  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         quantize_quantity(0.1, 2)
 

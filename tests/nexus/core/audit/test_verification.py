@@ -86,6 +86,7 @@ def test_changed_data_is_found(chains):
     assert f"stored {third.hash}" in err
     assert "2 event(s) before it verified" in err
     (result,) = [r for r in verify_chains() if r.chain == third.tenant_id]
+    assert result.broken is not None
     assert (result.broken.sequence, result.broken.event_id) == (3, third.pk)
 
 
