@@ -89,7 +89,9 @@ def _seal_batch(chain: Chain, limit: int) -> int | None:
 
 def chains_with_unsealed_events() -> list[Chain]:
     """The chains that have committed, unsealed events (call in the system context)."""
-    chains = AuditEvent.objects.filter(sealed_at__isnull=True).values_list("tenant_id", flat=True).distinct()
+    # ``order_by()`` drops the model's ordering, which DISTINCT would otherwise include.
+    unsealed = AuditEvent.objects.filter(sealed_at__isnull=True).order_by()
+    chains = unsealed.values_list("tenant_id", flat=True).distinct()
     return sorted(set(chains), key=lambda chain: (chain is not None, chain or 0))
 
 

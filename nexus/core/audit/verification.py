@@ -107,7 +107,8 @@ def verify_chain(chain: Chain) -> ChainVerification:
 
 def chains_with_events() -> list[Chain]:
     """Every chain that has at least one event (call in the system context)."""
-    chains = set(AuditEvent.objects.values_list("tenant_id", flat=True).distinct())
+    # ``order_by()`` drops the model's ordering, which DISTINCT would otherwise include.
+    chains = set(AuditEvent.objects.order_by().values_list("tenant_id", flat=True).distinct())
     return sorted(chains, key=lambda chain: (chain is not None, chain or 0))
 
 

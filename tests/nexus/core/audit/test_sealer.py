@@ -6,6 +6,7 @@ import threading
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -186,3 +187,15 @@ def test_concurrent_sealers_never_fork_a_chain():
 def test_seal_lag_seconds_counts_from_the_oldest_event(acme):
     lag = type(seal_lag())(unsealed=1, oldest_unsealed_at=timezone.now() - dt.timedelta(seconds=90))
     assert 90 <= lag.seconds < 100
+
+
+@pytest.mark.django_db
+def test_the_command_seals_the_global_chain_alone_and_refuses_an_unknown_tenant(acme, capsys):
+    _record_in(acme, "a1")
+    record_event("platform.one", actor=SYSTEM)
+
+    call_command("seal_audit", "--tenant", "global")
+    assert "global: sealed 1 event(s)" in capsys.readouterr().out
+    assert [e.sequence for e in _chain(acme.pk)] == [None]
+    with pytest.raises(CommandError, match="No tenant with the slug 'nope'"):
+        call_command("seal_audit", "--tenant", "nope")
