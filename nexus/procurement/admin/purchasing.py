@@ -1,0 +1,162 @@
+"""Purchase orders and goods receipts in the admin."""
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest
+
+from nexus.core.errors import NexusError
+from nexus.procurement.amounts import document_total, line_amount
+from nexus.procurement.models import (
+    AUTOMATIC_PURCHASE_ORDER_TRANSITIONS,
+    GoodsReceipt,
+    GoodsReceiptLine,
+    PurchaseOrder,
+    PurchaseOrderLine,
+)
+from nexus.procurement.services import draft_receipt, post_receipt_handler
+
+from .documents import DocumentAdmin, DraftLinesInline
+
+
+class PurchaseOrderLineInline(DraftLinesInline):
+    model = PurchaseOrderLine
+    fields = (
+        "product",
+        "description",
+        "vendor_sku",
+        "quantity",
+        "unit_price",
+        "expected_date",
+        "received_quantity",
+        "open_quantity",
+    )
+    readonly_fields = ("received_quantity", "open_quantity")
+    raw_id_fields = ("product",)
+
+    @admin.display(description="still to come")
+    def open_quantity(self, line: PurchaseOrderLine) -> Decimal | str:
+        return line.open_quantity if line.pk else ""
+
+
+@admin.register(PurchaseOrder)
+class PurchaseOrderAdmin(DocumentAdmin):
+    list_display = (
+        "number",
+        "vendor",
+        "warehouse",
+        "order_date",
+        "status",
+        "currency",
+        "total",
+        "earliest_due",
+    )
+    list_filter = ("status", "warehouse", "currency", "order_date")
+    search_fields = ("number", "vendor__code", "vendor__name", "vendor_reference", "lines__product__sku")
+    search_help_text = "Number, vendor, the vendor's reference, or a product SKU on a line."
+    list_select_related = ("vendor", "warehouse", "currency")
+    date_hierarchy = "order_date"
+    ordering = ("-order_date", "-id")
+    autocomplete_fields = ("vendor",)
+    raw_id_fields = ("warehouse",)
+    fields = (
+        "number",
+        "vendor",
+        "warehouse",
+        "currency",
+        "exchange_rate",
+        "order_date",
+        "vendor_reference",
+        "notes",
+        "status",
+        "sent_at",
+    )
+    readonly_fields = ("number", "sent_at")
+    inlines = [PurchaseOrderLineInline]
+    automatic_transitions = AUTOMATIC_PURCHASE_ORDER_TRANSITIONS
+    actions = ["draft_receipts"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[PurchaseOrder]:
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("lines", PurchaseOrderLine.objects.order_by("id")))
+            .distinct()
+        )
+
+    @admin.display(description="total")
+    def total(self, order: PurchaseOrder) -> Decimal:
+        exponent = order.currency.exponent
+        return document_total(
+            [line_amount(line.quantity, line.unit_price, exponent) for line in order.lines.all()], exponent
+        )
+
+    @admin.display(description="next expected")
+    def earliest_due(self, order: PurchaseOrder) -> Any:
+        dates = [line.expected_date for line in order.lines.all() if line.open_quantity > 0]
+        return min(dates) if dates else "—"
+
+    @admin.action(description="Draft a goods receipt for what is still open", permissions=["receive"])
+    def draft_receipts(self, request: HttpRequest, queryset: QuerySet[PurchaseOrder]) -> None:
+        done, failures = [], []
+        for order in queryset.order_by("pk"):
+            try:
+                done.append(str(draft_receipt(order)))
+            except NexusError as error:
+                failures.append(f"{order}: {error.detail}")
+        if done:
+            self.message_user(request, f"Drafted {', '.join(done)}; post them after counting the goods.")
+        if failures:
+            self.message_user(request, "; ".join(failures), messages.WARNING if done else messages.ERROR)
+
+    def has_receive_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.has_perm("procurement.add_goodsreceipt"))
+
+
+class GoodsReceiptLineInline(DraftLinesInline):
+    model = GoodsReceiptLine
+    fields = ("purchase_order_line", "quantity", "unit_cost", "stock_move")
+    readonly_fields = ("unit_cost", "stock_move")
+    raw_id_fields = ("purchase_order_line",)
+
+
+@admin.register(GoodsReceipt)
+class GoodsReceiptAdmin(DocumentAdmin):
+    list_display = ("number", "purchase_order", "vendor", "warehouse", "received_at", "status", "line_count")
+    list_filter = ("status", "purchase_order__warehouse", "received_at")
+    search_fields = ("number", "purchase_order__number", "purchase_order__vendor__code", "delivery_note")
+    search_help_text = "Receipt or order number, vendor code, or the vendor's delivery note."
+    list_select_related = ("purchase_order__vendor", "purchase_order__warehouse")
+    date_hierarchy = "received_at"
+    ordering = ("-received_at", "-id")
+    raw_id_fields = ("purchase_order", "location")
+    fields = (
+        "number",
+        "purchase_order",
+        "location",
+        "received_at",
+        "delivery_note",
+        "notes",
+        "status",
+        "posted_at",
+    )
+    readonly_fields = ("number", "posted_at")
+    inlines = [GoodsReceiptLineInline]
+    transition_handlers = {"post": post_receipt_handler}
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[GoodsReceipt]:
+        return super().get_queryset(request).prefetch_related("lines")
+
+    @admin.display(description="vendor", ordering="purchase_order__vendor__code")
+    def vendor(self, receipt: GoodsReceipt) -> Any:
+        return receipt.purchase_order.vendor
+
+    @admin.display(description="warehouse", ordering="purchase_order__warehouse__code")
+    def warehouse(self, receipt: GoodsReceipt) -> Any:
+        return receipt.purchase_order.warehouse
+
+    @admin.display(description="lines")
+    def line_count(self, receipt: GoodsReceipt) -> int:
+        return len(receipt.lines.all())

@@ -1,0 +1,217 @@
+"""Viewsets of the procurement API (``/api/v1/vendors/``, ``/purchase-orders/`` ...).
+
+Documents: nested lines, transitions as ``POST .../<id>/<transition>/`` (the kernel's mixin,
+with this app's handlers for the transitions that post or convert), filters, search,
+ordering and pagination; drafts only may be edited or deleted (409 otherwise). Every write is
+audited.
+"""
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from nexus.core.api.audited import AuditedModelMixin
+from nexus.core.api.base import NexusModelViewSet
+from nexus.core.api.transitions import TransitionActionsMixin
+from nexus.inventory.models import Location
+from nexus.procurement.models import (
+    GoodsReceipt,
+    GoodsReceiptLine,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    Requisition,
+    RequisitionLine,
+    Vendor,
+    VendorBill,
+    VendorBillLine,
+    VendorProduct,
+)
+from nexus.procurement.services import (
+    approve_bill_handler,
+    convert_requisition_handler,
+    post_receipt_handler,
+)
+from nexus.procurement.services import draft_receipt as draft_receipt_for
+
+from .serializers import (
+    GoodsReceiptSerializer,
+    PurchaseOrderSerializer,
+    RequisitionSerializer,
+    VendorBillSerializer,
+    VendorProductSerializer,
+    VendorSerializer,
+    refuse_unless_draft,
+)
+
+
+class DraftsOnlyDeleteMixin:
+    """Delete a document only while it is a draft (409 ``already_posted`` otherwise)."""
+
+    def perform_destroy(self, instance: Any) -> None:
+        refuse_unless_draft(instance)
+        super().perform_destroy(instance)  # type: ignore[misc]
+
+
+class VendorViewSet(AuditedModelMixin, NexusModelViewSet):
+    queryset = Vendor.objects.select_related("currency").order_by("code", "id")
+    serializer_class = VendorSerializer
+    filterset_fields = ["active", "currency", "country"]
+    search_fields = ["code", "name", "city", "email"]
+    ordering_fields = ["code", "name", "on_time_rate", "average_lead_time_days", "created_at"]
+
+
+class VendorProductViewSet(AuditedModelMixin, NexusModelViewSet):
+    queryset = VendorProduct.objects.select_related("vendor", "product", "currency").order_by(
+        "product__sku", "priority", "id"
+    )
+    serializer_class = VendorProductSerializer
+    filterset_fields = ["vendor", "product", "active", "currency"]
+    search_fields = ["vendor__code", "vendor__name", "product__sku", "vendor_sku"]
+    ordering_fields = ["priority", "unit_price", "lead_time_days", "id"]
+
+
+class CanDraftReceipts(BasePermission):
+    """Drafting a receipt from an order needs the permission to add goods receipts."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return bool(request.user and request.user.has_perm("procurement.add_goodsreceipt"))
+
+
+class PurchaseOrderViewSet(
+    DraftsOnlyDeleteMixin, AuditedModelMixin, TransitionActionsMixin, NexusModelViewSet
+):
+    queryset = (
+        PurchaseOrder.objects.select_related("vendor", "warehouse", "currency", "tenant")
+        .prefetch_related(
+            Prefetch("lines", PurchaseOrderLine.objects.select_related("product").order_by("id"))
+        )
+        .order_by("-order_date", "-id")
+    )
+    serializer_class = PurchaseOrderSerializer
+    # The receipt transitions follow postings; people never call them.
+    transition_names = ["send", "close", "cancel"]
+    filterset_fields = ["status", "vendor", "warehouse", "currency", "order_date"]
+    search_fields = ["number", "vendor__code", "vendor__name", "vendor_reference", "lines__product__sku"]
+    ordering_fields = ["order_date", "number", "created_at", "id"]
+
+    def get_queryset(self) -> QuerySet[PurchaseOrder]:
+        # A search across lines could repeat an order once per matching line.
+        return super().get_queryset().distinct()
+
+    @extend_schema(
+        summary="Draft a goods receipt for the order",
+        description="Create a draft receipt for the given quantities (by order-line id), or for everything "
+        "still open. Post it with `POST /goods-receipts/<id>/post/`.",
+        request=inline_serializer(
+            name="DraftReceiptInput",
+            fields={
+                "lines": serializers.DictField(
+                    child=serializers.DecimalField(max_digits=18, decimal_places=4),
+                    required=False,
+                    help_text="Order-line id → quantity; omit to receive everything still open.",
+                ),
+                "location": serializers.IntegerField(required=False),
+                "delivery_note": serializers.CharField(required=False, allow_blank=True),
+            },
+        ),
+        responses={201: GoodsReceiptSerializer},
+    )
+    @action(detail=True, methods=["post"], permission_classes=[CanDraftReceipts], url_path="draft-receipt")
+    def draft_receipt(self, request: Request, pk: str | None = None) -> Response:
+        order = self.get_object()
+        body = _DraftReceiptInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        receipt = draft_receipt_for(
+            order,
+            quantities={int(key): value for key, value in body.validated_data["lines"].items()}
+            if "lines" in body.validated_data
+            else None,
+            location=body.validated_data.get("location"),
+            delivery_note=body.validated_data.get("delivery_note", ""),
+        )
+        data = GoodsReceiptSerializer(receipt, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+
+class _DraftReceiptInput(serializers.Serializer):
+    lines = serializers.DictField(
+        child=serializers.DecimalField(max_digits=18, decimal_places=4), required=False
+    )
+    location = serializers.PrimaryKeyRelatedField(
+        queryset=Location.objects.all(),
+        required=False,
+    )
+    delivery_note = serializers.CharField(required=False, allow_blank=True, max_length=100)
+
+    def validate_lines(self, value: dict[str, Any]) -> dict[str, Any]:
+        if not all(str(key).isdigit() for key in value):
+            raise serializers.ValidationError("Keys are order-line ids.")
+        return value
+
+
+class GoodsReceiptViewSet(
+    DraftsOnlyDeleteMixin, AuditedModelMixin, TransitionActionsMixin, NexusModelViewSet
+):
+    queryset = (
+        GoodsReceipt.objects.select_related("purchase_order", "location")
+        .prefetch_related(
+            Prefetch(
+                "lines",
+                GoodsReceiptLine.objects.select_related("purchase_order_line__product").order_by("id"),
+            )
+        )
+        .order_by("-received_at", "-id")
+    )
+    serializer_class = GoodsReceiptSerializer
+    transition_handlers = {"post": post_receipt_handler}
+    filterset_fields = ["status", "purchase_order", "purchase_order__vendor", "purchase_order__warehouse"]
+    search_fields = ["number", "purchase_order__number", "delivery_note"]
+    ordering_fields = ["received_at", "number", "id"]
+
+
+class VendorBillViewSet(DraftsOnlyDeleteMixin, AuditedModelMixin, TransitionActionsMixin, NexusModelViewSet):
+    queryset = (
+        VendorBill.objects.select_related("vendor", "currency")
+        .prefetch_related(
+            Prefetch("lines", VendorBillLine.objects.prefetch_related("goods_receipts").order_by("id"))
+        )
+        .order_by("-bill_date", "-id")
+    )
+    serializer_class = VendorBillSerializer
+    transition_handlers = {"approve": approve_bill_handler}
+    filterset_fields = ["status", "vendor", "currency", "purchase_order", "bill_date"]
+    search_fields = ["number", "vendor_invoice_number", "vendor__code", "vendor__name"]
+    ordering_fields = ["bill_date", "due_date", "number", "total", "id"]
+
+
+class RequisitionViewSet(DraftsOnlyDeleteMixin, AuditedModelMixin, TransitionActionsMixin, NexusModelViewSet):
+    queryset = (
+        Requisition.objects.select_related("warehouse", "requested_by")
+        .prefetch_related(
+            Prefetch(
+                "lines",
+                RequisitionLine.objects.select_related("product")
+                .prefetch_related("purchase_order_lines")
+                .order_by("id"),
+            )
+        )
+        .order_by("-created_at", "-id")
+    )
+    serializer_class = RequisitionSerializer
+    transition_handlers = {"convert": convert_requisition_handler}
+    filterset_fields = ["status", "warehouse", "needed_by"]
+    search_fields = ["number", "notes", "lines__product__sku"]
+    ordering_fields = ["needed_by", "created_at", "number", "id"]
+
+    def get_queryset(self) -> QuerySet[Requisition]:
+        return super().get_queryset().distinct()
+
+    def perform_create(self, serializer: Any) -> None:
+        serializer.validated_data["requested_by"] = self.request.user
+        super().perform_create(serializer)

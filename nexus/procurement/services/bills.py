@@ -1,0 +1,34 @@
+"""Approving vendor bills: the total is fixed from the lines, exact at the currency's minor unit."""
+
+from decimal import Decimal
+
+from nexus.core.transitions import Actor, TransitionRequest, TransitionResult, perform_transition
+from nexus.procurement.amounts import document_total, line_amount
+from nexus.procurement.models import VendorBill
+
+
+def bill_total(bill: VendorBill) -> Decimal:
+    """The sum of the bill's line amounts, each rounded to the currency's minor unit."""
+    exponent = bill.currency.exponent
+    amounts = [line_amount(line.quantity, line.unit_price, exponent) for line in bill.lines.all()]
+    return document_total(amounts, exponent)
+
+
+def _fix_total(bill: VendorBill) -> Decimal:
+    bill.total = bill_total(bill)
+    return bill.total
+
+
+def approve_bill(
+    bill: VendorBill | int, *, actor: Actor, reason: str = "", idempotency_key: str = ""
+) -> TransitionResult:
+    """Approve a draft bill: fix its total and publish ``procurement.vendor_bill_approved``."""
+    target = bill if isinstance(bill, VendorBill) else (VendorBill, bill)
+    return perform_transition(
+        target, "approve", actor=actor, reason=reason, idempotency_key=idempotency_key, writes=_fix_total
+    )
+
+
+def approve_bill_handler(request: TransitionRequest) -> TransitionResult:
+    """The ``approve`` transition as the admin and API run it."""
+    return request.perform(writes=_fix_total)

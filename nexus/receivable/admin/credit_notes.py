@@ -1,0 +1,75 @@
+"""Credit notes in the admin: drafted with lines, issued (numbered, totalled), applied or voided."""
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest
+
+from nexus.receivable.models import CreditNote, CreditNoteLine
+from nexus.receivable.services import CREDIT_NOTE_HANDLERS, credit_note_total
+from nexus.sales.admin.documents import DocumentAdmin, DraftLinesInline
+from nexus.sales.amounts import line_amount
+
+
+class CreditNoteLineInline(DraftLinesInline):
+    model = CreditNoteLine
+    fields = ("sales_order_line", "description", "quantity", "unit_price", "amount")
+    readonly_fields = ("amount",)
+    raw_id_fields = ("sales_order_line",)
+
+    @admin.display(description="amount")
+    def amount(self, line: CreditNoteLine) -> Decimal | str:
+        if line.pk is None:
+            return ""
+        return line_amount(line.quantity, line.unit_price, line.credit_note.currency.exponent)
+
+
+@admin.register(CreditNote)
+class CreditNoteAdmin(DocumentAdmin):
+    list_display = (
+        "__str__",
+        "customer",
+        "sales_order",
+        "status",
+        "issue_date",
+        "currency",
+        "total",
+        "reason",
+    )
+    list_filter = ("status", "currency", "issue_date")
+    search_fields = ("number", "reason", "customer__code", "customer__name", "sales_order__number")
+    search_help_text = "Note number, reason, customer, or sales order number."
+    list_select_related = ("customer", "sales_order", "currency")
+    ordering = ("-created_at", "-id")
+    autocomplete_fields = ("customer",)
+    raw_id_fields = ("sales_order",)
+    fields = (
+        "number",
+        "customer",
+        "sales_order",
+        "currency",
+        "reason",
+        "notes",
+        "status",
+        "issue_date",
+        "total",
+        "lines_total",
+        "applied_at",
+    )
+    readonly_fields = ("number", "issue_date", "total", "lines_total", "applied_at")
+    inlines = [CreditNoteLineInline]
+    transition_handlers = CREDIT_NOTE_HANDLERS
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[CreditNote]:
+        return super().get_queryset(request).prefetch_related("lines")
+
+    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
+        # Credit notes are numbered when issued (gap-free), not when drafted.
+        super(DocumentAdmin, self).save_model(request, obj, form, change)
+
+    @admin.display(description="lines total")
+    def lines_total(self, note: CreditNote) -> Decimal | str:
+        return credit_note_total(note) if note.pk is not None else ""

@@ -1,0 +1,1 @@
+"""The receivable API."""

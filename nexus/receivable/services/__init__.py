@@ -1,0 +1,19 @@
+"""The receivable services: issuing credit notes, and drafting them from sales-order lines."""
+
+from .credit_notes import (
+    CREDIT_NOTE_DOC_TYPE,
+    CREDIT_NOTE_HANDLERS,
+    credit_note_total,
+    draft_credit_note,
+    issue_credit_note,
+    issue_handler,
+)
+
+__all__ = [
+    "CREDIT_NOTE_DOC_TYPE",
+    "CREDIT_NOTE_HANDLERS",
+    "credit_note_total",
+    "draft_credit_note",
+    "issue_credit_note",
+    "issue_handler",
+]

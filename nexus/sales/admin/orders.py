@@ -1,0 +1,214 @@
+"""Sales orders and shipments in the admin.
+
+Confirming reserves what is free and tells the clerk, per line, what stayed unreserved; the
+change list offers "Reserve what has become free" for confirmed orders and "Draft a shipment".
+"""
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest
+
+from nexus.core.errors import NexusError
+from nexus.core.transitions import TransitionResult, TransitionSpec
+from nexus.sales.amounts import document_total, line_amount
+from nexus.sales.models import (
+    AUTOMATIC_SALES_ORDER_TRANSITIONS,
+    OPEN_SALES_STATES,
+    SalesOrder,
+    SalesOrderLine,
+    Shipment,
+    ShipmentLine,
+    reserved_by_line,
+)
+from nexus.sales.services import (
+    ORDER_HANDLERS,
+    LineReservation,
+    draft_shipment,
+    post_shipment_handler,
+    top_up_reservations,
+)
+
+from .documents import DocumentAdmin, DraftLinesInline
+
+
+def shortage_message(order: Any, outcome: list[LineReservation]) -> str:
+    """What stayed unreserved, per line ("" when everything was reserved)."""
+    short = [r for r in outcome if r.short > 0]
+    if not short:
+        return ""
+    parts = [f"{r.sku}: {r.short.normalize():f} of {r.wanted.normalize():f}" for r in short]
+    return f"{order}: not enough free stock to reserve everything; unreserved {'; '.join(parts)}."
+
+
+class SalesOrderLineInline(DraftLinesInline):
+    model = SalesOrderLine
+    fields = (
+        "product",
+        "description",
+        "quantity",
+        "unit_price",
+        "discount_percent",
+        "requested_date",
+        "promised_date",
+        "warehouse",
+        "dropship",
+        "shipped_quantity",
+        "reserved",
+    )
+    readonly_fields = ("shipped_quantity", "reserved")
+    raw_id_fields = ("product", "warehouse")
+
+    @admin.display(description="reserved")
+    def reserved(self, line: SalesOrderLine) -> Decimal | str:
+        if line.pk is None or line.dropship:
+            return "—"
+        return reserved_by_line([line.pk]).get(line.pk, Decimal(0))
+
+
+@admin.register(SalesOrder)
+class SalesOrderAdmin(DocumentAdmin):
+    list_display = ("number", "customer", "order_date", "status", "currency", "total", "next_promised")
+    list_filter = ("status", "currency", "warehouse", "order_date")
+    search_fields = (
+        "number",
+        "customer__code",
+        "customer__name",
+        "customer_reference",
+        "lines__product__sku",
+    )
+    search_help_text = "Number, customer, the customer's reference, or a product SKU on a line."
+    list_select_related = ("customer", "currency")
+    date_hierarchy = "order_date"
+    ordering = ("-order_date", "-id")
+    autocomplete_fields = ("customer",)
+    raw_id_fields = ("warehouse",)
+    fields = (
+        "number",
+        "customer",
+        "currency",
+        "warehouse",
+        "order_date",
+        "customer_reference",
+        "notes",
+        "status",
+        "confirmed_at",
+    )
+    readonly_fields = ("number", "confirmed_at")
+    inlines = [SalesOrderLineInline]
+    transition_handlers = ORDER_HANDLERS
+    automatic_transitions = AUTOMATIC_SALES_ORDER_TRANSITIONS
+    actions = ["reserve_what_is_free", "draft_shipments"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[SalesOrder]:
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("lines", SalesOrderLine.objects.order_by("id")))
+            .distinct()
+        )
+
+    @admin.display(description="total")
+    def total(self, order: SalesOrder) -> Decimal:
+        exponent = order.currency.exponent
+        amounts = [
+            line_amount(line.quantity, line.unit_price, exponent, line.discount_percent)
+            for line in order.lines.all()
+        ]
+        return document_total(amounts, exponent)
+
+    @admin.display(description="next promised")
+    def next_promised(self, order: SalesOrder) -> Any:
+        dates = [
+            line.promised_date or line.requested_date for line in order.lines.all() if line.open_quantity > 0
+        ]
+        return min(dates) if dates else "—"
+
+    def run_transition(
+        self,
+        request: HttpRequest,
+        obj: Any,
+        spec: TransitionSpec,
+        *,
+        reason: str = "",
+        idempotency_key: str = "",
+    ) -> TransitionResult:
+        result = super().run_transition(request, obj, spec, reason=reason, idempotency_key=idempotency_key)
+        if spec.name == "confirm" and result.output:
+            message = shortage_message(result.instance, result.output)
+            if message:
+                self.message_user(request, message, messages.WARNING)
+        return result
+
+    @admin.action(description="Reserve what has become free", permissions=["change"])
+    def reserve_what_is_free(self, request: HttpRequest, queryset: QuerySet[SalesOrder]) -> None:
+        reserved, short, failures = 0, [], []
+        for order in queryset.filter(status__in=OPEN_SALES_STATES).order_by("pk"):
+            try:
+                outcome = top_up_reservations(order, actor=request.user)
+            except NexusError as error:
+                failures.append(f"{order}: {error.detail}")
+                continue
+            reserved += sum(1 for r in outcome if r.reserved > 0)
+            message = shortage_message(order, outcome)
+            if message:
+                short.append(message)
+        self.message_user(request, f"Reserved more stock for {reserved} line(s).")
+        for message in [*short, *failures]:
+            self.message_user(request, message, messages.WARNING)
+
+    @admin.action(description="Draft a shipment for what is still open", permissions=["ship"])
+    def draft_shipments(self, request: HttpRequest, queryset: QuerySet[SalesOrder]) -> None:
+        done, failures = [], []
+        for order in queryset.order_by("pk"):
+            try:
+                done.append(str(draft_shipment(order)))
+            except NexusError as error:
+                failures.append(f"{order}: {error.detail}")
+        if done:
+            self.message_user(request, f"Drafted {', '.join(done)}; post them when the goods leave.")
+        if failures:
+            self.message_user(request, "; ".join(failures), messages.WARNING if done else messages.ERROR)
+
+    def has_ship_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.has_perm("sales.add_shipment"))
+
+
+class ShipmentLineInline(DraftLinesInline):
+    model = ShipmentLine
+    fields = ("sales_order_line", "quantity", "cost_value")
+    readonly_fields = ("cost_value",)
+    raw_id_fields = ("sales_order_line",)
+
+
+@admin.register(Shipment)
+class ShipmentAdmin(DocumentAdmin):
+    list_display = ("number", "sales_order", "customer", "warehouse", "dropship", "shipped_at", "status")
+    list_filter = ("status", "dropship", "warehouse", "shipped_at")
+    search_fields = ("number", "sales_order__number", "sales_order__customer__code", "tracking_number")
+    search_help_text = "Shipment or order number, customer code, or tracking number."
+    list_select_related = ("sales_order__customer", "warehouse")
+    date_hierarchy = "shipped_at"
+    ordering = ("-shipped_at", "-id")
+    raw_id_fields = ("sales_order", "warehouse")
+    fields = (
+        "number",
+        "sales_order",
+        "warehouse",
+        "dropship",
+        "shipped_at",
+        "carrier",
+        "tracking_number",
+        "notes",
+        "status",
+        "posted_at",
+    )
+    readonly_fields = ("number", "posted_at")
+    inlines = [ShipmentLineInline]
+    transition_handlers = {"post": post_shipment_handler}
+
+    @admin.display(description="customer", ordering="sales_order__customer__code")
+    def customer(self, shipment: Shipment) -> Any:
+        return shipment.sales_order.customer

@@ -1,0 +1,72 @@
+"""Writing a draft document's lines from a nested list (the API's ``lines``), audited.
+
+A line with an ``id`` of the document updates that line; one without creates a line; the
+document's lines the list leaves out are deleted. Sending no ``lines`` leaves them as they are.
+Each created, changed or deleted line is recorded in the audit trail with its changed fields.
+"""
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from django.db import models
+from rest_framework import serializers
+
+from nexus.core.audit.changes import field_values, record_model_change, stored_values
+from nexus.core.models.refs import ActorRef, ObjectRef
+
+Row = Mapping[str, Any]
+
+
+def write_lines(
+    document: models.Model,
+    manager: Any,
+    rows: Sequence[Row],
+    *,
+    parent_field: str,
+    actor: ActorRef,
+    extra: Sequence[str] = (),
+    after_save: Callable[[models.Model, Row], None] | None = None,
+) -> None:
+    """Make ``document``'s lines (reached through ``manager``) match ``rows``.
+
+    Keys named in ``extra`` are not model fields: ``after_save(line, row)`` writes them.
+    """
+    existing = {line.pk: line for line in manager.all()}
+    kept = set()
+    model = manager.model
+    for row in rows:
+        values = {key: value for key, value in row.items() if key != "id" and key not in extra}
+        pk = row.get("id")
+        if pk is not None:
+            line = existing.get(pk)
+            if line is None:
+                raise serializers.ValidationError({"lines": [f"Line {pk} is not a line of {document}."]})
+            kept.add(pk)
+            before = stored_values(line)
+        else:
+            line = model(**{parent_field: document})
+            before = None
+        for name, value in values.items():
+            setattr(line, name, value)
+        line.save()
+        if after_save is not None:
+            after_save(line, row)
+        record_model_change(
+            line,
+            "changed" if before is not None else "created",
+            actor=actor,
+            before=before,
+            after=field_values(line),
+        )
+    for pk, line in existing.items():
+        if pk in kept:
+            continue
+        ref, before = ObjectRef.for_instance(line), field_values(line)
+        line.delete()
+        record_model_change(line, "deleted", actor=actor, before=before, after=None, obj=ref)
+
+
+def request_actor(context: Mapping[str, Any]) -> ActorRef:
+    """The person behind the request in a serializer's context."""
+    request = context.get("request")
+    return ActorRef.for_user(getattr(request, "user", None))

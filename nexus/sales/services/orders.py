@@ -1,0 +1,127 @@
+"""Confirming, cancelling and closing sales orders, and following their shipments.
+
+Each runs inside the order's transition, under its lock (order, then its lines, then stock):
+
+- confirm: fills each line's promised date (the requested date when blank) and reserves what is
+  free for the non-dropship lines (``reserving``); ``result.output`` lists what each line got.
+- cancel and close: release every open reservation of the order's lines.
+"""
+
+from nexus.core.models.refs import ActorRef
+from nexus.core.transitions import Actor, TransitionRequest, TransitionResult, perform_transition
+from nexus.inventory.services import release_for_source
+from nexus.sales.models import SalesOrder, SalesOrderLine, SalesOrderStatus
+
+from .actors import actor_ref, follow_up_actor
+from .reserving import LineReservation, line_source, reserve_what_is_free
+
+
+def _confirm(order: SalesOrder, actor: Actor) -> list[LineReservation]:
+    lines = list(
+        SalesOrderLine.objects.select_for_update()
+        .select_related("product")
+        .filter(order=order)
+        .order_by("id")
+    )
+    for line in lines:
+        line.order = order
+        if line.promised_date is None:
+            line.promised_date = line.requested_date
+    SalesOrderLine.objects.bulk_update(lines, ["promised_date"])
+    wanted = [(line, line.quantity) for line in lines if not line.dropship]
+    return reserve_what_is_free(wanted, actor=actor_ref(actor))
+
+
+def _release(order: SalesOrder, actor: Actor, because: str, reason: str) -> int:
+    """Release the open reservations of every line of the order; return how many were released."""
+    who = follow_up_actor(actor, because)
+    line_ids = list(
+        SalesOrderLine.objects.select_for_update()
+        .filter(order=order)
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    return sum(len(release_for_source(line_source(pk), actor=who, reason=reason)) for pk in line_ids)
+
+
+def confirm_order(
+    order: SalesOrder | int, *, actor: Actor, reason: str = "", idempotency_key: str = ""
+) -> TransitionResult:
+    """Confirm a draft order and reserve stock for it (as much as is free; see ``reserving``)."""
+    return perform_transition(
+        _target(order),
+        "confirm",
+        actor=actor,
+        reason=reason,
+        idempotency_key=idempotency_key,
+        writes=lambda locked: _confirm(locked, actor),
+    )
+
+
+def cancel_order(
+    order: SalesOrder | int, *, actor: Actor, reason: str, idempotency_key: str = ""
+) -> TransitionResult:
+    """Cancel an order before anything shipped and release its reservations (a reason is required)."""
+    return perform_transition(
+        _target(order),
+        "cancel",
+        actor=actor,
+        reason=reason,
+        idempotency_key=idempotency_key,
+        writes=lambda locked: _release(locked, actor, f"{locked} cancelled", reason),
+    )
+
+
+def close_order(
+    order: SalesOrder | int, *, actor: Actor, reason: str = "", idempotency_key: str = ""
+) -> TransitionResult:
+    """Close a (partially) shipped order; what was not shipped is given up and its stock released."""
+    return perform_transition(
+        _target(order),
+        "close",
+        actor=actor,
+        reason=reason,
+        idempotency_key=idempotency_key,
+        writes=lambda locked: _release(locked, actor, f"{locked} closed", reason or f"{locked} closed."),
+    )
+
+
+def confirm_handler(request: TransitionRequest) -> TransitionResult:
+    """The ``confirm`` transition as the admin and API run it."""
+    return request.perform(writes=lambda locked: _confirm(locked, request.actor))
+
+
+def cancel_handler(request: TransitionRequest) -> TransitionResult:
+    """The ``cancel`` transition as the admin and API run it."""
+    return request.perform(
+        writes=lambda locked: _release(locked, request.actor, f"{locked} cancelled", request.reason)
+    )
+
+
+def close_handler(request: TransitionRequest) -> TransitionResult:
+    """The ``close`` transition as the admin and API run it."""
+    return request.perform(
+        writes=lambda locked: _release(
+            locked, request.actor, f"{locked} closed", request.reason or f"{locked} closed."
+        )
+    )
+
+
+ORDER_HANDLERS = {"confirm": confirm_handler, "cancel": cancel_handler, "close": close_handler}
+
+
+def follow_shipments(order: SalesOrder, *, actor: ActorRef, reason: str) -> SalesOrder:
+    """Move a locked order to shipped or partially shipped after its lines' shipped quantities changed."""
+    lines = list(order.lines.order_by("id"))
+    if lines and all(line.shipped_quantity >= line.quantity for line in lines):
+        name = "record_full_shipment"
+    elif order.status == SalesOrderStatus.CONFIRMED and any(line.shipped_quantity > 0 for line in lines):
+        name = "record_partial_shipment"
+    else:
+        return order
+    moved: SalesOrder = perform_transition(order, name, actor=actor, reason=reason).instance
+    return moved
+
+
+def _target(order: SalesOrder | int) -> SalesOrder | tuple[type[SalesOrder], int]:
+    return order if isinstance(order, SalesOrder) else (SalesOrder, order)

@@ -1,0 +1,56 @@
+"""Small helpers the procurement tests share."""
+
+from decimal import Decimal
+from typing import Any
+
+from nexus.core.models import OutboxEvent, TransitionLog
+from nexus.core.transitions import perform_transition
+from nexus.inventory.models import CostLayer, Reservation, StockAvailability, StockBalance, StockMove
+from nexus.procurement.models import GoodsReceipt, PurchaseOrder, PurchaseOrderLine
+from tests.factories.procurement import PurchaseOrderFactory, PurchaseOrderLineFactory
+
+Line = tuple[Any, str, str]
+
+
+def draft_order(site: Any, *lines: Line, **fields: Any) -> PurchaseOrder:
+    """A draft purchase order of the site's vendor with (product, quantity, unit price) lines."""
+    order = PurchaseOrderFactory.create(vendor=site.vendor, warehouse=site.warehouse, **fields)
+    for product, quantity, price in lines:
+        PurchaseOrderLineFactory.create(
+            order=order, product=product, quantity=Decimal(quantity), unit_price=Decimal(price)
+        )
+    return order
+
+
+def sent_order(site: Any, by: Any, *lines: Line, **fields: Any) -> PurchaseOrder:
+    """A purchase order sent by ``by`` (a purchaser) with (product, quantity, unit price) lines."""
+    sent: PurchaseOrder = perform_transition(draft_order(site, *lines, **fields), "send", actor=by).instance
+    return sent
+
+
+def order_lines(order: PurchaseOrder) -> list[PurchaseOrderLine]:
+    return list(PurchaseOrderLine.objects.filter(order=order).order_by("id"))
+
+
+def refreshed(document: Any) -> Any:
+    return type(document).objects.get(pk=document.pk)
+
+
+def stock_snapshot() -> dict[str, Any]:
+    """Everything a refused posting must leave unchanged, in comparable form."""
+    return {
+        "moves": list(StockMove.objects.order_by("id").values_list("id", flat=True)),
+        "layers": list(CostLayer.objects.order_by("id").values_list("id", "quantity_remaining")),
+        "availability": list(
+            StockAvailability.objects.order_by("id").values_list("id", "on_hand", "reserved", "value")
+        ),
+        "balances": list(StockBalance.objects.order_by("id").values_list("id", "on_hand", "value")),
+        "reservations": list(
+            Reservation.objects.order_by("id").values_list("id", "state", "consumed_quantity")
+        ),
+        "outbox": list(OutboxEvent.objects.order_by("id").values_list("id", flat=True)),
+        "transitions": TransitionLog.objects.count(),
+        "po": list(PurchaseOrder.objects.order_by("id").values_list("id", "status")),
+        "po_lines": list(PurchaseOrderLine.objects.order_by("id").values_list("id", "received_quantity")),
+        "receipts": list(GoodsReceipt.objects.order_by("id").values_list("id", "status", "location_id")),
+    }
