@@ -30,7 +30,9 @@ class TenantMiddleware:
         try:
             return self.get_response(request)
         finally:
-            scope.reset_scope()
+            # The database settings mirror the scope, so an untouched scope needs no query.
+            if scope.current_scope() != scope.NO_SCOPE:
+                scope.reset_scope()
 
     def process_view(
         self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
