@@ -21,9 +21,12 @@ from django.db.models import Model
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.utils.module_loading import import_string
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import mixins, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.schemas.inspectors import ViewInspector
 from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
@@ -43,8 +46,33 @@ def tenant_resolver() -> TenantResolver:
     return resolver
 
 
+TENANT_PARAMETER = OpenApiParameter(
+    "X-Tenant",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "Slug of the tenant to act in; without it, the tenant selected in the session. "
+        "403 `tenant_forbidden` without an active membership there or for a suspended tenant; "
+        "400 `tenant_required` when no tenant is named at all."
+    ),
+)
+
+
+class TenantSchema(AutoSchema):
+    """Document the ``X-Tenant`` header on every operation of a view that needs a tenant."""
+
+    def get_override_parameters(self) -> list[Any]:
+        parameters: list[Any] = list(super().get_override_parameters())
+        if getattr(self.view, "tenant_required", False):
+            parameters.append(TENANT_PARAMETER)
+        return parameters
+
+
 class TenantResolvingMixin:
     """Resolve and activate the request's tenant right after authentication; restore it after."""
+
+    schema: ViewInspector | None = TenantSchema()
 
     #: Answer 400 ``tenant_required`` when an authenticated caller names no tenant.
     tenant_required: bool = True

@@ -150,3 +150,13 @@ def test_a_created_row_belongs_to_the_named_tenant(api, acme):
     with scope.tenant(acme):
         gadget = Gadget.objects.get(pk=response.json()["id"])
     assert (gadget.tenant_id, gadget.name, str(gadget.quantity)) == (acme.pk, "new", "2.500")
+
+
+def test_the_schema_documents_the_tenant_header(api):
+    schema = api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+    parameters = schema["paths"]["/api/v1/example/gadgets/"]["get"]["parameters"]
+    header = next(p for p in parameters if p["in"] == "header")
+    assert header["name"] == "X-Tenant"
+    assert not header.get("required", False)
+    assert {"page", "page_size", "ordering", "search", "status", "kind"} <= {p["name"] for p in parameters}
