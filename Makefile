@@ -30,6 +30,10 @@ test: install
 smoke: install
 	@bash scripts/smoke.sh
 
+## Benchmarks on the local PostgreSQL (each creates its own database); see bench/README.md
+bench: install
+	$(PY) bench/transition_throughput.py
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

@@ -82,6 +82,9 @@ class ReadOnlyOutboxAdmin(admin.ModelAdmin):
     changelist_view = rendered(admin.ModelAdmin.changelist_view)
     change_view = rendered(admin.ModelAdmin.change_view)
     history_view = rendered(admin.ModelAdmin.history_view)
+    # Refused below, but they look the row up first.
+    add_view = rendered(admin.ModelAdmin.add_view)
+    delete_view = rendered(admin.ModelAdmin.delete_view)
 
 
 def pretty_json(value: Any) -> str:

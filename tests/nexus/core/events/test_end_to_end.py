@@ -56,7 +56,7 @@ def forget_connections(app: Celery) -> None:
     # ``close()`` drops the connection pool but not the producer pool, which would otherwise
     # keep publishing to the dead broker for the tests that follow.
     app.close()
-    app.amqp._producer_pool = None
+    app.amqp._producer_pool = None  # type: ignore[attr-defined]
 
 
 def test_a_failing_listener_does_not_turn_the_committed_request_into_an_error(client, tenant):

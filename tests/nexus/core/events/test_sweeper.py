@@ -85,7 +85,7 @@ def test_historical_events_are_never_swept(in_tenant):
     assert kinds_recorded() == []
 
 
-def test_the_back_off_doubles_from_the_base_up_to_the_cap_with_jitter_in_the_lower_half(settings):
+def test_the_back_off_doubles_up_to_the_cap_each_wait_drawn_between_half_and_all_of_it(settings):
     settings.OUTBOX_RETRY_BASE_SECONDS = 10
     settings.OUTBOX_RETRY_MAX_SECONDS = 300
 
