@@ -12,7 +12,7 @@ from django_fsm import FSMField, transition
 
 from nexus.core.models import TenantScopedModel
 from nexus.core.transitions import condition, transition_options
-from nexus.procurement.amounts import line_amount
+from nexus.procurement.amounts import line_amount, round_to_minor_unit
 
 from .fields import amount_field, price_field, quantity_field
 from .receipts import GoodsReceiptStatus
@@ -161,7 +161,7 @@ class VendorBill(TenantScopedModel):
             "number": self.number,
             "vendor_id": self.vendor_id,
             "currency": self.currency_id,
-            "total": self.total,
+            "total": round_to_minor_unit(self.total, exponent) if self.total is not None else None,
             "bill_date": self.bill_date,
             "lines": [
                 {

@@ -12,7 +12,7 @@ from django_fsm import FSMField, transition
 
 from nexus.core.models import TenantScopedModel
 from nexus.core.transitions import condition, transition_options
-from nexus.sales.amounts import line_amount
+from nexus.sales.amounts import line_amount, round_to_minor_unit
 from nexus.sales.models.fields import amount_field, price_field, quantity_field
 
 CREDIT_NOTE_ISSUED = "receivable.credit_note_issued"
@@ -137,7 +137,7 @@ class CreditNote(TenantScopedModel):
             "customer_id": self.customer_id,
             "sales_order_id": self.sales_order_id,
             "currency": self.currency_id,
-            "total": self.total,
+            "total": round_to_minor_unit(self.total, exponent) if self.total is not None else None,
             "issue_date": self.issue_date,
             "lines": [
                 {

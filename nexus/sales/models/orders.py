@@ -13,11 +13,14 @@ from django_fsm import FSMField, transition
 from nexus.core.models import TenantScopedModel, TransitionLog
 from nexus.core.transitions import condition, transition_options
 from nexus.inventory.models import OPEN_STATES, Reservation, WarehouseKind
+from nexus.inventory.quantities import QUANTITY_PLACES
 
 from .fields import price_field, quantity_field
 
 ORDER_CONFIRMED = "sales.order_confirmed"
 ORDER_CANCELLED = "sales.order_cancelled"
+QUANTUM = Decimal(1).scaleb(-QUANTITY_PLACES)
+ZERO_QUANTITY = Decimal(0).quantize(QUANTUM)
 # How reservations name a sales-order line (inventory never imports sales).
 LINE_SOURCE_TYPE = "sales.salesorderline"
 
@@ -232,7 +235,7 @@ class SalesOrder(TenantScopedModel):
                     "warehouse_id": line.warehouse_id,
                     "promised_date": line.promised_date,
                     "dropship": line.dropship,
-                    "reserved_quantity": reserved.get(line.pk, Decimal(0)),
+                    "reserved_quantity": reserved.get(line.pk, ZERO_QUANTITY),
                 }
                 for line in lines
             ],
@@ -336,4 +339,5 @@ def reserved_by_line(line_ids: list[int]) -> dict[int, Decimal]:
         .values_list("source_id", "open")
         .order_by()
     )
-    return dict(rows)
+    # The database answers the sum at its own scale; quantities carry four places everywhere.
+    return {source_id: Decimal(quantity).quantize(QUANTUM) for source_id, quantity in rows}
