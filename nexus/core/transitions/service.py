@@ -74,8 +74,9 @@ def perform_transition(
       model's ``transition_event_payload(name)``.
 
     Raises ``UnknownTransition`` (404), ``NotFound`` (the row is not in the current tenant),
-    ``InvalidInput`` (missing reason, overlong key), ``PermissionDenied`` (403),
-    ``TransitionNotAllowed`` (409, with the message of the state or condition that refused).
+    ``InvalidInput`` (missing reason, overlong key), ``NotAuthenticated`` (an anonymous user),
+    ``PermissionDenied`` (403), ``TransitionNotAllowed`` (409, with the message of the state or
+    condition that refused), ``IdempotencyMismatch`` (409).
     """
     model, pk = _model_and_pk(target)
     spec = transition_spec(model, name)
@@ -97,12 +98,12 @@ def perform_transition(
                 return TransitionResult(instance=locked, log=earlier, replayed=True)
 
         ensure_allowed(locked, spec, who)
-        from_state = spec.state_of(locked)
+        from_state = str(spec.state_of(locked))
         before = _snapshot(locked)
         getattr(locked, name)()
         output = writes(locked) if writes is not None else None
         _save_changes(locked, before)
-        to_state = spec.state_of(locked)
+        to_state = str(spec.state_of(locked))
 
         log = TransitionLog.objects.create(
             tenant_id=tenant_id,
