@@ -14,7 +14,7 @@ from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connections
+from django.db import DatabaseError, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
 
@@ -70,11 +70,21 @@ def _tenant_pk(tenant: Any) -> int | None:
 def _apply(connection: BaseDatabaseWrapper, scope: Scope) -> None:
     if connection.vendor != "postgresql":
         return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT set_config('app.tenant_id', %s, false), set_config('app.system', %s, false)",
-            ["" if scope.tenant_id is None else str(scope.tenant_id), "on" if scope.system else ""],
-        )
+    if connection.in_atomic_block and connection.needs_rollback:
+        # The transaction already failed: any statement would raise and hide the original
+        # error. Settings changed inside it are undone by its rollback anyway.
+        return
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('app.tenant_id', %s, false), set_config('app.system', %s, false)",
+                ["" if scope.tenant_id is None else str(scope.tenant_id), "on" if scope.system else ""],
+            )
+    except DatabaseError:
+        if not connection.in_atomic_block:
+            raise
+        # An aborted transaction (the error is still propagating): same reasoning as above.
+        logger.debug("scope not mirrored to an aborted transaction; its rollback restores it")
 
 
 def _sync_database(scope: Scope) -> None:

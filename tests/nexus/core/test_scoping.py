@@ -85,3 +85,21 @@ def test_related_managers_are_scoped(two_tenants):
         assert [g.name for g in kind.gadgets.all()] == ["acme-1"]
     with scope.tenant(b), pytest.raises(Gadget.DoesNotExist):
         Gadget.objects.get(name="acme-1")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_leaving_a_scope_inside_a_failed_transaction_keeps_the_original_error():
+    from django.db import IntegrityError, connection, transaction
+
+    tenant_row = TenantFactory.create()
+    with (
+        pytest.raises(IntegrityError),
+        transaction.atomic(),
+        scope.tenant(tenant_row),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("INSERT INTO tenancy_tenant (id) VALUES (NULL)")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('app.tenant_id', true)")
+        assert cursor.fetchone()[0] in ("", None)
