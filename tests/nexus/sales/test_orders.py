@@ -158,7 +158,7 @@ def test_what_arrives_later_is_reserved_on_request(site, seller):
 def test_a_draft_holds_no_reservations_to_top_up(site, seller):
     order = draft_order(site, (site.bolt, "5"))
 
-    with pytest.raises(TransitionNotAllowed, match="cannot reserve: .* is draft"):
+    with pytest.raises(TransitionNotAllowed, match=r"cannot reserve: .* is draft"):
         top_up_reservations(order, actor=seller)
 
 

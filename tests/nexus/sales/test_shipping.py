@@ -49,7 +49,8 @@ def test_shipping_issues_from_the_stock_locations_at_the_average_and_consumes_fi
     result = post_shipment(shipment, actor=clerk)
 
     assert result.instance.status == ShipmentStatus.POSTED
-    # Average 26 / 8 = 3.25: 3 from A-STOCK worth 26 x 3/8 = 9.75, then 3 from B-STOCK worth 16.25 x 3/5 = 9.75.
+    # Average 26 / 8 = 3.25: 3 from A-STOCK worth 26 x 3/8 = 9.75,
+    # then 3 from B-STOCK worth 16.25 x 3/5 = 9.75.
     assert [(m.reason, m.from_location_id, m.quantity, m.value, m.occurred_at) for m in result.output] == [
         (MoveReason.SHIPMENT, site.stock_a.pk, Decimal("3.0000"), Decimal("9.7500"), shipped_at),
         (MoveReason.SHIPMENT, site.stock_b.pk, Decimal("3.0000"), Decimal("9.7500"), shipped_at),
@@ -159,7 +160,8 @@ def test_shipping_more_than_the_stock_locations_hold_is_refused(site, seller, cl
 
     assert refused.value.code == "insufficient_stock"
     assert refused.value.detail == (
-        "Cannot ship 3 pcs of BOLT-10: the stock locations of the warehouse hold only 2 pcs more for this shipment."
+        "Cannot ship 3 pcs of BOLT-10: the stock locations of the warehouse hold only 2 pcs more "
+        "for this shipment."
     )
     assert stock_snapshot() == before
 
