@@ -17,6 +17,7 @@ from .reservations import (
     reserve,
     reserve_many,
 )
+from .sites import add_default_location
 from .stock import adjust, issue, post_move, receive, revalue, transfer
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "ReservationRequest",
     "SourceRef",
     "SupplyDemandRow",
+    "add_default_location",
     "adjust",
     "availability",
     "check_stock_ledger",

@@ -24,7 +24,7 @@ from django.utils import timezone
 from nexus.core.errors import Conflict, InvalidInput, TransitionNotAllowed
 from nexus.core.models.refs import ActorRef
 from nexus.core.scope import require_tenant_id
-from nexus.core.transitions import Actor, perform_transition
+from nexus.core.transitions import Actor, TransitionRequest, TransitionResult, perform_transition
 from nexus.inventory.models import (
     OPEN_STATES,
     Location,
@@ -227,21 +227,27 @@ def confirm(reservation_id: int, *, actor: Actor, reason: str = "", idempotency_
     return instance
 
 
+def _give_back_open(locked: Reservation) -> None:
+    """Transition writes of release and expire: the open quantity goes back to the warehouse."""
+    _give_back(locked, locked.quantity - locked.consumed_quantity)
+
+
+def release_handler(request: TransitionRequest) -> TransitionResult:
+    """The admin's and the API's handler for ``release``: the transition with its writes."""
+    return request.perform(writes=_give_back_open)
+
+
 def _end(
     reservation_id: int, name: str, *, actor: Actor, reason: str = "", idempotency_key: str = ""
 ) -> Reservation:
     """Release or expire: the transition, and the open quantity given back, in one transaction."""
-
-    def writes(locked: Reservation) -> None:
-        _give_back(locked, locked.quantity - locked.consumed_quantity)
-
     result = perform_transition(
         (Reservation, reservation_id),
         name,
         actor=actor,
         reason=reason,
         idempotency_key=idempotency_key,
-        writes=writes,
+        writes=_give_back_open,
     )
     instance: Reservation = result.instance
     return instance
