@@ -3,6 +3,9 @@
 from decimal import Decimal
 from typing import Any
 
+from rest_framework.test import APIClient
+
+from nexus.core import scope
 from nexus.core.models import OutboxEvent, TransitionLog
 from nexus.core.transitions import perform_transition
 from nexus.inventory.models import CostLayer, Reservation, StockAvailability, StockBalance, StockMove
@@ -54,3 +57,22 @@ def stock_snapshot() -> dict[str, Any]:
         "po_lines": list(PurchaseOrderLine.objects.order_by("id").values_list("id", "received_quantity")),
         "receipts": list(GoodsReceipt.objects.order_by("id").values_list("id", "status", "location_id")),
     }
+
+
+class TenantAPIClient(APIClient):
+    """An API client for one tenant that leaves the test in that tenant after each request.
+
+    The tenant middleware resets the scope when a response is done (threads are reused), which
+    in a test is the test's own thread: the test's checks would run with no tenant selected.
+    """
+
+    def __init__(self, user: Any, tenant: Any) -> None:
+        super().__init__()
+        self.force_authenticate(user)
+        self.credentials(HTTP_X_TENANT=tenant.slug)
+        self.tenant_id = tenant.pk
+
+    def request(self, *args: Any, **kwargs: Any) -> Any:
+        response = super().request(*args, **kwargs)
+        scope.activate(scope.Scope(tenant_id=self.tenant_id))
+        return response
