@@ -81,7 +81,8 @@ def walk(patterns: list[Any], namespace: str = "") -> Iterator[Route]:
             actions = getattr(view, "actions", None)
             if viewset and actions and issubclass(viewset, GenericViewSet) and pattern.name:
                 kwargs = tuple(pattern.pattern.regex.groupindex)
-                yield Route(namespace, pattern.name, viewset, dict(actions), dict(view.initkwargs), kwargs)
+                initkwargs = dict(getattr(view, "initkwargs", {}))
+                yield Route(namespace, pattern.name, viewset, dict(actions), initkwargs, kwargs)
 
 
 def serializer_for(route: Route, action: str) -> serializers.BaseSerializer:

@@ -66,7 +66,7 @@ def setting_for(tenant_id):
 
 @pytest.mark.smoke
 def test_tenant_task_is_the_default_task_class():
-    assert isinstance(tenant_probe._get_current_object(), TenantTask)
+    assert isinstance(app.tasks["tests.tenant_probe"], TenantTask)
     assert app.conf.task_always_eager
 
 
