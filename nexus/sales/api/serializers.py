@@ -32,7 +32,7 @@ from nexus.sales.services import assign_number
 from .lines import request_actor, write_lines
 
 RESERVED = "reserved_by_line"
-ZERO = Decimal(0)
+ZERO = Decimal("0.0000")
 
 
 def refuse_unless_draft(document: Any) -> None:
@@ -118,8 +118,8 @@ class SalesOrderLineSerializer(TenantModelSerializer):
 
     def get_unreserved_quantity(self, line: SalesOrderLine) -> str:
         if line.dropship or line.order.status not in OPEN_SALES_STATES:
-            return "0"
-        return str(max(line.open_quantity - self._reserved(line), ZERO))
+            return str(ZERO)
+        return str(max(line.open_quantity - self._reserved(line), ZERO).quantize(ZERO))
 
     def get_net_unit_price(self, line: SalesOrderLine) -> str:
         return str(net_unit_price(line.unit_price, line.discount_percent))

@@ -60,7 +60,9 @@ class CanChangeOrders(BasePermission):
 class SalesOrderViewSet(DraftsOnlyDeleteMixin, AuditedModelMixin, TransitionActionsMixin, NexusModelViewSet):
     queryset = (
         SalesOrder.objects.select_related("customer", "currency", "warehouse")
-        .prefetch_related(Prefetch("lines", SalesOrderLine.objects.select_related("product").order_by("id")))
+        .prefetch_related(
+            Prefetch("lines", SalesOrderLine.objects.select_related("product", "warehouse").order_by("id"))
+        )
         .order_by("-order_date", "-id")
     )
     serializer_class = SalesOrderSerializer

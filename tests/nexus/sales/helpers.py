@@ -12,7 +12,8 @@ from tests.factories.sales import SalesOrderFactory, SalesOrderLineFactory
 
 def draft_order(site: Any, *lines: tuple[Any, str], **fields: Any) -> SalesOrder:
     """A draft order of the site's customer from BER1, with (product, quantity) lines at 25.00."""
-    order = SalesOrderFactory.create(customer=site.customer, warehouse=site.warehouse, **fields)
+    fields = {"customer": site.customer, "warehouse": site.warehouse, **fields}
+    order = SalesOrderFactory.create(**fields)
     for product, quantity in lines:
         SalesOrderLineFactory.create(
             order=order, product=product, quantity=Decimal(quantity), requested_date=dt.date(2026, 6, 10)
