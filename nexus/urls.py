@@ -9,6 +9,7 @@ from nexus.core import views as core_views
 api_v1_patterns: list = [
     path("", include("nexus.core.api.urls")),
     path("", include("nexus.notifications.api.urls")),
+    path("", include("nexus.inventory.api.urls")),
     path("", include("nexus.procurement.api.urls")),
     path("", include("nexus.sales.api.urls")),
     path("", include("nexus.receivable.api.urls")),

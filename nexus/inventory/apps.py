@@ -16,7 +16,7 @@ class InventoryConfig(AppConfig):
             Role.SALES,
             Grant(
                 "inventory",
-                frozenset({"view", "add", "confirm", "release", "consume"}),
+                frozenset({"view", "add", "change", "confirm", "release", "consume"}),
                 models=frozenset({"reservation"}),
             ),
         )

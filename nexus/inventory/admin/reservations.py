@@ -10,10 +10,8 @@ from django.contrib import admin
 from django.http import Http404, HttpRequest, HttpResponseBase
 
 from nexus.core.admin.transitions import ACTION_PREFIX, TransitionAdminMixin
-from nexus.inventory.models import Reservation
+from nexus.inventory.models import PERSON_TRANSITIONS, Reservation
 from nexus.inventory.services.reservations import release_handler
-
-PERSON_TRANSITIONS = ("confirm", "release")
 
 
 @admin.register(Reservation)

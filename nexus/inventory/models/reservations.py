@@ -27,6 +27,9 @@ class ReservationState(models.TextChoices):
 
 
 RESERVATION_CHANGED = "inventory.reservation_changed"
+# The transitions people perform (admin buttons, API actions); consume and expire belong to
+# shipments and the expiry task.
+PERSON_TRANSITIONS = ("confirm", "release")
 # States whose open quantity counts in ``StockAvailability.reserved``.
 OPEN_STATES = (ReservationState.HELD, ReservationState.CONFIRMED)
 

@@ -2,8 +2,11 @@
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
+from django.test import Client
+from rest_framework.test import APIClient
 
 from nexus.core import scope
 from nexus.core.models.refs import ActorRef
@@ -50,3 +53,31 @@ def site(db: None) -> Iterator[Site]:
     made = make_site()
     with scope.tenant(made.tenant):
         yield made
+
+
+class ScopeKeepingMixin:
+    """Give the test its tenant scope back after each request.
+
+    The tenant middleware clears the scope when a request ends, and the test clients run
+    requests in the test's own thread, so without this the test would lose its tenant.
+    """
+
+    tenant_id: int
+
+    def request(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().request(*args, **kwargs)  # type: ignore[misc]
+        finally:
+            scope.activate(scope.Scope(tenant_id=self.tenant_id))
+
+
+class TenantClient(ScopeKeepingMixin, Client):
+    def __init__(self, tenant_id: int, **defaults: Any) -> None:
+        super().__init__(**defaults)
+        self.tenant_id = tenant_id
+
+
+class TenantAPIClient(ScopeKeepingMixin, APIClient):
+    def __init__(self, tenant_id: int, **defaults: Any) -> None:
+        super().__init__(**defaults)
+        self.tenant_id = tenant_id

@@ -2,7 +2,6 @@
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from django.contrib.messages import get_messages
@@ -27,33 +26,15 @@ from nexus.tenancy.access import SELECTED_TENANT_SESSION_KEY
 from nexus.tenancy.models import Role
 from tests.factories.inventory import LocationFactory, ProductFactory, WarehouseFactory
 from tests.factories.people import MembershipFactory
-from tests.nexus.inventory.conftest import ACTOR
+from tests.nexus.inventory.conftest import ACTOR, TenantClient
 
 D = Decimal
 ADMIN = "/admin/inventory"
 
 
-class TenantTestClient(Client):
-    """A client that gives the test its tenant scope back after each request.
-
-    The tenant middleware clears the scope when a request ends, and the test client runs the
-    request in the test's own thread.
-    """
-
-    def __init__(self, tenant_id: int) -> None:
-        super().__init__()
-        self.tenant_id = tenant_id
-
-    def request(self, **request: Any) -> Any:
-        try:
-            return super().request(**request)
-        finally:
-            scope.activate(scope.Scope(tenant_id=self.tenant_id))
-
-
 def logged_in(site, role: str = Role.WAREHOUSE_CLERK) -> Client:
     user = MembershipFactory.create(tenant=site.tenant, role=role).user
-    client = TenantTestClient(site.tenant.pk)
+    client = TenantClient(site.tenant.pk)
     client.force_login(user)
     session = client.session
     session[SELECTED_TENANT_SESSION_KEY] = site.tenant.pk

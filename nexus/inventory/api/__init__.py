@@ -1,0 +1,1 @@
+"""The inventory API under ``/api/v1/`` (routes in ``urls.py``)."""
