@@ -103,10 +103,10 @@ class World:
         elif kind == "adjust":
             up = data.draw(st.booleans())
             quantity = data.draw(st.integers(1, 10)) if up else self.around(data, product, location.pk)
-            cost = data.draw(costs | st.none()) if up else None
-            label = f"adjust {'+' if up else '-'}{quantity} at {location} (cost {cost})"
+            given_cost = data.draw(costs | st.none()) if up else None
+            label = f"adjust {'+' if up else '-'}{quantity} at {location} (cost {given_cost})"
             delta = quantity if up else -quantity
-            services.adjust(product, location.pk, delta, note="count", unit_cost=cost, actor=ACTOR)
+            services.adjust(product, location.pk, delta, note="count", unit_cost=given_cost, actor=ACTOR)
             self.on_hand[(product, location.pk)] += delta
         elif kind == "revalue":
             amount = data.draw(st.decimals(-20, 20, places=2).filter(bool))
