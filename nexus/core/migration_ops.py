@@ -10,11 +10,11 @@ not checked (``MATCH SIMPLE``), which leaves ``SET_NULL`` working. Other databas
 there the kernel validator (``nexus.core.validators``) stands alone.
 """
 
+import hashlib
 from typing import Any
 
 from django.db import migrations
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
-from django.db.backends.utils import names_digest
 
 MAX_NAME = 63  # PostgreSQL identifiers
 
@@ -23,7 +23,7 @@ def constraint_name(table: str, column: str) -> str:
     name = f"{table}_{column}_tenant_fk"
     if len(name) <= MAX_NAME:
         return name
-    digest = names_digest(table, column, length=8)
+    digest = hashlib.md5(f"{table}.{column}".encode(), usedforsecurity=False).hexdigest()[:8]
     return f"{table[: MAX_NAME - len(column) - 20]}_{column}_{digest}_tfk"[:MAX_NAME]
 
 

@@ -16,10 +16,10 @@ from nexus.core import scope
 TENANT_HEADER = "nexus_tenant_id"
 
 
-class TenantTask(Task):  # type: ignore[type-arg]
+class TenantTask(Task):
     """A task that runs in the tenant it was queued in."""
 
-    def apply_async(self, args: Any = None, kwargs: Any = None, **options: Any) -> Any:
+    def apply_async(self, args: Any = None, kwargs: Any = None, **options: Any) -> Any:  # type: ignore[override]
         tenant_id = scope.current_tenant_id()
         headers = dict(options.pop("headers", None) or {})
         if tenant_id is not None:

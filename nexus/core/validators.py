@@ -55,7 +55,7 @@ def foreign_tenant_references(instance: models.Model, exclude: Collection[str] =
             continue
         if field.is_cached(instance):
             related = field.get_cached_value(instance)
-            same_tenant = related is not None and related.tenant_id == tenant_id
+            same_tenant = related is not None and getattr(related, "tenant_id", None) == tenant_id
         else:
             target = field.related_model
             same_tenant = target._base_manager.filter(  # type: ignore[union-attr]

@@ -63,8 +63,9 @@ def _answer(exc: Exception) -> tuple[int, dict[str, Any], dict[str, str]] | None
     if isinstance(exc, drf.APIException):
         return _api_exception(exc)
     if isinstance(exc, (ProtectedError, RestrictedError)):
-        names = sorted({obj._meta.verbose_name for obj in exc.protected_objects if hasattr(obj, "_meta")})
-        used_by = f" (used by: {', '.join(str(name) for name in names)})" if names else ""
+        referring = exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
+        names = sorted({str(obj._meta.verbose_name) for obj in referring if hasattr(obj, "_meta")})
+        used_by = f" (used by: {', '.join(names)})" if names else ""
         return (
             409,
             error_body("conflict", f"This cannot be deleted while other records refer to it{used_by}."),
@@ -84,10 +85,12 @@ def _api_exception(exc: drf.APIException) -> tuple[int, dict[str, Any], dict[str
         # DRF turns these into 403 when the first authenticator names no WWW-Authenticate
         # scheme (sessions); the API says 401 for "who are you?" whatever the scheme.
         status = 401
-        if getattr(exc, "auth_header", None):
-            headers["WWW-Authenticate"] = exc.auth_header  # type: ignore[attr-defined]
-    if isinstance(exc, drf.Throttled) and exc.wait is not None:
-        headers["Retry-After"] = str(int(exc.wait))
+        auth_header = getattr(exc, "auth_header", None)
+        if auth_header:
+            headers["WWW-Authenticate"] = auth_header
+    wait = getattr(exc, "wait", None)
+    if isinstance(exc, drf.Throttled) and wait is not None:
+        headers["Retry-After"] = str(int(wait))
     detail = exc.detail
     code = getattr(detail, "code", None) or exc.default_code
     return status, error_body(str(code), str(detail)), headers

@@ -133,12 +133,12 @@ def test_every_key_between_tenant_scoped_models_includes_the_tenant():
             continue
         for field in tenant_foreign_keys(model):
             checked += 1
-            target = field.related_model._meta
+            target = field.related_model._meta  # type: ignore[union-attr]
             wanted = (
                 model._meta.db_table,
                 target.db_table,
                 (model._meta.get_field("tenant").column, field.column),
-                (target.get_field("tenant").column, field.target_field.column),
+                (target.get_field("tenant").column, field.target_field.column),  # type: ignore[union-attr]
             )
             if wanted not in existing:
                 missing.append(

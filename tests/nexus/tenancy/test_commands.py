@@ -76,7 +76,9 @@ def test_add_member_creates_the_account_with_a_one_time_password(capsys):
     run("add_member", "New.Person@Example.com", "acme", "purchaser", "--full-name", "New Person")
 
     out = capsys.readouterr().out
-    password = re.search(r"One-time password \(shown only now; ask them to change it\): (\S+)", out).group(1)
+    shown = re.search(r"One-time password \(shown only now; ask them to change it\): (\S+)", out)
+    assert shown is not None
+    password = shown.group(1)
     user = User.objects.get(email__iexact="new.person@example.com")
     assert user.check_password(password)
     assert user.is_active
