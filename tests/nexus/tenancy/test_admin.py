@@ -6,7 +6,7 @@ from nexus.core import scope
 from nexus.core.models import AuditEvent
 from nexus.tenancy.access import SELECTED_TENANT_SESSION_KEY
 from nexus.tenancy.models import Membership, Role, Tenant, TenantStatus
-from tests.factories.people import MembershipFactory, UserFactory
+from tests.factories.people import MembershipFactory, TenantFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -219,3 +219,18 @@ def test_tenants_are_never_deleted(client, operator, acme):
 
     assert client.post(f"{TENANTS}{acme.pk}/delete/", {"post": "yes"}).status_code == 403
     assert Tenant.objects.filter(pk=acme.pk).exists()
+
+
+def test_the_tenant_list_costs_the_same_queries_for_any_number_of_tenants(
+    client, operator, django_assert_max_num_queries
+):
+    work_in(client, operator)
+    TenantFactory.create_batch(2)
+    with django_assert_max_num_queries(20) as few:
+        client.get(TENANTS)
+    for tenant in TenantFactory.create_batch(15):
+        MembershipFactory.create(tenant=tenant, role=Role.ADMIN)
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(TENANTS)
+    assert len(response.context["cl"].result_list) == 17
