@@ -13,6 +13,7 @@ from nexus.procurement.models import (
     LANDED_COST_KINDS,
     GoodsReceipt,
     GoodsReceiptStatus,
+    PurchaseOrderLine,
     VendorBill,
     VendorBillLine,
     VendorBillLineReceipt,
@@ -75,7 +76,10 @@ class VendorBillLineInline(DraftLinesInline):
         "receipt_numbers",
     )
     readonly_fields = ("amount",)
-    raw_id_fields = ("purchase_order_line",)
+    source_lines = (
+        "purchase_order_line",
+        lambda bill: PurchaseOrderLine.objects.filter(order_id=bill.purchase_order_id),
+    )
 
     @admin.display(description="amount")
     def amount(self, line: VendorBillLine) -> Decimal | str:
@@ -98,8 +102,7 @@ class VendorBillAdmin(DocumentAdmin):
     list_select_related = ("vendor", "currency")
     date_hierarchy = "bill_date"
     ordering = ("-bill_date", "-id")
-    autocomplete_fields = ("vendor",)
-    raw_id_fields = ("purchase_order",)
+    autocomplete_fields = ("vendor", "purchase_order")
     fields = (
         "number",
         "vendor",

@@ -34,7 +34,7 @@ class PurchaseOrderLineInline(DraftLinesInline):
         "open_quantity",
     )
     readonly_fields = ("received_quantity", "open_quantity")
-    raw_id_fields = ("product",)
+    autocomplete_fields = ("product",)
 
     @admin.display(description="still to come")
     def open_quantity(self, line: PurchaseOrderLine) -> Decimal | str:
@@ -59,8 +59,7 @@ class PurchaseOrderAdmin(DocumentAdmin):
     list_select_related = ("vendor", "warehouse", "currency")
     date_hierarchy = "order_date"
     ordering = ("-order_date", "-id")
-    autocomplete_fields = ("vendor",)
-    raw_id_fields = ("warehouse",)
+    autocomplete_fields = ("vendor", "warehouse")
     fields = (
         "number",
         "vendor",
@@ -107,7 +106,9 @@ class PurchaseOrderAdmin(DocumentAdmin):
             except NexusError as error:
                 failures.append(f"{order}: {error.detail}")
         if done:
-            self.message_user(request, f"Drafted {', '.join(done)}; post them after counting the goods.")
+            self.message_user(
+                request, f"Drafted {', '.join(done)}; post them after counting the goods.", messages.SUCCESS
+            )
         if failures:
             self.message_user(request, "; ".join(failures), messages.WARNING if done else messages.ERROR)
 
@@ -119,7 +120,10 @@ class GoodsReceiptLineInline(DraftLinesInline):
     model = GoodsReceiptLine
     fields = ("purchase_order_line", "quantity", "unit_cost", "stock_move")
     readonly_fields = ("unit_cost", "stock_move")
-    raw_id_fields = ("purchase_order_line",)
+    source_lines = (
+        "purchase_order_line",
+        lambda receipt: PurchaseOrderLine.objects.filter(order_id=receipt.purchase_order_id),
+    )
 
 
 @admin.register(GoodsReceipt)
@@ -131,7 +135,7 @@ class GoodsReceiptAdmin(DocumentAdmin):
     list_select_related = ("purchase_order__vendor", "purchase_order__warehouse")
     date_hierarchy = "received_at"
     ordering = ("-received_at", "-id")
-    raw_id_fields = ("purchase_order", "location")
+    autocomplete_fields = ("purchase_order", "location")
     fields = (
         "number",
         "purchase_order",

@@ -16,8 +16,7 @@ from .documents import DocumentAdmin, DraftLinesInline
 class RequisitionLineInline(DraftLinesInline):
     model = RequisitionLine
     fields = ("product", "quantity", "needed_by", "vendor", "notes")
-    raw_id_fields = ("product",)
-    autocomplete_fields = ("vendor",)
+    autocomplete_fields = ("product", "vendor")
 
 
 @admin.register(Requisition)
@@ -27,7 +26,7 @@ class RequisitionAdmin(DocumentAdmin):
     search_fields = ("number", "notes", "lines__product__sku")
     list_select_related = ("warehouse", "requested_by")
     ordering = ("-created_at", "-id")
-    raw_id_fields = ("warehouse",)
+    autocomplete_fields = ("warehouse",)
     fields = ("number", "warehouse", "needed_by", "requested_by", "notes", "status")
     readonly_fields = ("number", "requested_by")
     inlines = [RequisitionLineInline]

@@ -92,6 +92,5 @@ class VendorProductAdmin(AuditedModelAdmin, admin.ModelAdmin):
     list_filter = ("active", "currency", "vendor")
     search_fields = ("product__sku", "product__name", "vendor__code", "vendor__name", "vendor_sku")
     list_select_related = ("product", "vendor", "currency")
-    autocomplete_fields = ("vendor",)
-    raw_id_fields = ("product",)
+    autocomplete_fields = ("vendor", "product")
     ordering = ("product__sku", "priority")

@@ -12,13 +12,17 @@ from nexus.receivable.models import CreditNote, CreditNoteLine
 from nexus.receivable.services import CREDIT_NOTE_HANDLERS, credit_note_total
 from nexus.sales.admin.documents import DocumentAdmin, DraftLinesInline
 from nexus.sales.amounts import line_amount
+from nexus.sales.models import SalesOrderLine
 
 
 class CreditNoteLineInline(DraftLinesInline):
     model = CreditNoteLine
     fields = ("sales_order_line", "description", "quantity", "unit_price", "amount")
     readonly_fields = ("amount",)
-    raw_id_fields = ("sales_order_line",)
+    source_lines = (
+        "sales_order_line",
+        lambda note: SalesOrderLine.objects.filter(order_id=note.sales_order_id),
+    )
 
     @admin.display(description="amount")
     def amount(self, line: CreditNoteLine) -> Decimal | str:
@@ -44,8 +48,7 @@ class CreditNoteAdmin(DocumentAdmin):
     search_help_text = "Note number, reason, customer, or sales order number."
     list_select_related = ("customer", "sales_order", "currency")
     ordering = ("-created_at", "-id")
-    autocomplete_fields = ("customer",)
-    raw_id_fields = ("sales_order",)
+    autocomplete_fields = ("customer", "sales_order")
     fields = (
         "number",
         "customer",

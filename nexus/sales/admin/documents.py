@@ -7,11 +7,11 @@ stock). Only drafts can be deleted. Transitions that only follow postings are no
 change-list actions. Credit notes (receivable) share this base.
 """
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 
@@ -79,9 +79,30 @@ class DocumentAdmin(TransitionAdminMixin, AuditedModelAdmin):
 
 
 class DraftLinesInline(admin.TabularInline):
-    """Lines inline: editable while their document is a draft, read-only afterwards."""
+    """Lines inline: editable while their document is a draft, read-only afterwards.
+
+    ``source_lines`` names the foreign key to a line of the document this one is drawn from (a
+    receipt's purchase-order line ...) and how to find that document's lines from the parent:
+    the choice is limited to them (none until the document is saved with its source).
+    """
 
     extra = 0
+    source_lines: tuple[str, Callable[[Any], QuerySet[Any]]] | None = None
+    _parent: Any = None
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        self._parent = obj
+        return super().get_formset(request, obj, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if self.source_lines is not None and db_field.name == self.source_lines[0]:
+            if self._parent is None:
+                kwargs["queryset"] = db_field.related_model.objects.none()
+            else:
+                kwargs["queryset"] = (
+                    self.source_lines[1](self._parent).select_related("product", "order").order_by("id")
+                )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return _is_draft(obj) and super().has_add_permission(request, obj)

@@ -59,7 +59,7 @@ class SalesOrderLineInline(DraftLinesInline):
         "reserved",
     )
     readonly_fields = ("shipped_quantity", "reserved")
-    raw_id_fields = ("product", "warehouse")
+    autocomplete_fields = ("product", "warehouse")
 
     @admin.display(description="reserved")
     def reserved(self, line: SalesOrderLine) -> Decimal | str:
@@ -83,8 +83,7 @@ class SalesOrderAdmin(DocumentAdmin):
     list_select_related = ("customer", "currency")
     date_hierarchy = "order_date"
     ordering = ("-order_date", "-id")
-    autocomplete_fields = ("customer",)
-    raw_id_fields = ("warehouse",)
+    autocomplete_fields = ("customer", "warehouse")
     fields = (
         "number",
         "customer",
@@ -155,7 +154,7 @@ class SalesOrderAdmin(DocumentAdmin):
             message = shortage_message(order, outcome)
             if message:
                 short.append(message)
-        self.message_user(request, f"Reserved more stock for {reserved} line(s).")
+        self.message_user(request, f"Reserved more stock for {reserved} line(s).", messages.SUCCESS)
         for message in [*short, *failures]:
             self.message_user(request, message, messages.WARNING)
 
@@ -168,7 +167,9 @@ class SalesOrderAdmin(DocumentAdmin):
             except NexusError as error:
                 failures.append(f"{order}: {error.detail}")
         if done:
-            self.message_user(request, f"Drafted {', '.join(done)}; post them when the goods leave.")
+            self.message_user(
+                request, f"Drafted {', '.join(done)}; post them when the goods leave.", messages.SUCCESS
+            )
         if failures:
             self.message_user(request, "; ".join(failures), messages.WARNING if done else messages.ERROR)
 
@@ -180,7 +181,10 @@ class ShipmentLineInline(DraftLinesInline):
     model = ShipmentLine
     fields = ("sales_order_line", "quantity", "cost_value")
     readonly_fields = ("cost_value",)
-    raw_id_fields = ("sales_order_line",)
+    source_lines = (
+        "sales_order_line",
+        lambda shipment: SalesOrderLine.objects.filter(order_id=shipment.sales_order_id),
+    )
 
 
 @admin.register(Shipment)
@@ -192,7 +196,7 @@ class ShipmentAdmin(DocumentAdmin):
     list_select_related = ("sales_order__customer", "warehouse")
     date_hierarchy = "shipped_at"
     ordering = ("-shipped_at", "-id")
-    raw_id_fields = ("sales_order", "warehouse")
+    autocomplete_fields = ("sales_order", "warehouse")
     fields = (
         "number",
         "sales_order",

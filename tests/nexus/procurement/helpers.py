@@ -3,6 +3,8 @@
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.messages import get_messages
+from django.test import Client
 from rest_framework.test import APIClient
 
 from nexus.core import scope
@@ -10,6 +12,7 @@ from nexus.core.models import OutboxEvent, TransitionLog
 from nexus.core.transitions import perform_transition
 from nexus.inventory.models import CostLayer, Reservation, StockAvailability, StockBalance, StockMove
 from nexus.procurement.models import GoodsReceipt, PurchaseOrder, PurchaseOrderLine
+from nexus.tenancy.access import SELECTED_TENANT_SESSION_KEY
 from tests.factories.procurement import PurchaseOrderFactory, PurchaseOrderLineFactory
 
 Line = tuple[Any, str, str]
@@ -76,3 +79,24 @@ class TenantAPIClient(APIClient):
         response = super().request(*args, **kwargs)
         scope.activate(scope.Scope(tenant_id=self.tenant_id))
         return response
+
+
+class TenantAdminClient(Client):
+    """A browser logged in to the admin with a tenant selected, left in that tenant after each request."""
+
+    def __init__(self, user: Any, tenant: Any) -> None:
+        super().__init__()
+        self.force_login(user)
+        session = self.session
+        session[SELECTED_TENANT_SESSION_KEY] = tenant.pk
+        session.save()
+        self.tenant_id = tenant.pk
+
+    def request(self, **request: Any) -> Any:
+        response = super().request(**request)
+        scope.activate(scope.Scope(tenant_id=self.tenant_id))
+        return response
+
+
+def messages_of(response: Any) -> list[tuple[str, str]]:
+    return [(m.level_tag, m.message) for m in get_messages(response.wsgi_request)]

@@ -1,0 +1,242 @@
+"""The procurement admin: drafts edited with lines, posted documents read-only, transitions, budgets."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from nexus.core.models import AuditEvent
+from nexus.inventory.models import StockAvailability, StockMove
+from nexus.procurement.models import (
+    BillLineKind,
+    GoodsReceipt,
+    GoodsReceiptStatus,
+    PurchaseOrder,
+    VendorBillLineReceipt,
+)
+from nexus.procurement.services import draft_receipt, post_receipt
+from tests.factories.procurement import (
+    RequisitionFactory,
+    RequisitionLineFactory,
+    VendorBillFactory,
+    VendorBillLineFactory,
+    VendorFactory,
+    VendorProductFactory,
+)
+
+from .helpers import TenantAdminClient, draft_order, messages_of, order_lines, sent_order, stock_snapshot
+
+pytestmark = pytest.mark.django_db
+
+YEAR = timezone.localdate().year
+
+
+@pytest.fixture
+def browser(site, admin_user) -> TenantAdminClient:
+    return TenantAdminClient(admin_user, site.tenant)
+
+
+def inline(prefix: str, rows: list[dict], initial: int = 0) -> dict:
+    """The management form and rows of an inline formset, as the browser posts them."""
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows)),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for index, row in enumerate(rows):
+        data.update({f"{prefix}-{index}-{key}": value for key, value in row.items()})
+    return data
+
+
+def test_an_order_is_added_with_its_lines_numbered_and_audited(browser, site):
+    response = browser.post(
+        "/admin/procurement/purchaseorder/add/",
+        {
+            "vendor": site.vendor.pk,
+            "warehouse": site.warehouse.pk,
+            "currency": "USD",
+            "exchange_rate": "1",
+            "order_date": "2026-05-01",
+            **inline(
+                "lines",
+                [
+                    {
+                        "product": site.bolt.pk,
+                        "quantity": "10",
+                        "unit_price": "4.25",
+                        "expected_date": "2026-05-09",
+                    }
+                ],
+            ),
+        },
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    order = PurchaseOrder.objects.get()
+    assert order.number == f"PO-{YEAR}-000001"
+    assert [(line.product, line.quantity) for line in order.lines.all()] == [(site.bolt, Decimal(10))]
+    assert set(AuditEvent.objects.values_list("action", flat=True)) >= {
+        "procurement.purchaseorder.created",
+        "procurement.purchaseorderline.created",
+    }
+
+
+def test_a_draft_is_editable_and_a_sent_order_is_read_only(browser, site, purchaser):
+    draft = draft_order(site, (site.bolt, "1", "1"))
+    sent = sent_order(site, purchaser, (site.bolt, "1", "1"))
+
+    editable = browser.get(f"/admin/procurement/purchaseorder/{draft.pk}/change/").content.decode()
+    frozen = browser.get(f"/admin/procurement/purchaseorder/{sent.pk}/change/").content.decode()
+
+    assert 'name="notes"' in editable
+    assert 'name="lines-0-quantity"' in editable
+    assert 'name="notes"' not in frozen
+    assert 'name="lines-0-quantity"' not in frozen
+    assert "/delete/" not in frozen
+    assert ">Cancel…<" in frozen  # the transition stays available (it asks for a reason)
+
+
+def test_posting_a_receipt_from_its_page_moves_stock(browser, site, purchaser):
+    order = sent_order(site, purchaser, (site.bolt, "10", "4.25"))
+    receipt = draft_receipt(order)
+
+    response = browser.post(
+        f"/admin/procurement/goodsreceipt/{receipt.pk}/transition/post/", {"idempotency_key": "k"}
+    )
+
+    assert response.status_code == 302
+    assert messages_of(response) == [("success", f"Posted “{receipt}”.")]
+    assert GoodsReceipt.objects.get(pk=receipt.pk).status == GoodsReceiptStatus.POSTED
+    assert StockAvailability.objects.get(product=site.bolt).on_hand == Decimal(10)
+
+
+def test_an_over_receipt_from_the_admin_is_an_error_message_and_changes_nothing(browser, site, purchaser):
+    order = sent_order(site, purchaser, (site.bolt, "10", "4.25"))
+    (line,) = order_lines(order)
+    receipt = draft_receipt(order, quantities={line.pk: Decimal(12)})
+    before = stock_snapshot()
+
+    response = browser.post(f"/admin/procurement/goodsreceipt/{receipt.pk}/transition/post/", {})
+
+    assert [level for level, _ in messages_of(response)] == ["error"]
+    assert "tolerance of 0% allows at most 10 pcs" in messages_of(response)[0][1]
+    assert stock_snapshot() == before
+
+
+def test_receipts_are_drafted_from_the_order_list(browser, site, purchaser):
+    order = sent_order(site, purchaser, (site.bolt, "10", "4.25"))
+    draft = draft_order(site, (site.bolt, "1", "1"))
+
+    response = browser.post(
+        "/admin/procurement/purchaseorder/",
+        {"action": "draft_receipts", "_selected_action": [order.pk, draft.pk]},
+    )
+
+    receipt = GoodsReceipt.objects.get()
+    assert receipt.purchase_order == order
+    assert [level for level, _ in messages_of(response)] == ["success", "warning"]
+    assert (
+        "is draft; goods are received only against sent or partially received orders"
+        in messages_of(response)[1][1]
+    )
+
+
+def test_the_order_list_offers_no_receipt_transitions_and_no_bulk_delete(browser, site):
+    draft_order(site, (site.bolt, "1", "1"))
+
+    actions = [
+        value
+        for value, _ in browser.get("/admin/procurement/purchaseorder/")
+        .context["action_form"]
+        .fields["action"]
+        .choices
+    ]
+
+    assert "transition_send" in actions
+    assert "draft_receipts" in actions
+    assert not {
+        "transition_record_full_receipt",
+        "transition_record_partial_receipt",
+        "delete_selected",
+    } & set(actions)
+
+
+def test_a_bill_line_names_its_receipts_by_number(browser, site, purchaser, clerk):
+    order = sent_order(site, purchaser, (site.bolt, "10", "4"))
+    receipt = post_receipt(draft_receipt(order), actor=clerk).instance
+    bill = VendorBillFactory.create(vendor=site.vendor)
+    url = f"/admin/procurement/vendorbill/{bill.pk}/change/"
+    header = {
+        "vendor": site.vendor.pk,
+        "vendor_invoice_number": bill.vendor_invoice_number,
+        "currency": "USD",
+        "bill_date": "2026-05-01",
+    }
+    row = {"kind": BillLineKind.FREIGHT, "quantity": "1", "unit_price": "30"}
+
+    refused = browser.post(url, {**header, **inline("lines", [{**row, "receipt_numbers": "GR-NOPE"}])})
+    saved = browser.post(
+        url, {**header, **inline("lines", [{**row, "receipt_numbers": f" {receipt.number} "}])}
+    )
+
+    assert refused.status_code == 200
+    assert "No goods receipt GR-NOPE." in refused.content.decode()
+    assert saved.status_code == 302
+    assert list(VendorBillLineReceipt.objects.values_list("goods_receipt_id", flat=True)) == [receipt.pk]
+
+
+def _documents(site, purchaser, clerk, n: int) -> None:
+    for _ in range(n):
+        vendor = VendorFactory.create()
+        product = VendorProductFactory.create(vendor=vendor).product
+        order = sent_order(site, purchaser, (product, "4", "2"), (site.bolt, "1", "1"))
+        post_receipt(draft_receipt(order), actor=clerk)
+        draft_order(site, (product, "1", "1"))
+        bill = VendorBillFactory.create(vendor=vendor)
+        VendorBillLineFactory.create_batch(2, bill=bill)
+        requisition = RequisitionFactory.create(warehouse=site.warehouse, requested_by=purchaser)
+        RequisitionLineFactory.create_batch(2, requisition=requisition, product=product)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/procurement/vendor/",
+        "/admin/procurement/vendorproduct/",
+        "/admin/procurement/purchaseorder/",
+        "/admin/procurement/goodsreceipt/",
+        "/admin/procurement/vendorbill/",
+        "/admin/procurement/requisition/",
+    ],
+)
+def test_every_change_list_costs_the_same_queries_for_few_rows_or_many(browser, site, purchaser, clerk, path):
+    _documents(site, purchaser, clerk, 1)
+    browser.get(path)
+    with CaptureQueriesContext(connection) as few:
+        assert browser.get(path).status_code == 200
+    _documents(site, purchaser, clerk, 5)
+
+    with CaptureQueriesContext(connection) as many:
+        assert browser.get(path).status_code == 200
+
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_change_pages_of_every_document_open(browser, site, purchaser, clerk):
+    _documents(site, purchaser, clerk, 1)
+    for path in (
+        "/admin/procurement/purchaseorder/",
+        "/admin/procurement/goodsreceipt/",
+        "/admin/procurement/vendorbill/",
+        "/admin/procurement/requisition/",
+        "/admin/procurement/vendor/",
+        "/admin/procurement/vendorproduct/",
+    ):
+        model = browser.get(path).context["cl"].model
+        for pk in model.objects.values_list("pk", flat=True):
+            assert browser.get(f"{path}{pk}/change/").status_code == 200, (path, pk)
+        assert browser.get(f"{path}add/").status_code == 200, path
+    assert StockMove.objects.exists()
