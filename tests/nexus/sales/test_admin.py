@@ -35,7 +35,8 @@ def test_confirming_with_short_stock_warns_what_stayed_unreserved(browser, site)
     assert messages_of(response) == [
         (
             "warning",
-            f"{order}: not enough free stock to reserve everything; unreserved BOLT-10: 3 of 5; NUT-10: 1 of 1.",
+            f"{order}: not enough free stock to reserve everything; "
+            "unreserved BOLT-10: 3 of 5; NUT-10: 1 of 1.",
         ),
         ("success", f"Confirmed “{order}”."),
     ]
