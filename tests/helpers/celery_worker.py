@@ -17,6 +17,17 @@ def redis_available(url: str) -> bool:
         return False
 
 
+def forget_connections(app: Celery) -> None:
+    """Drop the connections, producers and result backend cached under the previous broker.
+
+    ``app.close()`` releases the connection pool only; eager calls made earlier in the process
+    also leave a producer pool and a thread-local result backend bound to the old settings.
+    """
+    app.close()
+    vars(app.amqp)["_producer_pool"] = None
+    vars(vars(app)["_local"]).pop("backend", None)
+
+
 @contextmanager
 def worker_on_redis(app: Celery, url: str) -> Iterator[Celery]:
     """Point ``app`` at Redis (broker and results), run a worker thread, then restore it.
@@ -35,7 +46,7 @@ def worker_on_redis(app: Celery, url: str) -> Iterator[Celery]:
     wanted |= {f"CELERY_{key.upper()}": value for key, value in wanted.items()}
     saved = {key: app.conf.get(key) for key in wanted}
     app.conf.update(wanted)
-    app.close()  # connections pooled under the old broker must not be reused
+    forget_connections(app)
     try:
         with start_worker(
             app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=10
@@ -43,4 +54,4 @@ def worker_on_redis(app: Celery, url: str) -> Iterator[Celery]:
             yield app
     finally:
         app.conf.update(saved)
-        app.close()
+        forget_connections(app)

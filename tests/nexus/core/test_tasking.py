@@ -125,20 +125,8 @@ def test_a_failing_eager_task_gives_the_caller_its_scope_back(tenants):
         assert scope.current_tenant_id() == a.pk
 
 
-@pytest.fixture
-def producers_on_the_workers_broker(celery_worker):
-    """Drop producers pooled by earlier eager calls (they hold the test settings' broker).
-
-    An eager ``delay()`` still acquires a producer, and ``app.close()`` keeps the producer pool,
-    so without this the tasks would be published to the old in-memory broker.
-    """
-    setattr(celery_worker.amqp, "_producer_pool", None)  # noqa: B010 - private, not in the stubs
-    yield
-    setattr(celery_worker.amqp, "_producer_pool", None)  # noqa: B010
-
-
 @pytest.mark.redis
-@pytest.mark.usefixtures("producers_on_the_workers_broker")
+@pytest.mark.usefixtures("celery_worker")
 def test_a_worker_runs_each_task_in_its_tenant_and_resets_the_scope(tenants):
     a, b = tenants
     with scope.tenant(a):
