@@ -6,7 +6,9 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
-from django_fsm import FSMField
+from django_fsm import FSMField, transition
+
+from nexus.core.transitions import transition_options
 
 
 class UserStatus(models.TextChoices):
@@ -14,6 +16,16 @@ class UserStatus(models.TextChoices):
     ACTIVE = "active", "Active"
     SUSPENDED = "suspended", "Suspended"
     DEACTIVATED = "deactivated", "Deactivated"
+
+
+def _platform_operator(user: "User", actor: Any) -> bool:
+    """The person-level changes others may make are for platform operators only."""
+    return bool(getattr(actor, "is_platform_operator", False))
+
+
+def _operator_or_self(user: "User", actor: Any) -> bool:
+    """The person themselves, or a platform operator."""
+    return bool(getattr(actor, "is_platform_operator", False) or actor.pk == user.pk)
 
 
 class UserManager(BaseUserManager["User"]):
@@ -102,3 +114,76 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    # -- lifecycle (performed only through nexus.core.transitions.perform_transition) ----------
+    # The database recomputes is_active from status; the service reads it back after saving.
+
+    @transition(
+        field=status,
+        source=UserStatus.PENDING_VERIFICATION,
+        target=UserStatus.ACTIVE,
+        permission=_platform_operator,
+        custom=transition_options(label="Activate", done_label="Activated", allow_system=True),
+    )
+    def activate(self) -> None:
+        """The person proved their email address (or an operator vouches for it)."""
+        if self.email_verified_at is None:
+            self.email_verified_at = timezone.now()
+
+    @transition(
+        field=status,
+        source=UserStatus.ACTIVE,
+        target=UserStatus.SUSPENDED,
+        permission=_platform_operator,
+        custom=transition_options(
+            label="Suspend", done_label="Suspended", requires_reason=True, allow_system=True
+        ),
+    )
+    def suspend(self) -> None:
+        """Lock the person out everywhere for now; every session and token is revoked with it."""
+
+    @transition(
+        field=status,
+        source=UserStatus.SUSPENDED,
+        target=UserStatus.ACTIVE,
+        permission=_platform_operator,
+        custom=transition_options(label="Reinstate", done_label="Reinstated", allow_system=True),
+    )
+    def reinstate(self) -> None:
+        """End a suspension."""
+
+    @transition(
+        field=status,
+        source=[UserStatus.ACTIVE, UserStatus.SUSPENDED],
+        target=UserStatus.DEACTIVATED,
+        permission=_operator_or_self,
+        custom=transition_options(
+            label="Deactivate", done_label="Deactivated", requires_reason=True, allow_system=True
+        ),
+    )
+    def deactivate(self) -> None:
+        """Close the account (the person leaves, or an operator closes it); its history stays."""
+
+    @transition(
+        field=status,
+        source=UserStatus.DEACTIVATED,
+        target=UserStatus.ACTIVE,
+        permission=_platform_operator,
+        custom=transition_options(label="Reactivate", done_label="Reactivated", allow_system=True),
+    )
+    def reactivate(self) -> None:
+        """Open a deactivated account again."""
+
+
+# Login mechanisms keep their models in modules of their own; importing them registers them.
+from .models_access import Device, DeviceKind, LoginToken, PasswordResetToken  # noqa: E402
+
+__all__ = [
+    "Device",
+    "DeviceKind",
+    "LoginToken",
+    "PasswordResetToken",
+    "User",
+    "UserManager",
+    "UserStatus",
+]
