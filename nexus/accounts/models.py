@@ -177,12 +177,19 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 # Login mechanisms keep their models in modules of their own; importing them registers them.
 from .models_access import Device, DeviceKind, LoginToken, PasswordResetToken  # noqa: E402
+from .models_lockout import LoginThrottle  # noqa: E402
+from .models_mfa import RecoveryCode, TotpAuthenticator  # noqa: E402
+from .models_tokens import ServiceToken  # noqa: E402
 
 __all__ = [
     "Device",
     "DeviceKind",
+    "LoginThrottle",
     "LoginToken",
     "PasswordResetToken",
+    "RecoveryCode",
+    "ServiceToken",
+    "TotpAuthenticator",
     "User",
     "UserManager",
     "UserStatus",

@@ -44,6 +44,10 @@ class Device(models.Model):
     last_seen_at = models.DateTimeField(default=timezone.now)
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_reason = models.CharField(max_length=64, blank=True)
+    # The device's tokens form one family (token_families.py). When a second factor was last
+    # proved in this login (step-up), and whether it may only enrol one (MFA policy).
+    mfa_verified_at = models.DateTimeField(null=True, blank=True)
+    enrolment_only = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-last_seen_at", "-id"]
@@ -81,6 +85,8 @@ class LoginToken(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_reason = models.CharField(max_length=64, blank=True)
+    # Set when a refresh replaced this token; presenting it again revokes the device's family.
+    replaced_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

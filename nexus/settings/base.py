@@ -118,7 +118,8 @@ else:
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "nexus.accounts.backends.EmailBackend",
+    # The password check, after the (username, address) failure counter: admin and API alike.
+    "nexus.accounts.login_backend.LockoutEmailBackend",
     # Permissions come from the role of the active membership in the current tenant.
     "nexus.tenancy.backends.TenantRoleBackend",
 ]
@@ -225,6 +226,36 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "nexus.core.api.exceptions.nexus_exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# Login and lockout (docs/identity.md, "Login and lockout"): failures per (username, address)
+# before a cool-off, which doubles with each consecutive one up to the maximum. Behind N reverse
+# proxies, the client address is taken N hops from the right of X-Forwarded-For.
+NEXUS_LOGIN_FAILURE_LIMIT = env.int("NEXUS_LOGIN_FAILURE_LIMIT", default=5)
+NEXUS_LOGIN_COOLOFF_SECONDS = env.int("NEXUS_LOGIN_COOLOFF_SECONDS", default=60)
+NEXUS_LOGIN_COOLOFF_MAX_SECONDS = env.int("NEXUS_LOGIN_COOLOFF_MAX_SECONDS", default=3600)
+NEXUS_TRUSTED_PROXY_COUNT = env.int("NEXUS_TRUSTED_PROXY_COUNT", default=0)
+# Login tokens: lifetime (tenants may ask for less), live logins per person.
+NEXUS_LOGIN_TOKEN_TTL_MINUTES = env.int("NEXUS_LOGIN_TOKEN_TTL_MINUTES", default=12 * 60)
+NEXUS_LOGIN_TOKEN_LIMIT_PER_USER = env.int("NEXUS_LOGIN_TOKEN_LIMIT_PER_USER", default=10)
+# MFA: secrets are encrypted with these Fernet keys (comma-separated, newest first); required
+# outside the embedded SQLite mode. Challenge lifetime and wrong codes allowed between password
+# and code; minutes of a step-up; days a member under an MFA policy may still log in without.
+NEXUS_MFA_ENCRYPTION_KEYS: list[str] = env.list("NEXUS_MFA_ENCRYPTION_KEYS", default=[])
+NEXUS_MFA_ISSUER = env.str("NEXUS_MFA_ISSUER", default="Nexus")
+NEXUS_MFA_CHALLENGE_SECONDS = env.int("NEXUS_MFA_CHALLENGE_SECONDS", default=300)
+NEXUS_MFA_CHALLENGE_ATTEMPTS = env.int("NEXUS_MFA_CHALLENGE_ATTEMPTS", default=5)
+NEXUS_MFA_ENROLMENT_SECONDS = env.int("NEXUS_MFA_ENROLMENT_SECONDS", default=1800)
+NEXUS_MFA_GRACE_DAYS = env.int("NEXUS_MFA_GRACE_DAYS", default=7)
+NEXUS_STEP_UP_MINUTES = env.int("NEXUS_STEP_UP_MINUTES", default=10)
+# Step-up (nexus.core.stepup): who answers "when did the caller last prove a second factor",
+# and the admin page that asks for a code.
+NEXUS_MFA_RECENCY_PROVIDER = "nexus.accounts.stepup.SessionMfaRecency"
+NEXUS_STEP_UP_URL = "admin:step_up"
+# The identity flows' contracts and their implementations (identity_ops/wiring.py).
+IDENTITY_OPS_ADAPTERS = {
+    "auth_events": "adapters.identity_auth_events.DjangoAuthEvents",
+    "mfa_authenticators": "adapters.identity_auth_mfa.DjangoMfaAuthenticators",
+}
+
 # Turns the API request's X-Tenant header (or session selection) into the tenant (nexus.core.api.base).
 NEXUS_TENANT_RESOLVER = "nexus.tenancy.resolver.resolve_api_tenant"
 

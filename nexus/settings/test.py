@@ -7,6 +7,8 @@ SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
 # Hashing cost is irrelevant in tests; production keeps Argon2 (a test checks it).
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# A fixed key for MFA secrets in tests (production reads NEXUS_MFA_ENCRYPTION_KEYS).
+NEXUS_MFA_ENCRYPTION_KEYS = ["4XGt0cYcGu9lCe9t3qp0I9oXo4cP5FhJzJ0vJk3sWkM="]
 CELERY_BROKER_URL = "memory://"
 CELERY_TASK_ALWAYS_EAGER = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

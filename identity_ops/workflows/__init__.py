@@ -1,0 +1,1 @@
+"""Stateful identity processes, one module per workflow."""

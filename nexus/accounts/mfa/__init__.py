@@ -1,0 +1,1 @@
+"""Multi-factor mechanisms: encryption of secrets, TOTP, recovery codes, login challenges, policy."""

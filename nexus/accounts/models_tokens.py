@@ -1,0 +1,35 @@
+"""Service tokens: tokens for integrations, bound to one tenant, with scopes and an expiry.
+
+A global model (no row-level security) whose tenant is a plain column, so the token
+authentication can find it before any tenant is selected; only the SHA-256 of the key is stored.
+"""
+
+from django.conf import settings
+from django.db import models
+
+
+class ServiceToken(models.Model):
+    """A token for an integration: one tenant, named scopes (permission names), an expiry."""
+
+    tenant = models.ForeignKey("tenancy.Tenant", on_delete=models.PROTECT, related_name="service_tokens")
+    name = models.CharField(max_length=100)
+    digest = models.CharField(max_length=64, unique=True)
+    key_prefix = models.CharField(max_length=8, help_text="The first characters of the key, to recognise it.")
+    scopes = models.JSONField(default=list, help_text="Permission names, within the creator's role.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["tenant_id", "name", "id"]
+        indexes = [models.Index(fields=["tenant", "revoked_at"], name="accounts_service_token_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.key_prefix}…)"

@@ -1,0 +1,81 @@
+"""The failure counter: counted before the password, cooled off at the limit, cleared by success."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth import authenticate
+from django.test import RequestFactory, override_settings
+from django.utils import timezone
+
+from nexus.accounts import lockout
+from nexus.accounts.client import ClientInfo
+from nexus.accounts.models import LoginThrottle
+from tests.factories.people import TEST_PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+CLIENT = ClientInfo(ip_address="203.0.113.9", user_agent="pytest")
+
+
+def attempt(email: str, password: str, ip: str = "203.0.113.9"):
+    request = RequestFactory().post("/login/", REMOTE_ADDR=ip, HTTP_USER_AGENT="pytest")
+    return authenticate(request, username=email, password=password)
+
+
+@override_settings(NEXUS_LOGIN_FAILURE_LIMIT=3, NEXUS_LOGIN_COOLOFF_SECONDS=60)
+def test_the_pair_cools_off_at_the_limit_and_refuses_even_the_right_password():
+    user = UserFactory.create(email="ana@example.com")
+    for _ in range(3):
+        assert attempt("ana@example.com", "wrong") is None
+
+    throttle = LoginThrottle.objects.get(username="ana@example.com", ip_address="203.0.113.9")
+    assert (throttle.attempts, throttle.failures, throttle.lockouts, throttle.user_id) == (3, 3, 1, user.pk)
+    assert throttle.locked_until is not None
+    assert attempt("ANA@example.com", TEST_PASSWORD) is None  # cooling off: not even checked
+    throttle.refresh_from_db()
+    assert (throttle.attempts, throttle.failures) == (4, 3)
+    # Another address is another pair.
+    assert attempt("ana@example.com", TEST_PASSWORD, ip="198.51.100.1") == user
+
+
+@override_settings(NEXUS_LOGIN_FAILURE_LIMIT=2, NEXUS_LOGIN_COOLOFF_SECONDS=60, NEXUS_LOGIN_COOLOFF_MAX_SECONDS=200)
+def test_each_consecutive_cool_off_is_longer_and_capped():
+    UserFactory.create(email="bo@example.com")
+    start = timezone.now()
+    waits = []
+    for round_ in range(4):
+        now = start + dt.timedelta(hours=round_)
+        for _ in range(2):
+            reservation = lockout.reserve_attempt("bo@example.com", CLIENT, now=now)
+            assert reservation.allowed
+            started = lockout.record_failure(reservation, user_id=None, reason="bad_credentials", client=CLIENT, now=now)
+        assert started is not None and started.locked_until is not None
+        waits.append((started.locked_until - now).total_seconds())
+        assert not lockout.reserve_attempt("bo@example.com", CLIENT, now=now).allowed
+    assert waits == [60, 120, 200, 200]
+
+
+@override_settings(NEXUS_LOGIN_FAILURE_LIMIT=3)
+def test_a_correct_password_clears_the_pair_and_is_never_counted_as_a_failure():
+    user = UserFactory.create(email="cy@example.com")
+    assert attempt("cy@example.com", "wrong") is None
+    assert attempt("cy@example.com", "wrong") is None
+    assert attempt("cy@example.com", TEST_PASSWORD) == user
+    assert not LoginThrottle.objects.filter(username="cy@example.com").exists()
+    # A fresh window: two more failures do not lock.
+    assert attempt("cy@example.com", "wrong") is None
+    assert attempt("cy@example.com", "wrong") is None
+    assert attempt("cy@example.com", TEST_PASSWORD) == user
+
+
+def test_cool_off_ends_and_a_new_window_starts():
+    UserFactory.create(email="di@example.com")
+    now = timezone.now()
+    with override_settings(NEXUS_LOGIN_FAILURE_LIMIT=1, NEXUS_LOGIN_COOLOFF_SECONDS=30):
+        first = lockout.reserve_attempt("di@example.com", CLIENT, now=now)
+        lockout.record_failure(first, user_id=None, reason="bad_credentials", client=CLIENT, now=now)
+        assert not lockout.reserve_attempt("di@example.com", CLIENT, now=now + dt.timedelta(seconds=29)).allowed
+        later = lockout.reserve_attempt("di@example.com", CLIENT, now=now + dt.timedelta(seconds=31))
+    assert later.allowed and later.attempt == 1
+    throttle = LoginThrottle.objects.get(username="di@example.com")
+    assert (throttle.failures, throttle.lockouts, throttle.locked_until) == (0, 1, None)
