@@ -12,12 +12,13 @@ the reservation's lock. Lock order: reservations, then availability rows (DESIGN
 """
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -35,7 +36,13 @@ from nexus.inventory.models import (
     Warehouse,
     WarehouseKind,
 )
-from nexus.inventory.quantities import ZERO, ZERO_QUANTITY, checked_quantity
+from nexus.inventory.quantities import (
+    QUANTITY_DIGITS,
+    QUANTITY_PLACES,
+    ZERO,
+    ZERO_QUANTITY,
+    checked_quantity,
+)
 
 from . import events
 
@@ -67,11 +74,7 @@ def _invalid(message: str, field_name: str) -> InvalidInput:
     return InvalidInput(message, fields={field_name: [message]})
 
 
-def _check_request(request: ReservationRequest, product: Product | None) -> Decimal:
-    if product is None:
-        raise _invalid(f"Product {request.product_id} does not exist.", "product")
-    if not product.active:
-        raise _invalid(f"{product.sku} is inactive and cannot be reserved.", "product")
+def _check_source(request: ReservationRequest) -> None:
     if not request.source.type or len(request.source.type) > 100:
         raise _invalid("Name the source type (app_label.model, at most 100 characters).", "source_type")
     if not isinstance(request.source.id, int) or request.source.id <= 0:
@@ -80,7 +83,52 @@ def _check_request(request: ReservationRequest, product: Product | None) -> Deci
         raise _invalid("The required date must be a date.", "required_date")
     if request.expires_at is not None and request.expires_at <= timezone.now():
         raise _invalid("The expiry time is already past.", "expires_at")
+
+
+def _check_request(request: ReservationRequest, product: Product | None) -> Decimal:
+    if product is None:
+        raise _invalid(f"Product {request.product_id} does not exist.", "product")
+    if not product.active:
+        raise _invalid(f"{product.sku} is inactive and cannot be reserved.", "product")
+    _check_source(request)
     return checked_quantity(request.quantity, unit=product.unit, unit_decimals=product.unit_decimals)
+
+
+@functools.cache
+def _take_sql() -> str:
+    a, p = StockAvailability._meta.db_table, Product._meta.db_table
+    product = f"FROM {p} WHERE {p}.id = {a}.product_id"
+    return (
+        f"UPDATE {a} SET reserved = reserved + %s, updated_at = %s "  # noqa: S608
+        "WHERE tenant_id = %s AND product_id = %s AND warehouse_id = %s "
+        "AND on_hand_sellable >= reserved + %s "
+        f"AND EXISTS (SELECT 1 {product} AND {p}.active) RETURNING (SELECT {p}.unit_decimals {product})"
+    )
+
+
+def _take_free_stock(request: ReservationRequest, quantity: Decimal) -> int | None:
+    """Reserve ``quantity`` on the availability row in one statement, if the product is active
+    and that much is free; return the product's unit decimals, or None when nothing was taken.
+
+    One conditional ``UPDATE … RETURNING`` (PostgreSQL and SQLite) instead of a product look-up
+    and an update: this is the hot path of order entry.
+    """
+    ops = connection.ops
+    amount = ops.adapt_decimalfield_value(quantity, QUANTITY_DIGITS, QUANTITY_PLACES)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _take_sql(),
+            [
+                amount,
+                ops.adapt_datetimefield_value(timezone.now()),
+                require_tenant_id(),
+                request.product_id,
+                request.warehouse_id,
+                amount,
+            ],
+        )
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
 
 
 def reserve(request: ReservationRequest, *, actor: ActorRef) -> Reservation:
@@ -89,16 +137,17 @@ def reserve(request: ReservationRequest, *, actor: ActorRef) -> Reservation:
     Raises ``InvalidInput`` for an unknown or inactive product, a bad quantity or source, and
     ``Conflict`` (``insufficient_stock``) naming what is free when the stock is not there.
     """
+    _check_source(request)
+    quantity = checked_quantity(request.quantity, unit="", unit_decimals=QUANTITY_PLACES)
     with transaction.atomic():
-        product = Product.objects.filter(pk=request.product_id).first()
-        quantity = _check_request(request, product)
-        taken = (
-            StockAvailability.objects.filter(product_id=request.product_id, warehouse_id=request.warehouse_id)
-            .filter(on_hand_sellable__gte=F("reserved") + quantity)
-            .update(reserved=F("reserved") + quantity, updated_at=timezone.now())
-        )
-        if taken != 1:
+        unit_decimals = _take_free_stock(request, quantity)
+        if unit_decimals is None:
+            product = Product.objects.filter(pk=request.product_id).first()
+            _check_request(request, product)
             raise _shortage(request, quantity)
+        if quantity != quantity.quantize(Decimal(1).scaleb(-unit_decimals), rounding=ROUND_DOWN):
+            # Finer than the unit allows: say so in the unit's words (the update rolls back).
+            _check_request(request, Product.objects.get(pk=request.product_id))
         reservation = _new_reservation(request, quantity, actor)
         reservation.save()
         events.publish_reservation(reservation)

@@ -10,7 +10,7 @@ from nexus.core import scope
 from nexus.core.errors import Conflict, InvalidInput, PermissionDenied, TransitionNotAllowed
 from nexus.core.models import OutboxEvent, TransitionLog
 from nexus.inventory import services
-from nexus.inventory.models import MoveReason, Reservation, ReservationState, StockAvailability
+from nexus.inventory.models import MoveReason, Product, Reservation, ReservationState, StockAvailability
 from nexus.inventory.services import ReservationRequest, SourceRef
 from nexus.inventory.tasks import expire_reservations_task
 from nexus.tenancy.models import Role, TenantStatus
@@ -105,6 +105,15 @@ def test_malformed_reservations_are_refused(stocked, change, field):
     with pytest.raises(InvalidInput) as refused:
         services.reserve(ReservationRequest(**(values | change)), actor=ACTOR)
     assert list(refused.value.fields) == [field]
+    assert pool(stocked).reserved == 0
+
+
+def test_an_inactive_or_unknown_product_cannot_be_reserved(stocked):
+    Product.objects.filter(pk=stocked.product.pk).update(active=False)
+    with pytest.raises(InvalidInput, match="BOLT-10 is inactive and cannot be reserved"):
+        hold(stocked, 1)
+    with pytest.raises(InvalidInput, match="Product 999999 does not exist"):
+        services.reserve(ReservationRequest(999_999, stocked.warehouse.pk, 1, DAY, LINE), actor=ACTOR)
     assert pool(stocked).reserved == 0
 
 
