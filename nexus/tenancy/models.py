@@ -9,6 +9,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django_fsm import FSMField, transition
 
+from nexus.core.transitions import condition, transition_options
+
 validate_currency_code = RegexValidator(
     r"^[A-Z]{3}\Z", "Use a three-letter ISO 4217 currency code in capitals, such as USD or EUR."
 )
@@ -83,8 +85,60 @@ class MembershipStatus(models.TextChoices):
     REMOVED = "removed", "Removed"
 
 
+# The permission that lets a role invite, suspend, reinstate and remove members of its tenant.
+MANAGE_MEMBERSHIPS = "tenancy.change_membership"
+
+
+def _may_manage_memberships(membership: "Membership", actor: Any) -> bool:
+    """Platform operators, or a person whose role in the membership's own tenant manages members.
+
+    Asked about the membership's tenant, not the one the actor has selected, so that nobody acts
+    on another tenant's memberships through a tenant where they happen to be an administrator.
+    """
+    # Imported here: both modules import this one.
+    from .access import role_in
+    from .roles import role_permissions
+
+    if getattr(actor, "is_platform_operator", False):
+        return True
+    role = role_in(actor, membership.tenant_id)
+    return role is not None and MANAGE_MEMBERSHIPS in role_permissions(role)
+
+
+def _flows_only(membership: "Membership", actor: Any) -> bool:
+    """Moved by the identity flows (a verified sign-up, an accepted invitation), never by a button."""
+    return False
+
+
+def _last_administrator_message(membership: "Membership") -> str:
+    return f"{membership.tenant} needs at least one active administrator; make someone else administrator first."
+
+
+@condition(_last_administrator_message)
+def keeps_an_administrator(membership: "Membership") -> bool:
+    """False when the membership is the tenant's only active administrator.
+
+    Race-free only under the lock the membership services take on the tenant's administrators.
+    """
+    if membership.role != Role.ADMIN or membership.status != MembershipStatus.ACTIVE:
+        return True
+    return (
+        Membership.objects.filter(
+            tenant_id=membership.tenant_id, role=Role.ADMIN, status=MembershipStatus.ACTIVE
+        )
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+
+
 class Membership(models.Model):
-    """A person's place in one tenant: their role there and whether it is in force."""
+    """A person's place in one tenant: their role there and whether it is in force.
+
+    ``invited`` waits for the person (an emailed sign-up link or invitation); ``active`` lets
+    them act in the tenant with their role; ``suspended`` keeps the place but refuses every
+    request; ``removed`` ends it (an invitation may bring the person back). Every change goes
+    through the transition service, called by the membership services and identity flows.
+    """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="memberships")
@@ -112,3 +166,59 @@ class Membership(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == MembershipStatus.ACTIVE
+
+    @transition(
+        field=status,
+        source=MembershipStatus.INVITED,
+        target=MembershipStatus.ACTIVE,
+        permission=_flows_only,
+        custom=transition_options(label="Activate", done_label="Activated", allow_system=True),
+    )
+    def activate(self) -> None:
+        """The person verified their sign-up or accepted their invitation."""
+
+    @transition(
+        field=status,
+        source=MembershipStatus.ACTIVE,
+        target=MembershipStatus.SUSPENDED,
+        conditions=[keeps_an_administrator],
+        permission=_may_manage_memberships,
+        custom=transition_options(
+            label="Suspend", done_label="Suspended", requires_reason=True, allow_system=True
+        ),
+    )
+    def suspend(self) -> None:
+        """Refuse the person in this tenant for now; their sessions in it end."""
+
+    @transition(
+        field=status,
+        source=MembershipStatus.SUSPENDED,
+        target=MembershipStatus.ACTIVE,
+        permission=_may_manage_memberships,
+        custom=transition_options(label="Reinstate", done_label="Reinstated", allow_system=True),
+    )
+    def reinstate(self) -> None:
+        """End a suspension."""
+
+    @transition(
+        field=status,
+        source=[MembershipStatus.ACTIVE, MembershipStatus.SUSPENDED],
+        target=MembershipStatus.REMOVED,
+        conditions=[keeps_an_administrator],
+        permission=_may_manage_memberships,
+        custom=transition_options(
+            label="Remove", done_label="Removed", requires_reason=True, allow_system=True
+        ),
+    )
+    def remove(self) -> None:
+        """End the person's place in this tenant; their sessions in it end."""
+
+    @transition(
+        field=status,
+        source=MembershipStatus.REMOVED,
+        target=MembershipStatus.INVITED,
+        permission=_flows_only,
+        custom=transition_options(label="Invite again", done_label="Invited again", allow_system=True),
+    )
+    def invite_again(self) -> None:
+        """A removed person was invited back; they rejoin when they accept."""

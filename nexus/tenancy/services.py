@@ -16,8 +16,10 @@ from django_fsm import TransitionNotAllowed as FsmTransitionNotAllowed
 
 from nexus.accounts.models import User
 from nexus.core.audit import record_event
-from nexus.core.errors import InvalidInput, TransitionNotAllowed
+from nexus.core.errors import InvalidInput, NotFound, TransitionNotAllowed
 from nexus.core.models.refs import ActorRef, ObjectRef
+from nexus.core.transitions import Actor, TransitionResult, perform_transition
+from nexus.core.transitions.service import Writes
 
 from .models import Membership, MembershipStatus, Role, Tenant, TenantStatus
 
@@ -189,18 +191,57 @@ def check_role_change(membership: Membership, role: str) -> None:
         )
 
 
+def lock_administrators(membership_id: int) -> int:
+    """Lock every administrator membership of the membership's tenant (by id); return the tenant id.
+
+    Taken first by every change that could leave a tenant without an active administrator
+    (demotion, suspension, removal), so that two of them can never both pass the check.
+    Raises ``NotFound`` for an unknown membership.
+    """
+    tenant_id = Membership.objects.filter(pk=membership_id).values_list("tenant_id", flat=True).first()
+    if tenant_id is None:
+        raise NotFound(f"Membership {membership_id} does not exist.")
+    list(
+        Membership.objects.select_for_update()
+        .filter(tenant_id=tenant_id, role=Role.ADMIN)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return tenant_id
+
+
+def transition_membership(
+    membership_id: int,
+    name: str,
+    *,
+    actor: Actor,
+    reason: str = "",
+    idempotency_key: str = "",
+    writes: Writes | None = None,
+) -> TransitionResult:
+    """Move a membership (``activate``, ``suspend``, ``reinstate``, ``remove``, ``invite_again``).
+
+    Locks the tenant's administrators before the membership, so that the last-administrator
+    condition of suspend and remove holds under concurrency; then the transition service
+    checks state, permission and conditions and records the change. ``writes(locked)`` runs in
+    the same transaction (revoking sessions, say).
+    """
+    with transaction.atomic():
+        lock_administrators(membership_id)
+        return perform_transition(
+            (Membership, membership_id),
+            name,
+            actor=actor,
+            reason=reason,
+            idempotency_key=idempotency_key,
+            writes=writes,
+        )
+
+
 def change_member_role(membership_id: int, role: str, *, actor: ActorRef) -> Membership:
     """Give a membership another role, keeping at least one active administrator per tenant."""
     with transaction.atomic():
-        tenant_id = Membership.objects.values_list("tenant_id", flat=True).get(pk=membership_id)
-        # Lock every administrator of the tenant (by id) first, so that two administrators
-        # demoting each other at once cannot both succeed.
-        list(
-            Membership.objects.select_for_update()
-            .filter(tenant_id=tenant_id, role=Role.ADMIN)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
+        lock_administrators(membership_id)
         membership = (
             Membership.objects.select_for_update().select_related("tenant", "user").get(pk=membership_id)
         )

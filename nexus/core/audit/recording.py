@@ -17,13 +17,14 @@ GLOBAL_INSERT_REASON = "audit: global event"
 
 
 @contextmanager
-def _scope_admitting(tenant_id: int | None) -> Iterator[None]:
-    """Let row-level security admit the insert of an event for ``tenant_id`` (PostgreSQL).
+def scope_admitting(tenant_id: int | None) -> Iterator[None]:
+    """Let row-level security admit writing and reading back a row of ``tenant_id`` (PostgreSQL).
 
-    The insert returns the new id, so the row must also be visible under the table's read
+    An insert returns the new id, so the row must also be visible under the table's read
     policy: a tenant's row in that tenant's scope, a tenant-less row only in the system context.
-    The scope is widened for this one insert only, and not recorded (the record would itself be
-    a global event).
+    The scope is widened for the block only, and not recorded (the record would itself be a
+    global event). Used for the kernel's own records (audit events, transition logs) of a row
+    whose tenant is not the current one.
     """
     current = scope.current_scope()
     if current.system or (tenant_id is not None and tenant_id == current.tenant_id):
@@ -75,6 +76,6 @@ def record_event(
         personal=to_json_value(dict(personal)) if personal is not None else None,
         request_id=current_request_id() or "",
     )
-    with _scope_admitting(chain):
+    with scope_admitting(chain):
         event.save(force_insert=True)
     return event

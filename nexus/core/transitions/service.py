@@ -16,6 +16,7 @@ from django.db import models, transaction
 from django.utils.text import capfirst
 
 from nexus.core.audit import record_event
+from nexus.core.audit.recording import scope_admitting
 from nexus.core.errors import IdempotencyMismatch, InvalidInput, NotFound
 from nexus.core.models import TransitionLog
 from nexus.core.models.refs import ObjectRef
@@ -91,7 +92,10 @@ def perform_transition(
         obj = ObjectRef.for_instance(locked)
         tenant_id = _tenant_of(locked)
         if key:
-            earlier = earlier_transition(tenant_id=tenant_id, object_type=obj.type, object_id=obj.id, key=key)
+            with scope_admitting(tenant_id):
+                earlier = earlier_transition(
+                    tenant_id=tenant_id, object_type=obj.type, object_id=obj.id, key=key
+                )
             if earlier is not None:
                 if earlier.payload_hash != digest:
                     raise IdempotencyMismatch()
@@ -105,7 +109,7 @@ def perform_transition(
         _save_changes(locked, before)
         to_state = str(spec.state_of(locked))
 
-        log = TransitionLog.objects.create(
+        log = TransitionLog(
             tenant_id=tenant_id,
             actor_kind=who.ref.kind,
             actor_id=who.ref.id,
@@ -119,6 +123,10 @@ def perform_transition(
             idempotency_key=key,
             payload_hash=digest,
         )
+        # The log goes with the row: a global row's log has no tenant, a membership's has the
+        # membership's tenant, whichever tenant (if any) the actor has selected.
+        with scope_admitting(tenant_id):
+            log.save(force_insert=True)
         record_event(
             f"{obj.type}.{name}",
             actor=who.ref,

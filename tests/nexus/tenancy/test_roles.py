@@ -1,6 +1,7 @@
 """Role grants as data: what each role may do in its tenant, and platform operators everywhere."""
 
 import pytest
+from django.apps import apps
 
 from nexus.tenancy import roles
 from nexus.tenancy.models import Role
@@ -47,9 +48,12 @@ def test_a_role_limited_to_one_app_gets_only_that_app():
 
 
 def test_platform_operators_hold_every_permission_on_people_tenants_and_memberships():
+    # People and what belongs to them (accounts: users, their logins ...), tenants, memberships.
+    models = [(m._meta.app_label, m._meta.model_name) for m in apps.get_app_config("accounts").get_models()]
+    assert ("accounts", "user") in models
     assert platform_operator_permissions() == {
         f"{app}.{action}_{model}"
-        for app, model in [("accounts", "user"), ("tenancy", "tenant"), ("tenancy", "membership")]
+        for app, model in [*models, ("tenancy", "tenant"), ("tenancy", "membership")]
         for action in ("add", "change", "delete", "view")
     }
 
