@@ -9,12 +9,14 @@ import secrets
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from nexus.accounts.models import User
 from nexus.core.errors import NexusError
 from nexus.core.models.refs import ActorRef
+from nexus.demo.loaders import load_history
+from nexus.demo.loaders.sizes import SIZES
 from nexus.tenancy.models import Role, Tenant
 from nexus.tenancy.services import add_member, create_tenant
 
@@ -26,6 +28,15 @@ ACTOR = ActorRef.system("manage.py load_demo")
 
 class Command(BaseCommand):
     help = "Create (or reuse) the demo data and print the admin's credentials."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--size",
+            choices=sorted(SIZES),
+            # A test run may ask for the small data set everywhere (settings.NEXUS_DEMO_SIZE).
+            default=getattr(settings, "NEXUS_DEMO_SIZE", "full"),
+            help="How much supply-chain history to load (default: full, a year; small for a quick look).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         credentials_file = settings.VAR_DIR / "demo-credentials.json"
@@ -54,6 +65,7 @@ class Command(BaseCommand):
             except NexusError as error:  # e.g. the demo tenant was suspended
                 messages = [message for field in error.fields.values() for message in field]
                 raise CommandError(" ".join(messages) or error.detail) from error
+        self.load_supply_chain(tenant, options["size"])
         settings.VAR_DIR.mkdir(exist_ok=True)
         credentials_file.write_text(json.dumps({"email": admin.email, "password": password}))
         credentials_file.chmod(0o600)
@@ -66,6 +78,16 @@ class Command(BaseCommand):
                 f"  Email:    {admin.email}\n"
                 f"  Password: {password}\n"
             )
+        )
+
+    def load_supply_chain(self, tenant: Tenant, size: str) -> None:
+        loaded = load_history(tenant, size=size, out=self.stdout)
+        if not loaded.created:
+            self.stdout.write("The demo's warehouses, products and history are already there.")
+            return
+        self.stdout.write(
+            f"Loaded {loaded.products} products, {loaded.purchase_orders} purchase orders, "
+            f"{loaded.sales_orders} sales orders and {loaded.stock_moves} stock moves."
         )
 
     def demo_tenant(self) -> Tenant:
