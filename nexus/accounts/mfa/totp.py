@@ -51,3 +51,8 @@ def match_step(secret: str, code: str, *, at: dt.datetime, after_step: int | Non
 def code_at(secret: str, at: dt.datetime) -> str:
     """The code an authenticator app shows at ``at`` (for tests and the demo)."""
     return pyotp.TOTP(secret).at(at)
+
+
+def code_step(at: dt.datetime) -> int:
+    """The time step ``at`` falls in."""
+    return int(pyotp.TOTP(new_secret()).timecode(at))

@@ -38,7 +38,9 @@ def test_the_pair_cools_off_at_the_limit_and_refuses_even_the_right_password():
     assert attempt("ana@example.com", TEST_PASSWORD, ip="198.51.100.1") == user
 
 
-@override_settings(NEXUS_LOGIN_FAILURE_LIMIT=2, NEXUS_LOGIN_COOLOFF_SECONDS=60, NEXUS_LOGIN_COOLOFF_MAX_SECONDS=200)
+@override_settings(
+    NEXUS_LOGIN_FAILURE_LIMIT=2, NEXUS_LOGIN_COOLOFF_SECONDS=60, NEXUS_LOGIN_COOLOFF_MAX_SECONDS=200
+)
 def test_each_consecutive_cool_off_is_longer_and_capped():
     UserFactory.create(email="bo@example.com")
     start = timezone.now()
@@ -48,8 +50,11 @@ def test_each_consecutive_cool_off_is_longer_and_capped():
         for _ in range(2):
             reservation = lockout.reserve_attempt("bo@example.com", CLIENT, now=now)
             assert reservation.allowed
-            started = lockout.record_failure(reservation, user_id=None, reason="bad_credentials", client=CLIENT, now=now)
-        assert started is not None and started.locked_until is not None
+            started = lockout.record_failure(
+                reservation, user_id=None, reason="bad_credentials", client=CLIENT, now=now
+            )
+        assert started is not None
+        assert started.locked_until is not None
         waits.append((started.locked_until - now).total_seconds())
         assert not lockout.reserve_attempt("bo@example.com", CLIENT, now=now).allowed
     assert waits == [60, 120, 200, 200]
@@ -74,8 +79,11 @@ def test_cool_off_ends_and_a_new_window_starts():
     with override_settings(NEXUS_LOGIN_FAILURE_LIMIT=1, NEXUS_LOGIN_COOLOFF_SECONDS=30):
         first = lockout.reserve_attempt("di@example.com", CLIENT, now=now)
         lockout.record_failure(first, user_id=None, reason="bad_credentials", client=CLIENT, now=now)
-        assert not lockout.reserve_attempt("di@example.com", CLIENT, now=now + dt.timedelta(seconds=29)).allowed
+        assert not lockout.reserve_attempt(
+            "di@example.com", CLIENT, now=now + dt.timedelta(seconds=29)
+        ).allowed
         later = lockout.reserve_attempt("di@example.com", CLIENT, now=now + dt.timedelta(seconds=31))
-    assert later.allowed and later.attempt == 1
+    assert later.allowed
+    assert later.attempt == 1
     throttle = LoginThrottle.objects.get(username="di@example.com")
     assert (throttle.failures, throttle.lockouts, throttle.locked_until) == (0, 1, None)
