@@ -215,6 +215,16 @@ class Membership(models.Model):
 
     @transition(
         field=status,
+        source=MembershipStatus.INVITED,
+        target=MembershipStatus.REMOVED,
+        permission=_flows_only,
+        custom=transition_options(label="Withdraw", done_label="Withdrawn", allow_system=True),
+    )
+    def withdraw(self) -> None:
+        """An invitation that brought a removed member back was revoked or expired unused."""
+
+    @transition(
+        field=status,
         source=MembershipStatus.REMOVED,
         target=MembershipStatus.INVITED,
         permission=_flows_only,

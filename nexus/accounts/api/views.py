@@ -1,0 +1,70 @@
+"""Token login and logout for API clients; both run the one login service (``nexus.accounts.login``)."""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+
+from nexus.accounts.login import Via, log_in, log_out
+from nexus.core.api.base import NexusAPIView
+from nexus.core.api.transitions import ERROR_BODY
+
+from .serializers import LoginInputSerializer, LoginOutputSerializer
+
+
+class LoginView(NexusAPIView):
+    """Exchange an email address and password for a login token."""
+
+    tenant_required = False
+    permission_classes = [AllowAny]
+    # No session or token is read here: the caller is proving who they are.
+    authentication_classes: list[type] = []
+    throttle_classes = [AnonRateThrottle]
+
+    @extend_schema(
+        summary="Log in with a password; receive a token",
+        request=LoginInputSerializer,
+        responses={
+            200: LoginOutputSerializer,
+            400: OpenApiResponse(
+                ERROR_BODY, description="invalid_credentials: one answer for every refusal."
+            ),
+        },
+        tags=["auth"],
+    )
+    def post(self, request: Request) -> Response:
+        body = LoginInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        result = log_in(
+            request,
+            email=body.validated_data["email"],
+            password=body.validated_data["password"],
+            via=Via.TOKEN,
+        )
+        user = result.user
+        data = {
+            "token": result.token_key,
+            "expires_at": result.expires_at,
+            "device_id": result.device.pk if result.device else None,
+            "user": {"id": user.pk, "email": user.email, "full_name": user.full_name},
+        }
+        return Response(LoginOutputSerializer(data).data)
+
+
+class LogoutView(NexusAPIView):
+    """End the login this request is made with (its token, or its session)."""
+
+    tenant_required = False
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="Log out: revoke the token presented, or end the session",
+        request=None,
+        responses={204: None, 401: OpenApiResponse(ERROR_BODY, description="Not logged in.")},
+        tags=["auth"],
+    )
+    def post(self, request: Request) -> Response:
+        log_out(request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
