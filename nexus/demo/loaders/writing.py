@@ -415,6 +415,7 @@ class Writer:
                     product=self.products[layer.move.product],
                     warehouse=self.warehouses[layer.move.warehouse],
                     receipt_move=self.move_row[id(layer.move)],
+                    origin_move=self.move_row[id(layer.move)],
                     quantity_in=layer.quantity_in,
                     quantity_remaining=layer.open.remaining,
                     unit_cost=layer.unit_cost,
