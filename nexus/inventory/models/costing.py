@@ -19,12 +19,20 @@ class CostLayer(TenantScopedModel):
     Layers are consumed oldest first by every move that takes goods out of the warehouse,
     whatever the valuation method, so that later work (landed cost, returns) can tell which
     receipt's goods are still on hand. A layer created by a transfer between warehouses points
-    to the layer it came from (``source_layer``) and keeps its unit cost.
+    to the layer it came from (``source_layer``) and keeps its unit cost; ``origin_move`` is the
+    move that first brought the goods in from outside, so that "what is left of receipt R"
+    is one grouped query wherever the goods went since.
     """
 
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="cost_layers")
     warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="cost_layers")
     receipt_move = models.ForeignKey(StockMove, on_delete=models.PROTECT, related_name="cost_layers")
+    origin_move = models.ForeignKey(
+        StockMove,
+        on_delete=models.PROTECT,
+        related_name="descendant_layers",
+        help_text="The move that first brought these goods in from outside (the receipt, for a transfer).",
+    )
     source_layer = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="derived_layers"
     )

@@ -5,7 +5,16 @@ Documents post through these (docs/inventory.md); reads for other domains are ba
 
 from .ledger_check import Difference, check_stock_ledger, rebuild_stock_balances
 from .posting import NO_DOCUMENT, DocumentRef, MoveRequest, post_moves
-from .queries import ON_HAND, RESERVATION, Availability, SupplyDemandRow, availability, supply_demand
+from .queries import (
+    ON_HAND,
+    RESERVATION,
+    Availability,
+    ReceiptPosition,
+    SupplyDemandRow,
+    availability,
+    receipt_positions,
+    supply_demand,
+)
 from .reservations import (
     ReservationRequest,
     SourceRef,
@@ -28,6 +37,7 @@ __all__ = [
     "Difference",
     "DocumentRef",
     "MoveRequest",
+    "ReceiptPosition",
     "ReservationRequest",
     "SourceRef",
     "SupplyDemandRow",
@@ -42,6 +52,7 @@ __all__ = [
     "post_move",
     "post_moves",
     "rebuild_stock_balances",
+    "receipt_positions",
     "receive",
     "release",
     "release_for_source",

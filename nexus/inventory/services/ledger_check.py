@@ -251,6 +251,14 @@ def _layer_differences(state: ExpectedState) -> Iterator[Difference]:
         found = remaining_by_pool.get(key, ZERO)
         if want != found:
             yield Difference("cost layers on hand", f"product {key[0]} in warehouse {key[1]}", want, found)
+    # A layer from outside is its own origin; a transferred one keeps the origin of its source.
+    roots = CostLayer.objects.filter(source_layer__isnull=True).exclude(origin_move=F("receipt_move"))
+    derived = CostLayer.objects.filter(source_layer__isnull=False).exclude(
+        origin_move=F("source_layer__origin_move")
+    )
+    strays = [*roots.values_list("id", "origin_move_id"), *derived.values_list("id", "origin_move_id")]
+    for pk, origin in sorted(strays):
+        yield Difference("layer origin", f"cost layer #{pk}", "its source's origin", f"move #{origin}")
 
 
 def rebuild_stock_balances(progress: Callable[[int, int], None] | None = None, batch: int = 1000) -> int:

@@ -152,7 +152,10 @@ def post_moves(requests: Sequence[MoveRequest], *, actor: ActorRef) -> list[Stoc
         balances = lock_balances(touched)
         locked_layers = lock_open_layers(_outbound_pools(requests, locations))
         layers = {
-            pair: [OpenLayer(row.id, row.unit_cost, row.quantity_remaining, row.received_at) for row in rows]
+            pair: [
+                OpenLayer(row.id, row.unit_cost, row.quantity_remaining, row.received_at, row.origin_move_id)
+                for row in rows
+            ]
             for pair, rows in locked_layers.items()
         }
         before = _snapshot(availability, balances)
@@ -537,6 +540,8 @@ def _create_layers(plan: _Plan, tenant_id: int) -> None:
                 warehouse_id=p.warehouse_id,
                 receipt_move_id=plan.moves[p.move_index].pk,
                 source_layer_id=p.source.id if p.source is not None else None,
+                # A layer from outside starts its own line; a transferred one keeps its source's.
+                origin_move_id=plan.moves[p.move_index].pk if p.source is None else p.source.origin_move_id,
                 quantity_in=p.quantity,
                 quantity_remaining=p.open.remaining,
                 unit_cost=p.open.unit_cost,
@@ -546,5 +551,5 @@ def _create_layers(plan: _Plan, tenant_id: int) -> None:
         ]
         CostLayer.objects.bulk_create(rows)
         for p, row in zip(ready, rows, strict=True):
-            p.open.id = row.pk
+            p.open.id, p.open.origin_move_id = row.pk, row.origin_move_id
         pending = [p for p in pending if not p.open.id]

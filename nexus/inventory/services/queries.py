@@ -6,9 +6,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, Sum
+from django.db.models import Case, DecimalField, F, Sum, Value, When
 
-from nexus.inventory.models import OPEN_STATES, Reservation, StockAvailability
+from nexus.inventory.models import OPEN_STATES, CostLayer, Reservation, StockAvailability
 
 # Supply/demand kinds inventory contributes; procurement and sales add their own.
 ON_HAND = "on_hand"
@@ -114,3 +114,50 @@ def supply_demand(
     )
     rows.sort(key=lambda r: (r.product_id, r.warehouse_id, r.date, r.kind))
     return rows
+
+
+@dataclass(frozen=True)
+class ReceiptPosition:
+    """What became of the goods one move brought in: how many, and where those still on hand are."""
+
+    move_id: int
+    received: Decimal
+    on_hand: Mapping[int, Decimal]  # warehouse id -> quantity of these goods still there
+
+    @property
+    def on_hand_total(self) -> Decimal:
+        return sum(self.on_hand.values(), Decimal(0))
+
+    @property
+    def consumed(self) -> Decimal:
+        """Issued, shipped, scrapped or adjusted away (first-in-first-out), wherever it went."""
+        return self.received - self.on_hand_total
+
+
+def receipt_positions(move_ids: Iterable[int]) -> Mapping[int, ReceiptPosition]:
+    """For each receipt (or other inbound) move, its goods on hand by warehouse and consumed; one query.
+
+    Follows the goods through transfers between warehouses (cost layers keep their origin), so a
+    landed cost can split a charge into the share still on hand, where, and the share consumed.
+    Moves that brought nothing in from outside are absent.
+    """
+    zero = Value(Decimal(0), output_field=DecimalField())
+    rows = (
+        CostLayer.objects.filter(origin_move_id__in=list(move_ids))
+        .values("origin_move_id", "warehouse_id")
+        .annotate(
+            received=Sum(Case(When(source_layer__isnull=True, then=F("quantity_in")), default=zero)),
+            remaining=Sum("quantity_remaining"),
+        )
+        .order_by()
+    )
+    received: dict[int, Decimal] = defaultdict(Decimal)
+    on_hand: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for row in rows:
+        received[row["origin_move_id"]] += row["received"]
+        if row["remaining"]:
+            on_hand[row["origin_move_id"]][row["warehouse_id"]] = row["remaining"]
+    return {
+        move_id: ReceiptPosition(move_id, quantity, dict(sorted(on_hand[move_id].items())))
+        for move_id, quantity in received.items()
+    }

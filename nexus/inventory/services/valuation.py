@@ -52,6 +52,7 @@ class OpenLayer:
     unit_cost: Decimal
     remaining: Decimal
     received_at: datetime
+    origin_move_id: int = 0
 
 
 def add_layer(layers: list[OpenLayer], layer: OpenLayer) -> None:

@@ -6,6 +6,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import F
 
 from nexus.inventory import services
 from nexus.inventory.models import CostLayer, Reservation, StockAvailability, StockBalance
@@ -105,3 +106,33 @@ def test_the_rebuild_command_fixes_one_named_tenant(busy):
 def test_an_unknown_tenant_is_an_error():
     with pytest.raises(CommandError, match="no tenant with the slug 'nope'"):
         call_command("check_stock_ledger", "--tenant", "nope")
+
+
+def test_a_layer_that_lost_its_origin_is_named(busy):
+    derived = CostLayer.objects.get(source_layer__isnull=False)
+    other_move = (
+        CostLayer.objects.exclude(pk=derived.source_layer_id).filter(source_layer__isnull=True).first()
+    )
+    CostLayer.objects.filter(pk=derived.pk).update(origin_move=other_move.receipt_move)
+    assert services.check_stock_ledger() == [
+        Difference(
+            "layer origin",
+            f"cost layer #{derived.pk}",
+            "its source's origin",
+            f"move #{other_move.receipt_move_id}",
+        )
+    ]
+
+
+def test_the_migration_backfills_origins_along_transfer_chains(busy):
+    import importlib
+
+    from django.db import connection
+
+    migration = importlib.import_module("nexus.inventory.migrations.0003_costlayer_origin_move")
+    derived = CostLayer.objects.get(source_layer__isnull=False)
+    CostLayer.objects.update(origin_move=F("receipt_move"))  # as if every layer were its own origin
+    with connection.cursor() as cursor:
+        cursor.execute(migration.BACKFILL)
+    assert CostLayer.objects.get(pk=derived.pk).origin_move_id == derived.source_layer.receipt_move_id
+    assert services.check_stock_ledger() == []

@@ -151,3 +151,19 @@ def test_fifo_refuses_when_layers_are_short():
     layers = [OpenLayer(1, D(2), D(3), received_at=None)]  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="short by 1"):
         consume_fifo(layers, D(4))
+
+
+def test_receipt_positions_follow_the_goods_through_transfers(site, django_assert_num_queries):
+    p = site.product.pk
+    r1 = services.receive(p, site.stock.pk, 10, "2.00", actor=ACTOR)
+    r2 = services.receive(p, site.stock.pk, 5, "3.00", actor=ACTOR)
+    services.transfer(p, site.stock.pk, site.other_stock.pk, 12, actor=ACTOR)  # all of r1, 2 of r2
+    services.issue(p, site.other_stock.pk, 3, actor=ACTOR)  # FIFO there: 3 of r1's goods
+    w1, w2 = site.warehouse.pk, site.other_warehouse.pk
+
+    with django_assert_num_queries(1):
+        positions = services.receipt_positions([r1.pk, r2.pk])
+
+    first, second = positions[r1.pk], positions[r2.pk]
+    assert (first.received, dict(first.on_hand), first.consumed) == (D(10), {w2: D(7)}, D(3))
+    assert (second.received, dict(second.on_hand), second.consumed) == (D(5), {w1: D(3), w2: D(2)}, D(0))
