@@ -13,6 +13,8 @@ api_v1_patterns: list = [
     path("", include("nexus.procurement.api.urls")),
     path("", include("nexus.sales.api.urls")),
     path("", include("nexus.receivable.api.urls")),
+    path("", include("nexus.accounts.api.urls")),
+    path("", include("identity_ops.api.urls")),
 ]
 
 urlpatterns = [

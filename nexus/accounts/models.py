@@ -18,12 +18,12 @@ class UserStatus(models.TextChoices):
     DEACTIVATED = "deactivated", "Deactivated"
 
 
-def _platform_operator(user: "User", actor: Any) -> bool:
+def _platform_operator(user: Any, actor: Any) -> bool:
     """The person-level changes others may make are for platform operators only."""
     return bool(getattr(actor, "is_platform_operator", False))
 
 
-def _operator_or_self(user: "User", actor: Any) -> bool:
+def _operator_or_self(user: Any, actor: Any) -> bool:
     """The person themselves, or a platform operator."""
     return bool(getattr(actor, "is_platform_operator", False) or actor.pk == user.pk)
 

@@ -71,7 +71,7 @@ def revoke_access(
         devices = list(
             Device.objects.select_for_update()
             .filter(user_id__in=people, revoked_at__isnull=True)
-            .exclude(pk=keep_device_id)
+            .exclude(pk__in=[keep_device_id] if keep_device_id is not None else [])
             .order_by("pk")
         )
         tokens: list[LoginToken] = []
@@ -79,7 +79,7 @@ def revoke_access(
             tokens = list(
                 LoginToken.objects.select_for_update()
                 .filter(user_id__in=people, revoked_at__isnull=True)
-                .exclude(device_id=keep_device_id)
+                .exclude(device_id__in=[keep_device_id] if keep_device_id is not None else [])
                 .order_by("pk")
             )
         sessions = [

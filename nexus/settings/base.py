@@ -182,6 +182,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "schedule": 60.0,
         "options": {"expires": 50.0},
     },
+    # Expire sign-ups and invitations past their tenant's period, withdrawing what they created.
+    "identity-expire-overdue": {
+        "task": "identity_ops.expire_overdue",
+        "schedule": 600.0,
+        "options": {"expires": 540.0},
+    },
 }
 # Publishing after commit must not hang on an unreachable Redis broker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
@@ -199,6 +205,8 @@ HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=2.0)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First: its scheme is the WWW-Authenticate of a 401 ("Authorization: Token <key>").
+        "nexus.accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -254,7 +262,30 @@ NEXUS_STEP_UP_URL = "admin:step_up"
 IDENTITY_OPS_ADAPTERS = {
     "auth_events": "adapters.identity_auth_events.DjangoAuthEvents",
     "mfa_authenticators": "adapters.identity_auth_mfa.DjangoMfaAuthenticators",
+    "people": "adapters.identity.DjangoPeopleDirectory",
+    "memberships": "adapters.identity.DjangoMembershipDirectory",
+    "tenants": "adapters.identity.DjangoTenantDirectory",
+    "access": "adapters.identity.DjangoAccessControl",
+    "notifier": "adapters.identity_notifications.DjangoNotifier",
 }
+# The models behind the identity admin and API screens of people and memberships.
+IDENTITY_OPS_MEMBERSHIP_MODEL = "tenancy.Membership"
+IDENTITY_OPS_TENANT_MODEL = "tenancy.Tenant"
+IDENTITY_OPS_DEVICE_MODEL = "accounts.Device"
+# Links in identity emails (docs/identity.md): pages of the client application that post the
+# emailed key to the API; relative ones are joined to NEXUS_PUBLIC_URL.
+NEXUS_PUBLIC_URL = env.str("NEXUS_PUBLIC_URL", default="http://127.0.0.1:8000/")
+IDENTITY_OPS_LINKS = {
+    "verify_email": env.str("IDENTITY_OPS_VERIFY_EMAIL_LINK", default="/verify-email/?token={token}"),
+    "accept_invitation": env.str("IDENTITY_OPS_INVITATION_LINK", default="/accept-invitation/?token={token}"),
+    "reset_password": env.str("IDENTITY_OPS_RESET_PASSWORD_LINK", default="/reset-password/?token={token}"),
+    "log_in": env.str("IDENTITY_OPS_LOG_IN_LINK", default="/admin/login/"),
+}
+# Password reset links work this long; ended logins, expired tokens and links, and finished
+# invitations are purged this many days later (nexus.accounts.retention, identity_ops.retention).
+NEXUS_PASSWORD_RESET_TTL_MINUTES = env.int("NEXUS_PASSWORD_RESET_TTL_MINUTES", default=60)
+NEXUS_LOGIN_RECORD_RETENTION_DAYS = env.int("NEXUS_LOGIN_RECORD_RETENTION_DAYS", default=30)
+IDENTITY_OPS_INVITATION_RETENTION_DAYS = env.int("IDENTITY_OPS_INVITATION_RETENTION_DAYS", default=90)
 
 # Turns the API request's X-Tenant header (or session selection) into the tenant (nexus.core.api.base).
 NEXUS_TENANT_RESOLVER = "nexus.tenancy.resolver.resolve_api_tenant"

@@ -1,18 +1,19 @@
-"""Admin for tenants (platform operators) and memberships (per tenant: viewing and role editing)."""
+"""Admin for tenants (platform operators).
+
+Memberships are administered with their lifecycle by identity operations (``identity_ops.admin``).
+"""
 
 from typing import Any
 
-from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 
 from nexus.core.errors import NexusError
 from nexus.core.models.refs import ActorRef
-from nexus.core.scope import current_tenant_id
 
-from .models import Membership, MembershipStatus, Tenant
-from .services import change_member_role, check_role_change, reactivate_tenant, suspend_tenant
+from .models import MembershipStatus, Tenant
+from .services import reactivate_tenant, suspend_tenant
 
 
 def _is_operator(request: HttpRequest) -> bool:
@@ -86,66 +87,3 @@ class TenantAdmin(admin.ModelAdmin):
             self.message_user(request, f"{len(done)} tenant(s) {verb}: {', '.join(done)}.", messages.SUCCESS)
         for failure in failures:
             self.message_user(request, failure, messages.WARNING)
-
-
-class MembershipRoleForm(forms.ModelForm):
-    """Only the role is edited here; refuses demoting the tenant's last administrator."""
-
-    class Meta:
-        model = Membership
-        fields = ("role",)
-
-    def clean_role(self) -> str:
-        role: str = self.cleaned_data["role"]
-        try:
-            check_role_change(Membership.objects.get(pk=self.instance.pk), role)
-        except NexusError as error:
-            raise forms.ValidationError(error.fields.get("role") or [error.detail]) from error
-        return role
-
-
-@admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
-    """Memberships of the current tenant (all tenants for operators): view, filter, change role.
-
-    Invitations, suspension and removal belong to the membership lifecycle of identity
-    operations; this screen adds and deletes nothing. An edit-auditing mixin goes first in the
-    bases; role changes already leave an audit event through ``change_member_role``.
-    """
-
-    form = MembershipRoleForm
-    list_display = ("user_email", "user_name", "tenant", "role", "status", "created_at")
-    list_filter = ("role", "status")
-    search_fields = ("user__email", "user__full_name")
-    list_select_related = ("user", "tenant")
-    ordering = ("user__email",)
-    fields = ("user", "tenant", "role", "status", "created_at", "updated_at")
-    readonly_fields = ("user", "tenant", "status", "created_at", "updated_at")
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
-        queryset = super().get_queryset(request)
-        if _is_operator(request):
-            return queryset
-        # Memberships are global rows: tenant staff see only their tenant's, explicitly.
-        return queryset.filter(tenant_id=current_tenant_id())
-
-    def get_list_filter(self, request: HttpRequest) -> Any:
-        return (*self.list_filter, "tenant") if _is_operator(request) else self.list_filter
-
-    @admin.display(description="Email", ordering="user__email")
-    def user_email(self, membership: Membership) -> str:
-        return membership.user.email
-
-    @admin.display(description="Name", ordering="user__full_name")
-    def user_name(self, membership: Membership) -> str:
-        return membership.user.full_name
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
-        updated = change_member_role(obj.pk, obj.role, actor=ActorRef.for_user(request.user))
-        obj.role, obj.updated_at = updated.role, updated.updated_at

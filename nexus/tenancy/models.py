@@ -89,7 +89,7 @@ class MembershipStatus(models.TextChoices):
 MANAGE_MEMBERSHIPS = "tenancy.change_membership"
 
 
-def _may_manage_memberships(membership: "Membership", actor: Any) -> bool:
+def _may_manage_memberships(membership: Any, actor: Any) -> bool:
     """Platform operators, or a person whose role in the membership's own tenant manages members.
 
     Asked about the membership's tenant, not the one the actor has selected, so that nobody acts
@@ -105,7 +105,7 @@ def _may_manage_memberships(membership: "Membership", actor: Any) -> bool:
     return role is not None and MANAGE_MEMBERSHIPS in role_permissions(role)
 
 
-def _flows_only(membership: "Membership", actor: Any) -> bool:
+def _flows_only(membership: Any, actor: Any) -> bool:
     """Moved by the identity flows (a verified sign-up, an accepted invitation), never by a button."""
     return False
 

@@ -1,0 +1,1 @@
+"""The identity API: sign-up, verification, password reset, invitations, members, users, ``/me/``."""

@@ -1,0 +1,1 @@
+"""Small pure helpers of the identity flows: keys, rate limits, links, tenant policies (no ORM)."""
