@@ -14,7 +14,9 @@ api_v1_patterns: list = [
     path("", include("nexus.sales.api.urls")),
     path("", include("nexus.receivable.api.urls")),
     path("", include("nexus.accounts.api.urls")),
+    path("", include("nexus.accounts.api.auth_urls")),
     path("", include("identity_ops.api.urls")),
+    path("", include("identity_ops.api.auth_urls")),
 ]
 
 urlpatterns = [

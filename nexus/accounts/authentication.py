@@ -6,6 +6,10 @@ from django.utils import timezone
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
+from . import service_tokens, token_families
+from .client import client_info
+from .service_tokens import authenticate_service_token
+from .token_families import MfaEnrolmentRequired, enrolment_allowed
 from .tokens import find_token, touch
 
 KEYWORD = "Token"
@@ -18,7 +22,10 @@ class TokenAuthentication(authentication.BaseAuthentication):
     a revoked or expired token, and a person who is no longer active (suspended, deactivated,
     never verified) — checked on every request, so a suspension stops a live token at once.
     The tenant is not part of the token: the API's tenant resolver checks the membership of the
-    tenant each request names.
+    tenant each request names. A token already replaced by a refresh ends its family (replay,
+    ``token_families``); a login limited to enrolling a second factor reaches only views marked
+    ``mfa_enrolment_allowed`` (403 ``mfa_enrolment_required`` elsewhere). Service tokens
+    (``svc_`` keys) authenticate a principal bound to their tenant (``service_tokens``).
     """
 
     keyword = KEYWORD
@@ -34,10 +41,22 @@ class TokenAuthentication(authentication.BaseAuthentication):
             key = parts[1].decode("ascii")
         except UnicodeDecodeError:
             raise exceptions.AuthenticationFailed(self.refused) from None
+        service = authenticate_service_token(key) if key.startswith(service_tokens.KEY_PREFIX) else None
+        if service is not None:
+            return service
         token = find_token(key)
         now = timezone.now()
-        if token is None or not token.is_live(now) or not token.device.is_live or not token.user.is_active:
+        if token is None:
             raise exceptions.AuthenticationFailed(self.refused)
+        try:
+            # A token already replaced by a refresh ends its whole family here (replay).
+            token_families.check_usable(token, client_info(request), now=now)
+        except token_families.TokenReplayed:
+            raise exceptions.AuthenticationFailed(token_families.REPLAYED_MESSAGE) from None
+        except token_families.TokenUnusable:
+            raise exceptions.AuthenticationFailed(self.refused) from None
+        if token.device.enrolment_only and not enrolment_allowed(request):
+            raise MfaEnrolmentRequired()
         touch(token, now)
         return token.user, token
 

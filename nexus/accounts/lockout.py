@@ -22,7 +22,9 @@ from django.utils import timezone
 
 from nexus.accounts.client import ClientInfo
 from nexus.accounts.models_lockout import LoginThrottle
+from nexus.core.audit import record_event
 from nexus.core.events import publish
+from nexus.core.models.refs import ActorRef, ObjectRef
 
 _TABLE = LoginThrottle._meta.db_table
 
@@ -159,9 +161,19 @@ def lockouts_of_tenant_members(tenant_id: int, *, now: dt.datetime | None = None
     )
 
 
-def clear_lockout(throttle_id: int) -> LoginThrottle:
-    """Delete a pair's counter, ending its cool-off; returns the row as it was."""
+def clear_lockout(throttle_id: int, *, cleared_by: Any) -> LoginThrottle:
+    """Delete a pair's counter, ending its cool-off (audited); returns the row as it was."""
     with transaction.atomic():
         throttle = LoginThrottle.objects.select_for_update().select_related("user").get(pk=throttle_id)
+        record_event(
+            "accounts.lockout_cleared",
+            actor=ActorRef.for_user(cleared_by),
+            obj=ObjectRef("accounts.user", str(throttle.user_id), str(throttle.user or ""))
+            if throttle.user_id
+            else None,
+            data={"failures": throttle.failures, "locked_until": throttle.locked_until},
+            personal={"username": throttle.username, "ip_address": throttle.ip_address},
+            tenant_id=None,
+        )
         throttle.delete()
     return throttle

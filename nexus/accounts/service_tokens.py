@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from rest_framework import exceptions
 
 from nexus.core.errors import InvalidInput, NotFound
 from nexus.core.events import publish
@@ -185,3 +186,17 @@ class ServicePrincipal:
 
     def has_module_perms(self, app_label: str) -> bool:
         return any(name.startswith(f"{app_label}.") for name in self.get_all_permissions())
+
+
+def authenticate_service_token(key: str) -> tuple[ServicePrincipal, ServiceToken] | None:
+    """The principal of a live service token (None: no such token — perhaps a login token's key).
+
+    Raises ``AuthenticationFailed`` when its tenant is suspended.
+    """
+    token = find_live_service_token(key)
+    if token is None:
+        return None
+    if not token.tenant.is_active:
+        raise exceptions.AuthenticationFailed("The token is invalid, expired or revoked.")
+    touch(token)
+    return ServicePrincipal(token), token

@@ -5,7 +5,7 @@ from rest_framework.request import Request
 from nexus.core.errors import PermissionDenied
 
 from .access import SELECTED_TENANT_SESSION_KEY, active_membership, forget_roles
-from .models import Tenant
+from .models import Tenant, TenantStatus
 
 TENANT_HEADER = "X-Tenant"
 
@@ -23,8 +23,11 @@ def resolve_api_tenant(request: Request) -> Tenant | None:
     A session selection that is no longer usable is dropped.
     """
     user = request.user
-    forget_roles(user)
     slug = request.headers.get(TENANT_HEADER, "").strip()
+    bound = getattr(user, "bound_tenant_id", None)
+    if bound is not None:
+        return _bound_tenant(bound, slug)
+    forget_roles(user)
     if slug:
         tenant_id = Tenant.objects.filter(slug=slug).values_list("pk", flat=True).first()
         membership = active_membership(user, tenant_id) if tenant_id is not None else None
@@ -40,3 +43,11 @@ def resolve_api_tenant(request: Request) -> Tenant | None:
         del session[SELECTED_TENANT_SESSION_KEY]  # type: ignore[union-attr]
         raise TenantForbidden("The tenant selected in your session is no longer available to you.")
     return membership.tenant
+
+
+def _bound_tenant(tenant_id: int, slug: str) -> Tenant:
+    """The one tenant a credential is bound to (a service token); naming another is refused."""
+    tenant = Tenant.objects.filter(pk=tenant_id, status=TenantStatus.ACTIVE).first()
+    if tenant is None or (slug and slug != tenant.slug):
+        raise TenantForbidden("This token works only in the tenant it was created for.")
+    return tenant

@@ -15,7 +15,18 @@ class LoginUserSerializer(serializers.Serializer):
 
 
 class LoginOutputSerializer(serializers.Serializer):
-    token = serializers.CharField(help_text="Send it as 'Authorization: Token <token>'. Shown only now.")
-    expires_at = serializers.DateTimeField()
-    device_id = serializers.IntegerField()
-    user = LoginUserSerializer()
+    """A token (``authenticated``; ``mfa_enrolment_required``: it may only set up a second factor),
+    or a challenge to answer with a code at ``/auth/mfa/verify/`` (``mfa_required``)."""
+
+    status = serializers.ChoiceField(choices=["authenticated", "mfa_required", "mfa_enrolment_required"])
+    token = serializers.CharField(
+        required=False, help_text="Send it as 'Authorization: Token <token>'. Shown only now."
+    )
+    expires_at = serializers.DateTimeField(required=False)
+    device_id = serializers.IntegerField(required=False)
+    user = LoginUserSerializer(required=False)
+    mfa_enrol_by = serializers.DateTimeField(
+        required=False, help_text="A tenant requires a second factor: set one up before this time."
+    )
+    challenge_id = serializers.CharField(required=False)
+    challenge_expires_in = serializers.IntegerField(required=False, help_text="Seconds.")

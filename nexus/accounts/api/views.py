@@ -7,10 +7,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
-from nexus.accounts.login import Via, log_in, log_out
+from nexus.accounts.login import Via, log_out
+from nexus.accounts.login_flow import begin_login
 from nexus.core.api.base import NexusAPIView
 from nexus.core.api.transitions import ERROR_BODY
 
+from .auth_views import login_answer
 from .serializers import LoginInputSerializer, LoginOutputSerializer
 
 
@@ -29,7 +31,7 @@ class LoginView(NexusAPIView):
         responses={
             200: LoginOutputSerializer,
             400: OpenApiResponse(
-                ERROR_BODY, description="invalid_credentials: one answer for every refusal."
+                ERROR_BODY, description="invalid_credentials: one answer for every refusal, lockout included."
             ),
         },
         tags=["auth"],
@@ -37,19 +39,14 @@ class LoginView(NexusAPIView):
     def post(self, request: Request) -> Response:
         body = LoginInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        result = log_in(
-            request,
-            email=body.validated_data["email"],
-            password=body.validated_data["password"],
-            via=Via.TOKEN,
+        # The full login: lockout before the password, then a second factor where the person has one.
+        outcome = begin_login(
+            request, body.validated_data["email"], body.validated_data["password"], via=Via.TOKEN
         )
-        user = result.user
-        data = {
-            "token": result.token_key,
-            "expires_at": result.expires_at,
-            "device_id": result.device.pk if result.device else None,
-            "user": {"id": user.pk, "email": user.email, "full_name": user.full_name},
-        }
+        data = login_answer(outcome)
+        if outcome.challenge is None:
+            user = outcome.user
+            data["user"] = {"id": user.pk, "email": user.email, "full_name": user.full_name}
         return Response(LoginOutputSerializer(data).data)
 
 
@@ -57,6 +54,7 @@ class LogoutView(NexusAPIView):
     """End the login this request is made with (its token, or its session)."""
 
     tenant_required = False
+    mfa_enrolment_allowed = True
     permission_classes = [IsAuthenticated]
 
     @extend_schema(

@@ -1,0 +1,138 @@
+"""Bodies of the login-security API: second factors, refresh, step-up, logins, service tokens, lockouts."""
+
+from rest_framework import serializers
+
+SHOWN_ONCE = "Send it as 'Authorization: Token <token>'. Shown only now."
+
+
+class CodeInputSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=32, help_text="The 6-digit code of the app, or a recovery code.")
+
+
+class MfaVerifyInputSerializer(CodeInputSerializer):
+    challenge_id = serializers.CharField(max_length=128)
+
+
+class TokenOutputSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text=SHOWN_ONCE)
+    expires_at = serializers.DateTimeField()
+    device_id = serializers.IntegerField(help_text="The login (device); its tokens form one family.")
+    mfa_enrolment_required = serializers.BooleanField(
+        help_text="True when this login may only set up a second factor (tenant policy)."
+    )
+
+
+class LoginAnswerSerializer(serializers.Serializer):
+    """Either a token (done) or a challenge (send a code to /auth/mfa/verify/)."""
+
+    status = serializers.ChoiceField(choices=["authenticated", "mfa_required", "mfa_enrolment_required"])
+    token = serializers.CharField(required=False, help_text=SHOWN_ONCE)
+    expires_at = serializers.DateTimeField(required=False)
+    device_id = serializers.IntegerField(required=False)
+    challenge_id = serializers.CharField(required=False)
+    challenge_expires_in = serializers.IntegerField(required=False, help_text="Seconds.")
+    mfa_enrol_by = serializers.DateTimeField(
+        required=False, help_text="A tenant requires a second factor: set one up before this time."
+    )
+
+
+class StepUpOutputSerializer(serializers.Serializer):
+    verified_at = serializers.DateTimeField()
+    valid_until = serializers.DateTimeField()
+
+
+class PasswordChangeInputSerializer(serializers.Serializer):
+    current_password = serializers.CharField(max_length=4096, trim_whitespace=False)
+    new_password = serializers.CharField(max_length=4096, trim_whitespace=False)
+
+
+class PasswordChangeOutputSerializer(serializers.Serializer):
+    ended_logins = serializers.IntegerField(help_text="How many other logins were ended.")
+
+
+class LoginSerializer(serializers.Serializer):
+    """One live login of the caller: a browser session or an API token's device."""
+
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    user_agent = serializers.CharField()
+    ip_address = serializers.CharField()
+    first_seen_at = serializers.DateTimeField()
+    last_seen_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField(allow_null=True)
+    token_prefix = serializers.CharField(allow_blank=True)
+    mfa_verified_at = serializers.DateTimeField(allow_null=True)
+    current = serializers.BooleanField()
+
+
+class RevokedCountSerializer(serializers.Serializer):
+    ended_logins = serializers.IntegerField()
+
+
+class MemberLoginsInputSerializer(serializers.Serializer):
+    user_id = serializers.IntegerField()
+
+
+class ServiceTokenSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    key_prefix = serializers.CharField()
+    scopes = serializers.ListField(child=serializers.CharField())
+    created_by = serializers.CharField(source="created_by.email", default="", allow_null=True)
+    created_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField(allow_null=True)
+    last_used_at = serializers.DateTimeField(allow_null=True)
+    revoked_at = serializers.DateTimeField(allow_null=True)
+
+
+class ServiceTokenCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    scopes = serializers.ListField(
+        child=serializers.CharField(max_length=150),
+        allow_empty=False,
+        help_text="Permission names ('inventory.view_product'), within your role in the tenant.",
+    )
+    expires_at = serializers.DateTimeField(required=False, allow_null=True)
+
+
+class ServiceTokenCreatedSerializer(ServiceTokenSerializer):
+    token = serializers.CharField(help_text=SHOWN_ONCE)
+
+
+class LockoutSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    user_id = serializers.IntegerField(allow_null=True)
+    ip_address = serializers.CharField()
+    failures = serializers.IntegerField()
+    locked_until = serializers.DateTimeField()
+    last_attempt_at = serializers.DateTimeField()
+
+
+class AuthenticatorSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="label")
+    created_at = serializers.DateTimeField()
+    confirmed_at = serializers.DateTimeField()
+    last_used_at = serializers.DateTimeField(allow_null=True)
+
+
+class MfaStatusSerializer(serializers.Serializer):
+    enabled = serializers.BooleanField()
+    authenticators = AuthenticatorSerializer(many=True)
+    recovery_codes_left = serializers.IntegerField()
+    policy_requires_mfa = serializers.BooleanField(help_text="A tenant policy requires a second factor.")
+    enrol_by = serializers.DateTimeField(allow_null=True)
+
+
+class RecoveryCodesSerializer(serializers.Serializer):
+    recovery_codes = serializers.ListField(child=serializers.CharField(), help_text="Shown only now.")
+
+
+class MfaResetInputSerializer(serializers.Serializer):
+    user_id = serializers.IntegerField()
+    reason = serializers.CharField(max_length=500)
+
+
+class MfaResetOutputSerializer(serializers.Serializer):
+    removed_authenticators = serializers.IntegerField()

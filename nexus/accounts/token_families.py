@@ -1,0 +1,168 @@
+"""Token families: a device's login tokens, refreshed in turn, with replay detection.
+
+A token login opens a token ``Device``; its tokens form one family and only the newest is live.
+``rotate`` replaces it, and the replaced token stops working at once. A replaced token that is
+presented again — by a thief, or by a client that lost a race — ends the whole family (the
+device and its tokens), is published as ``accounts.token_replayed``, and the person is warned.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from nexus.core.errors import NotFound, PermissionDenied
+from nexus.core.events import publish
+from nexus.core.models.refs import ActorRef
+
+from .client import ClientInfo
+from .models import Device, DeviceKind, LoginToken, User
+from .revocation import end_device, revoke_access
+from .tokens import IssuedToken, issue_login_token
+
+REASON_REPLAY = "token_replayed"
+REASON_LIMIT = "login_limit"
+REASON_OTHERS_REVOKED = "others_revoked"
+REASON_BY_ADMIN = "revoked_by_admin"
+REASON_REVOKED = "revoked"
+
+
+REPLAYED_MESSAGE = "This token was already replaced by a refresh; the login has been ended as a precaution."
+
+
+class MfaEnrolmentRequired(PermissionDenied):
+    code = "mfa_enrolment_required"
+    default_detail = (
+        "A tenant you belong to requires a second factor: set one up (POST /api/v1/auth/mfa/totp/) first."
+    )
+
+
+def enrolment_allowed(request: Any) -> bool:
+    """Whether the request's view may be used by a login limited to enrolling a second factor."""
+    view = (getattr(request, "parser_context", None) or {}).get("view")
+    return bool(getattr(view, "mfa_enrolment_allowed", False))
+
+
+class TokenReplayed(Exception):
+    """An already-replaced token was presented: its family has been ended."""
+
+
+class TokenUnusable(Exception):
+    """The token is unknown, expired, revoked, or its person is no longer active."""
+
+
+@dataclass(frozen=True)
+class Refreshed:
+    issued: IssuedToken
+    previous: LoginToken
+
+
+def check_usable(token: LoginToken, client: ClientInfo, *, now: dt.datetime | None = None) -> None:
+    """Raise unless the token may authenticate now; a replaced one ends its family first."""
+    now = now or timezone.now()
+    if token.replaced_at is not None:
+        report_replay(token, client)
+        raise TokenReplayed()
+    if not token.is_live(now) or not token.device.is_live or not token.user.is_active:
+        raise TokenUnusable()
+
+
+def report_replay(token: LoginToken, client: ClientInfo) -> None:
+    """End the family of a replaced token that was presented again; publish it once per family."""
+    with transaction.atomic():
+        device = Device.objects.select_for_update().get(pk=token.device_id)
+        if device.revoked_at is not None:
+            return  # already ended (by an earlier replay, a logout or a revocation)
+        end_device(device, reason=REASON_REPLAY, revoked_by=ActorRef.system("token replay detected"))
+        publish(
+            "accounts.token_replayed",
+            {"user_id": token.user_id, "token_id": token.pk, "family_id": device.pk, **client.event_fields()},
+            tenant_id=None,
+        )
+
+
+def rotate(found: LoginToken, client: ClientInfo, *, now: dt.datetime | None = None) -> Refreshed:
+    """Replace the token by a new one of its family, living as long as the old one did.
+
+    The family's device is locked first, so two refreshes of one token cannot both succeed: the
+    second finds it replaced — a replay. Raises ``TokenReplayed`` (the family is ended) and
+    ``TokenUnusable`` (unknown, expired, revoked, person inactive).
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        Device.objects.select_for_update().filter(pk=found.device_id).first()
+        token = LoginToken.objects.select_for_update().select_related("device", "user").get(pk=found.pk)
+        replayed = token.replaced_at is not None
+        if not replayed:
+            check_usable(token, client, now=now)
+            token.replaced_at = now
+            token.save(update_fields=["replaced_at"])
+            Device.objects.filter(pk=token.device_id).update(last_seen_at=now)
+            issued = issue_login_token(token.user, token.device, ttl=token.expires_at - token.created_at)
+            publish(
+                "accounts.token_rotated",
+                {
+                    "user_id": token.user_id,
+                    "token_id": issued.token.pk,
+                    "previous_token_id": token.pk,
+                    "family_id": token.device_id,
+                },
+                tenant_id=None,
+            )
+    if replayed:
+        report_replay(token, client)
+        raise TokenReplayed()
+    return Refreshed(issued, token)
+
+
+def live_logins(user_id: int, *, now: dt.datetime | None = None) -> list[Device]:
+    """The person's logins that still work, most recently used first, each with its live token.
+
+    A session device is live until ended; a token device while it has a live token. Two queries.
+    """
+    now = now or timezone.now()
+    devices = list(
+        Device.objects.filter(user_id=user_id, revoked_at__isnull=True).order_by("-last_seen_at", "-pk")
+    )
+    live = {
+        token.device_id: token
+        for token in LoginToken.objects.filter(
+            device_id__in=[d.pk for d in devices],
+            revoked_at__isnull=True,
+            replaced_at__isnull=True,
+            expires_at__gt=now,
+        )
+    }
+    found = []
+    for device in devices:
+        device.live_token = live.get(device.pk)  # type: ignore[attr-defined]
+        if device.kind == DeviceKind.SESSION or device.pk in live:
+            found.append(device)
+    return found
+
+
+def enforce_login_limit(user: User, *, keep_device_id: int) -> None:
+    """Beyond ``NEXUS_LOGIN_TOKEN_LIMIT_PER_USER`` live logins, end the least recently used."""
+    limit = max(int(settings.NEXUS_LOGIN_TOKEN_LIMIT_PER_USER), 1)
+    logins = [device for device in live_logins(user.pk) if device.pk != keep_device_id]
+    for device in logins[limit - 1 :]:
+        end_device(device, reason=REASON_LIMIT, revoked_by=ActorRef.system("login limit per person"))
+
+
+def end_login(user: User, device_id: int, *, revoked_by: User) -> Device:
+    """End one of the person's own logins (or, for ``revoked_by`` an administrator, theirs)."""
+    device = Device.objects.filter(pk=device_id, user_id=user.pk, revoked_at__isnull=True).first()
+    if device is None:
+        raise NotFound("No such login.")
+    end_device(device, reason=REASON_REVOKED, revoked_by=ActorRef.for_user(revoked_by))
+    return device
+
+
+def end_other_logins(user: User, *, keep_device_id: int | None, reason: str, revoked_by: ActorRef) -> int:
+    """End every login of the person but ``keep_device_id``; return how many people-logins ended."""
+    ended = revoke_access([user.pk], reason=reason, revoked_by=revoked_by, keep_device_id=keep_device_id)
+    result = ended.get(user.pk)
+    return len({*result.token_device_ids, *result.session_device_ids}) if result else 0
