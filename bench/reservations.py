@@ -76,6 +76,7 @@ class Run:
     mode: str
     scenario: str
     per_second: float
+    cpu_ms: float  # the worker processes' own CPU time per reservation
 
 
 def create_database() -> str:
@@ -260,7 +261,7 @@ def worker(mode: str, url: str, site: Site, products: list[int], barrier: Barrie
         for line, product_id in enumerate(products[:WARMUP], start=1):
             step(product_id, line, site, state)
         barrier.wait()
-        started = time.monotonic()
+        started, cpu_started = time.monotonic(), time.process_time()
         for line, product_id in enumerate(products[WARMUP:], start=WARMUP + 1):
             try:
                 step(product_id, line, site, state)
@@ -268,12 +269,12 @@ def worker(mode: str, url: str, site: Site, products: list[int], barrier: Barrie
                 refused += 1
             else:
                 held += 1
-        finished = time.monotonic()
-    results.put((started, finished, held, refused))
+        finished, cpu = time.monotonic(), time.process_time() - cpu_started
+    results.put((started, finished, held, refused, cpu))
 
 
-def run_workers(mode: str, url: str, site: Site, plans: list[list[int]]) -> tuple[float, int, int]:
-    """Run one worker per plan; return (attempts per second, held, refused) over all of them."""
+def run_workers(mode: str, url: str, site: Site, plans: list[list[int]]) -> tuple[float, float, int, int]:
+    """Run one worker per plan; return (attempts per second, CPU ms per attempt, held, refused)."""
     from django.db import connections
 
     connections.close_all()  # the children must not share the parent's connection
@@ -294,7 +295,8 @@ def run_workers(mode: str, url: str, site: Site, plans: list[list[int]]) -> tupl
     finished = max(outcome[1] for outcome in outcomes)
     held = sum(outcome[2] for outcome in outcomes)
     refused = sum(outcome[3] for outcome in outcomes)
-    return (held + refused) / (finished - started), held, refused
+    cpu = sum(outcome[4] for outcome in outcomes)
+    return (held + refused) / (finished - started), 1000 * cpu / (held + refused), held, refused
 
 
 def plans_for(scenario: str, site: Site, workers: int, per_worker: int) -> list[list[int]]:
@@ -315,7 +317,7 @@ def scarce_run(
 
     stock = workers * per_worker // 2
     product_id = scarce_product(site, stock + workers * WARMUP)
-    _, held, refused = run_workers(mode, url, site, [[product_id] * (per_worker + WARMUP)] * workers)
+    _, _, held, refused = run_workers(mode, url, site, [[product_id] * (per_worker + WARMUP)] * workers)
     with scope.tenant(site.tenant_id):
         row = StockAvailability.objects.get(product_id=product_id)
     assert row.reserved <= row.on_hand_sellable
@@ -352,14 +354,18 @@ def main() -> None:
         for scenario in SCENARIOS:
             for mode in MODES:
                 plans = plans_for(scenario, site, args.workers, args.per_worker)
-                rate, held, refused = run_workers(mode, url, site, plans)
+                rate, cpu_ms, held, refused = run_workers(mode, url, site, plans)
                 if refused:
                     raise SystemExit(f"{mode} refused {refused} reservations of plentiful stock")
-                runs.append(Run(mode, scenario, rate))
-                print(f"  round {round_number}, {scenario:6}, {mode:8}: {rate:8.0f}/s", flush=True)
+                runs.append(Run(mode, scenario, rate, cpu_ms))
+                line = f"  round {round_number}, {scenario:6}, {mode:8}: {rate:8.0f}/s"
+                print(f"{line}, {cpu_ms:5.2f} ms CPU each", flush=True)
 
     def median(mode: str, scenario: str) -> float:
         return statistics.median(r.per_second for r in runs if r.mode == mode and r.scenario == scenario)
+
+    def cpu(mode: str, scenario: str) -> float:
+        return statistics.median(r.cpu_ms for r in runs if r.mode == mode and r.scenario == scenario)
 
     print()
     print(f"{'':14}{'psycopg':>10}{'orm':>10}{'service':>10}{'service/orm':>14}{'service/psycopg':>17}")
@@ -370,6 +376,15 @@ def main() -> None:
             f"{labels[scenario]:14}{raw:>10.0f}{orm:>10.0f}{service:>10.0f}"
             f"{service / orm:>14.0%}{service / raw:>17.0%}"
         )
+
+    # The worker processes' own CPU per reservation is much less sensitive to other load on the
+    # machine than the rate; the ratios say what fraction of the service's CPU the baseline spends.
+    print("\nClient CPU per reservation, ms")
+    print(f"{'':14}{'psycopg':>10}{'orm':>10}{'service':>10}{'orm/service':>14}{'psycopg/service':>17}")
+    for scenario in SCENARIOS:
+        raw, orm, service = (cpu(mode, scenario) for mode in MODES)
+        figures = f"{raw:>10.2f}{orm:>10.2f}{service:>10.2f}"
+        print(f"{labels[scenario]:14}{figures}{orm / service:>14.0%}{raw / service:>17.0%}")
 
     print("\nScarce stock (the workers ask for twice what is there):")
     exact = True
