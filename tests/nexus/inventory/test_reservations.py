@@ -61,6 +61,7 @@ def test_reserving_takes_free_stock_and_publishes(stocked):
     }
 
 
+@pytest.mark.smoke
 def test_reserving_more_than_is_free_is_refused_with_the_figures(stocked):
     hold(stocked, 7)
     with pytest.raises(Conflict) as refused:

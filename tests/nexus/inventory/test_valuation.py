@@ -16,6 +16,7 @@ def pool(site, warehouse=None) -> StockAvailability:
     return StockAvailability.objects.get(product=site.product, warehouse=warehouse or site.warehouse)
 
 
+@pytest.mark.smoke
 def test_moving_average_after_receipts_at_different_costs(site):
     p, stock = site.product.pk, site.stock.pk
     services.receive(p, stock, 10, "4.00", actor=ACTOR)  # 10 x 4.00 = 40.00
