@@ -2,8 +2,9 @@
 
 The accounts mechanisms publish the events (login, lockout, logout, passwords, second factors,
 tokens); these listeners run after commit through the outbox, once each. Audit events go to the
-global chain (a login belongs to no tenant) with the actor and object as plain references; the
-address, user agent and typed username are personal data, kept in the erasable column.
+event's chain — the global one for a login, which belongs to no tenant; the tenant's for a
+service token — with the actor and object as plain references; the address, user agent and
+typed username are personal data, kept in the erasable column.
 """
 
 from collections.abc import Callable, Mapping
@@ -69,7 +70,7 @@ def _audit(
         obj=_object(people.get(user_id) if user_id else None, user_id),
         data={key: payload.get(key) for key in data_keys},
         personal=_personal(payload, *personal_keys),
-        tenant_id=None,
+        tenant_id=event.tenant_id,  # a login's events have none; a service token's, its tenant
     )
     return people
 

@@ -55,7 +55,7 @@ class TokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(token_families.REPLAYED_MESSAGE) from None
         except token_families.TokenUnusable:
             raise exceptions.AuthenticationFailed(self.refused) from None
-        if token.device.enrolment_only and not enrolment_allowed(request):
+        if not enrolment_allowed(request) and token_families.enrolment_gate_holds(token.device):
             raise MfaEnrolmentRequired()
         touch(token, now)
         return token.user, token

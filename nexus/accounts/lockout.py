@@ -164,7 +164,9 @@ def lockouts_of_tenant_members(tenant_id: int, *, now: dt.datetime | None = None
 def clear_lockout(throttle_id: int, *, cleared_by: Any) -> LoginThrottle:
     """Delete a pair's counter, ending its cool-off (audited); returns the row as it was."""
     with transaction.atomic():
-        throttle = LoginThrottle.objects.select_for_update().select_related("user").get(pk=throttle_id)
+        throttle = (
+            LoginThrottle.objects.select_for_update(of=("self",)).select_related("user").get(pk=throttle_id)
+        )
         record_event(
             "accounts.lockout_cleared",
             actor=ActorRef.for_user(cleared_by),

@@ -19,6 +19,7 @@ from nexus.core.events import publish
 from nexus.core.models.refs import ActorRef
 
 from .client import ClientInfo
+from .mfa.authenticators import has_confirmed_mfa
 from .models import Device, DeviceKind, LoginToken, User
 from .revocation import end_device, revoke_access
 from .tokens import IssuedToken, issue_login_token
@@ -44,6 +45,17 @@ def enrolment_allowed(request: Any) -> bool:
     """Whether the request's view may be used by a login limited to enrolling a second factor."""
     view = (getattr(request, "parser_context", None) or {}).get("view")
     return bool(getattr(view, "mfa_enrolment_allowed", False))
+
+
+def enrolment_gate_holds(device: Device) -> bool:
+    """Whether the login is still limited to enrolling: released once a factor is confirmed."""
+    if not device.enrolment_only:
+        return False
+    if not has_confirmed_mfa(device.user_id):
+        return True
+    Device.objects.filter(pk=device.pk).update(enrolment_only=False)
+    device.enrolment_only = False
+    return False
 
 
 class TokenReplayed(Exception):
@@ -94,7 +106,11 @@ def rotate(found: LoginToken, client: ClientInfo, *, now: dt.datetime | None = N
     now = now or timezone.now()
     with transaction.atomic():
         Device.objects.select_for_update().filter(pk=found.device_id).first()
-        token = LoginToken.objects.select_for_update().select_related("device", "user").get(pk=found.pk)
+        token = (
+            LoginToken.objects.select_for_update(of=("self",))
+            .select_related("device", "user")
+            .get(pk=found.pk)
+        )
         replayed = token.replaced_at is not None
         if not replayed:
             check_usable(token, client, now=now)
