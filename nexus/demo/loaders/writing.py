@@ -556,7 +556,8 @@ class Writer:
                 for line in order.lines
             ]
             goods = sum(
-                (purchase_amount(line.quantity, line.unit_price, 2) for line in bill_lines), Decimal(0)
+                (purchase_amount(line.quantity, line.unit_price, spec.currency) for line in bill_lines),
+                Decimal(0),
             )
             charges = []
             if self.rng.random() < 0.3:
@@ -574,7 +575,9 @@ class Writer:
                         unit_price=amount.quantize(Decimal("0.01")),
                     )
                 )
-            bill.total = document_total([purchase_amount(x.quantity, x.unit_price, 2) for x in bill_lines], 2)
+            bill.total = document_total(
+                [purchase_amount(x.quantity, x.unit_price, spec.currency) for x in bill_lines], spec.currency
+            )
             lines.append((bill, order, bill_lines))
         VendorBill.objects.bulk_update(saved, ["total"], batch_size=BATCH)
         bulk(VendorBillLine, [line for _, _, bill_lines in lines for line in bill_lines])
@@ -606,7 +609,7 @@ class Writer:
                     {
                         "bill_line_id": line.pk,
                         "kind": line.kind,
-                        "amount": purchase_amount(line.quantity, line.unit_price, 2),
+                        "amount": purchase_amount(line.quantity, line.unit_price, bill.currency_id),
                         "goods_receipt_ids": sorted(r.pk for r in receipts)
                         if line.kind != BillLineKind.GOODS
                         else [],
@@ -713,7 +716,7 @@ class Writer:
             so_line = self.so_line_row[id(line)]
             quantity = min(line.shipped, Decimal(self.rng.randint(1, 3)))
             price = net_unit_price(line.unit_price, line.discount)
-            total = sales_amount(quantity, price, 2)
+            total = sales_amount(quantity, price, "USD")
             note = CreditNote(
                 tenant_id=t,
                 number=self.numbers.next("CN", issue_date),

@@ -85,7 +85,7 @@ class VendorBillLineInline(DraftLinesInline):
     def amount(self, line: VendorBillLine) -> Decimal | str:
         if line.pk is None:
             return ""
-        return line_amount(line.quantity, line.unit_price, line.bill.currency.exponent)
+        return line_amount(line.quantity, line.unit_price, line.bill.currency_id)
 
     @admin.display(description="goods receipts")
     def receipt_numbers(self, line: VendorBillLine) -> str:
@@ -147,7 +147,7 @@ class VendorBillAdmin(DocumentAdmin):
     def lines_total(self, bill: VendorBill) -> Decimal | str:
         if bill.pk is None:
             return ""
-        exponent = bill.currency.exponent
+        currency = bill.currency_id
         return document_total(
-            [line_amount(line.quantity, line.unit_price, exponent) for line in bill.lines.all()], exponent
+            [line_amount(line.quantity, line.unit_price, currency) for line in bill.lines.all()], currency
         )

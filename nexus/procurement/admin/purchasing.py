@@ -87,9 +87,9 @@ class PurchaseOrderAdmin(DocumentAdmin):
 
     @admin.display(description="total")
     def total(self, order: PurchaseOrder) -> Decimal:
-        exponent = order.currency.exponent
+        currency = order.currency_id
         return document_total(
-            [line_amount(line.quantity, line.unit_price, exponent) for line in order.lines.all()], exponent
+            [line_amount(line.quantity, line.unit_price, currency) for line in order.lines.all()], currency
         )
 
     @admin.display(description="next expected")

@@ -143,7 +143,7 @@ class PurchaseOrderLineSerializer(TenantModelSerializer):
         read_only_fields = ["received_quantity"]
 
     def get_amount(self, line: PurchaseOrderLine) -> str:
-        return str(line_amount(line.quantity, line.unit_price, line.order.currency.exponent))
+        return str(line_amount(line.quantity, line.unit_price, line.order.currency_id))
 
 
 class PurchaseOrderSerializer(TransitionsSerializerMixin, TenantModelSerializer):
@@ -181,11 +181,11 @@ class PurchaseOrderSerializer(TransitionsSerializerMixin, TenantModelSerializer)
         read_only_fields = ["number", "sent_at", "created_at", "updated_at"]
 
     def get_total(self, order: PurchaseOrder) -> str:
-        exponent = order.currency.exponent
+        currency = order.currency_id
         return str(
             document_total(
-                [line_amount(line.quantity, line.unit_price, exponent) for line in order.lines.all()],
-                exponent,
+                [line_amount(line.quantity, line.unit_price, currency) for line in order.lines.all()],
+                currency,
             )
         )
 
@@ -333,7 +333,7 @@ class VendorBillLineSerializer(TenantModelSerializer):
         ]
 
     def get_amount(self, line: VendorBillLine) -> str:
-        return str(line_amount(line.quantity, line.unit_price, line.bill.currency.exponent))
+        return str(line_amount(line.quantity, line.unit_price, line.bill.currency_id))
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
@@ -401,10 +401,10 @@ class VendorBillSerializer(TransitionsSerializerMixin, TenantModelSerializer):
         read_only_fields = ["number", "total", "approved_at", "paid_at", "created_at", "updated_at"]
 
     def get_lines_total(self, bill: VendorBill) -> str:
-        exponent = bill.currency.exponent
+        currency = bill.currency_id
         return str(
             document_total(
-                [line_amount(line.quantity, line.unit_price, exponent) for line in bill.lines.all()], exponent
+                [line_amount(line.quantity, line.unit_price, currency) for line in bill.lines.all()], currency
             )
         )
 

@@ -11,10 +11,11 @@ from django.utils import timezone
 from django_fsm import FSMField, transition
 
 from nexus.core.models import TenantScopedModel
+from nexus.core.money import amount_field, round_to_currency
 from nexus.core.transitions import condition, transition_options
-from nexus.procurement.amounts import line_amount, round_to_minor_unit
+from nexus.procurement.amounts import line_amount
 
-from .fields import amount_field, price_field, quantity_field
+from .fields import price_field, quantity_field
 from .receipts import GoodsReceiptStatus
 
 VENDOR_BILL_APPROVED = "procurement.vendor_bill_approved"
@@ -99,7 +100,7 @@ class VendorBill(TenantScopedModel):
     status = FSMField(
         max_length=16, choices=VendorBillStatus.choices, default=VendorBillStatus.DRAFT, protected=True
     )
-    total = amount_field("total", null=True, blank=True, editable=False, help_text="Fixed on approval.")
+    total = amount_field(null=True, blank=True, editable=False, help_text="Fixed on approval.")
     approved_at = models.DateTimeField(null=True, blank=True, editable=False)
     paid_at = models.DateTimeField(null=True, blank=True, editable=False)
     notes = models.TextField(blank=True)
@@ -154,20 +155,20 @@ class VendorBill(TenantScopedModel):
 
     def transition_event_payload(self, transition_name: str) -> Mapping[str, Any]:
         """The ``procurement.vendor_bill_approved`` payload: total and lines with their receipts."""
-        exponent = self.currency.exponent
+        currency = self.currency_id
         lines = self.lines.prefetch_related("goods_receipts").order_by("id")
         return {
             "bill_id": self.pk,
             "number": self.number,
             "vendor_id": self.vendor_id,
             "currency": self.currency_id,
-            "total": round_to_minor_unit(self.total, exponent) if self.total is not None else None,
+            "total": round_to_currency(self.total, currency) if self.total is not None else None,
             "bill_date": self.bill_date,
             "lines": [
                 {
                     "bill_line_id": line.pk,
                     "kind": line.kind,
-                    "amount": line_amount(line.quantity, line.unit_price, exponent),
+                    "amount": line_amount(line.quantity, line.unit_price, currency),
                     "goods_receipt_ids": sorted(receipt.pk for receipt in line.goods_receipts.all()),
                 }
                 for line in lines

@@ -1,4 +1,7 @@
-"""Decimal fields shared by the procurement documents (the scales of the stock ledger)."""
+"""Quantity and unit-price fields of the procurement documents, at the stock ledger's scales.
+
+Amounts use ``nexus.core.money.amount_field``.
+"""
 
 from decimal import Decimal
 
@@ -6,9 +9,6 @@ from django.core.validators import MinValueValidator
 from django.db import models
 
 from nexus.inventory.quantities import COST_DIGITS, COST_PLACES, QUANTITY_DIGITS, QUANTITY_PLACES
-
-AMOUNT_DIGITS = 20
-AMOUNT_PLACES = 4
 
 
 def quantity_field(
@@ -32,15 +32,5 @@ def price_field(
         max_digits=COST_DIGITS,
         decimal_places=COST_PLACES,
         validators=[MinValueValidator(Decimal(0))],
-        **kwargs,  # type: ignore[arg-type]
-    )
-
-
-def amount_field(verbose_name: str, **kwargs: object) -> "models.DecimalField[Decimal, Decimal]":
-    """An amount of money in the document's currency, stored at the currency's minor unit."""
-    return models.DecimalField(
-        verbose_name,
-        max_digits=AMOUNT_DIGITS,
-        decimal_places=AMOUNT_PLACES,
         **kwargs,  # type: ignore[arg-type]
     )

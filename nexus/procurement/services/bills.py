@@ -9,9 +9,9 @@ from nexus.procurement.models import VendorBill
 
 def bill_total(bill: VendorBill) -> Decimal:
     """The sum of the bill's line amounts, each rounded to the currency's minor unit."""
-    exponent = bill.currency.exponent
-    amounts = [line_amount(line.quantity, line.unit_price, exponent) for line in bill.lines.all()]
-    return document_total(amounts, exponent)
+    currency = bill.currency_id
+    amounts = [line_amount(line.quantity, line.unit_price, currency) for line in bill.lines.all()]
+    return document_total(amounts, currency)
 
 
 def _fix_total(bill: VendorBill) -> Decimal:

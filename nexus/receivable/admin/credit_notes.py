@@ -28,7 +28,7 @@ class CreditNoteLineInline(DraftLinesInline):
     def amount(self, line: CreditNoteLine) -> Decimal | str:
         if line.pk is None:
             return ""
-        return line_amount(line.quantity, line.unit_price, line.credit_note.currency.exponent)
+        return line_amount(line.quantity, line.unit_price, line.credit_note.currency_id)
 
 
 @admin.register(CreditNote)

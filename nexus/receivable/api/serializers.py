@@ -23,7 +23,7 @@ class CreditNoteLineSerializer(TenantModelSerializer):
         fields = ["id", "sales_order_line", "description", "quantity", "unit_price", "amount"]
 
     def get_amount(self, line: CreditNoteLine) -> str:
-        return str(line_amount(line.quantity, line.unit_price, line.credit_note.currency.exponent))
+        return str(line_amount(line.quantity, line.unit_price, line.credit_note.currency_id))
 
 
 class CreditNoteSerializer(TransitionsSerializerMixin, TenantModelSerializer):
@@ -59,9 +59,9 @@ class CreditNoteSerializer(TransitionsSerializerMixin, TenantModelSerializer):
         read_only_fields = ["number", "issue_date", "total", "applied_at", "created_at", "updated_at"]
 
     def get_lines_total(self, note: CreditNote) -> str:
-        exponent = note.currency.exponent
-        amounts = [line_amount(line.quantity, line.unit_price, exponent) for line in note.lines.all()]
-        return str(document_total(amounts, exponent))
+        currency = note.currency_id
+        amounts = [line_amount(line.quantity, line.unit_price, currency) for line in note.lines.all()]
+        return str(document_total(amounts, currency))
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)

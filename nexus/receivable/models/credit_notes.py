@@ -11,9 +11,10 @@ from django.utils import timezone
 from django_fsm import FSMField, transition
 
 from nexus.core.models import TenantScopedModel
+from nexus.core.money import amount_field, round_to_currency
 from nexus.core.transitions import condition, transition_options
-from nexus.sales.amounts import line_amount, round_to_minor_unit
-from nexus.sales.models.fields import amount_field, price_field, quantity_field
+from nexus.sales.amounts import line_amount
+from nexus.sales.models.fields import price_field, quantity_field
 
 CREDIT_NOTE_ISSUED = "receivable.credit_note_issued"
 
@@ -68,7 +69,7 @@ class CreditNote(TenantScopedModel):
     )
     reason = models.CharField(max_length=200, help_text="Why the customer is credited (shown on the note).")
     issue_date = models.DateField(null=True, blank=True, editable=False)
-    total = amount_field("total", null=True, blank=True, editable=False, help_text="Fixed when issued.")
+    total = amount_field(null=True, blank=True, editable=False, help_text="Fixed when issued.")
     applied_at = models.DateTimeField(null=True, blank=True, editable=False)
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -130,14 +131,14 @@ class CreditNote(TenantScopedModel):
 
     def transition_event_payload(self, transition_name: str) -> Mapping[str, Any]:
         """The ``receivable.credit_note_issued`` payload."""
-        exponent = self.currency.exponent
+        currency = self.currency_id
         return {
             "credit_note_id": self.pk,
             "number": self.number,
             "customer_id": self.customer_id,
             "sales_order_id": self.sales_order_id,
             "currency": self.currency_id,
-            "total": round_to_minor_unit(self.total, exponent) if self.total is not None else None,
+            "total": round_to_currency(self.total, currency) if self.total is not None else None,
             "issue_date": self.issue_date,
             "lines": [
                 {
@@ -145,7 +146,7 @@ class CreditNote(TenantScopedModel):
                     "sales_order_line_id": line.sales_order_line_id,
                     "quantity": line.quantity,
                     "unit_price": line.unit_price,
-                    "amount": line_amount(line.quantity, line.unit_price, exponent),
+                    "amount": line_amount(line.quantity, line.unit_price, currency),
                 }
                 for line in self.lines.order_by("id")
             ],

@@ -27,9 +27,9 @@ COUNTED_STATES = (CreditNoteStatus.ISSUED, CreditNoteStatus.APPLIED)
 
 def credit_note_total(note: CreditNote) -> Decimal:
     """The sum of the note's line amounts, each rounded to the currency's minor unit."""
-    exponent = note.currency.exponent
+    currency = note.currency_id
     return document_total(
-        [line_amount(line.quantity, line.unit_price, exponent) for line in note.lines.all()], exponent
+        [line_amount(line.quantity, line.unit_price, currency) for line in note.lines.all()], currency
     )
 
 

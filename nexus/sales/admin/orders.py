@@ -111,12 +111,12 @@ class SalesOrderAdmin(DocumentAdmin):
 
     @admin.display(description="total")
     def total(self, order: SalesOrder) -> Decimal:
-        exponent = order.currency.exponent
+        currency = order.currency_id
         amounts = [
-            line_amount(line.quantity, line.unit_price, exponent, line.discount_percent)
+            line_amount(line.quantity, line.unit_price, currency, line.discount_percent)
             for line in order.lines.all()
         ]
-        return document_total(amounts, exponent)
+        return document_total(amounts, currency)
 
     @admin.display(description="next promised")
     def next_promised(self, order: SalesOrder) -> Any:

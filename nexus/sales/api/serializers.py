@@ -125,8 +125,8 @@ class SalesOrderLineSerializer(TenantModelSerializer):
         return str(net_unit_price(line.unit_price, line.discount_percent))
 
     def get_amount(self, line: SalesOrderLine) -> str:
-        exponent = line.order.currency.exponent
-        return str(line_amount(line.quantity, line.unit_price, exponent, line.discount_percent))
+        currency = line.order.currency_id
+        return str(line_amount(line.quantity, line.unit_price, currency, line.discount_percent))
 
 
 class SalesOrderListSerializer(serializers.ListSerializer):
@@ -174,12 +174,12 @@ class SalesOrderSerializer(TransitionsSerializerMixin, TenantModelSerializer):
         return super().to_representation(instance)
 
     def get_total(self, order: SalesOrder) -> str:
-        exponent = order.currency.exponent
+        currency = order.currency_id
         amounts = [
-            line_amount(line.quantity, line.unit_price, exponent, line.discount_percent)
+            line_amount(line.quantity, line.unit_price, currency, line.discount_percent)
             for line in order.lines.all()
         ]
-        return str(document_total(amounts, exponent))
+        return str(document_total(amounts, currency))
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
