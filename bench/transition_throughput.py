@@ -41,6 +41,8 @@ EVENT = "kernel_example.gadget_archived"
 MODES = ("psycopg", "orm", "service")
 WARMUP = 30
 PAYLOAD_HASH = "0" * 64
+TARGET_RATIO = 0.6
+NO_DROP_TOLERANCE = 0.05
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,9 @@ class Run:
     mode: str
     tenants: int
     per_second: float
+    # Client CPU (the worker process's own) per transition: what the Python layers cost,
+    # much less sensitive than the rate to other load on the machine.
+    cpu_ms: float
 
 
 def create_database() -> str:
@@ -222,15 +227,15 @@ def worker(mode: str, url: str, tenant_id: int, ids: list[int], barrier: Barrier
         for pk in ids[:WARMUP]:
             step(pk, tenant_id, state)
         barrier.wait()
-        started = time.monotonic()
+        started, cpu_started = time.monotonic(), time.process_time()
         for pk in ids[WARMUP:]:
             step(pk, tenant_id, state)
-        finished = time.monotonic()
-    results.put((started, finished, len(ids) - WARMUP))
+        finished, cpu = time.monotonic(), time.process_time() - cpu_started
+    results.put((started, finished, len(ids) - WARMUP, cpu))
 
 
-def measure(mode: str, url: str, tenant_ids: list[int], workers: int, per_worker: int) -> float:
-    """Transitions per second over all workers, from the first start to the last finish."""
+def measure(mode: str, url: str, tenant_ids: list[int], workers: int, per_worker: int) -> tuple[float, float]:
+    """Transitions per second over all workers (first start to last finish), client CPU ms each."""
     from django.db import connections
 
     assignments = [(tenant_ids[i % len(tenant_ids)]) for i in range(workers)]
@@ -252,17 +257,18 @@ def measure(mode: str, url: str, tenant_ids: list[int], workers: int, per_worker
             raise SystemExit(f"a {mode} worker failed (exit code {process.exitcode})")
     started = min(outcome[0] for outcome in outcomes)
     finished = max(outcome[1] for outcome in outcomes)
-    return sum(outcome[2] for outcome in outcomes) / (finished - started)
+    count = sum(outcome[2] for outcome in outcomes)
+    return count / (finished - started), sum(outcome[3] for outcome in outcomes) * 1000 / count
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=8, help="worker processes (default 8)")
     parser.add_argument(
-        "--per-worker", type=int, default=800, help="timed transitions per worker (default 800)"
+        "--per-worker", type=int, default=400, help="timed transitions per worker (default 400)"
     )
     parser.add_argument(
-        "--rounds", type=int, default=3, help="rounds per mode; the median is kept (default 3)"
+        "--rounds", type=int, default=5, help="rounds per mode; the median is kept (default 5)"
     )
     args = parser.parse_args()
 
@@ -280,13 +286,16 @@ def main() -> None:
     )
 
     runs: list[Run] = []
-    for tenant_ids in (tenants, tenants[:1]):
-        for round_number in range(1, args.rounds + 1):
+    # Scenarios and modes alternate within each round, so that a change in the machine's load
+    # during the run weighs on all of them alike.
+    for round_number in range(1, args.rounds + 1):
+        for tenant_ids in (tenants, tenants[:1]):
             for mode in MODES:
-                rate = measure(mode, url, tenant_ids, args.workers, args.per_worker)
-                runs.append(Run(mode, len(tenant_ids), rate))
+                rate, cpu_ms = measure(mode, url, tenant_ids, args.workers, args.per_worker)
+                runs.append(Run(mode, len(tenant_ids), rate, cpu_ms))
                 print(
-                    f"  round {round_number}, {len(tenant_ids)} tenant(s), {mode:8}: {rate:8.0f}/s",
+                    f"  round {round_number}, {len(tenant_ids)} tenant(s), {mode:8}: {rate:8.0f}/s, "
+                    f"client CPU {cpu_ms:5.2f} ms per transition",
                     flush=True,
                 )
 
@@ -301,11 +310,22 @@ def main() -> None:
         print(
             f"{label:12}{raw:>10.0f}{orm:>10.0f}{service:>10.0f}{service / orm:>14.0%}{service / raw:>17.0%}"
         )
-    one, many = median("service", 1), median("service", len(tenants))
-    print(f"\nservice, one tenant against {len(tenants)}: {one / many:.0%}")
-    met = min(median("service", n) / median("orm", n) for n in (1, len(tenants))) >= 0.6
-    print(f"target (>= 60% of bare ORM, no drop from {len(tenants)} tenants to one): ", end="")
-    print("met" if met and one >= many * 0.95 else "MISSED")
+    print("\nclient CPU per transition (ms, median over both scenarios' rounds):")
+    for mode in MODES:
+        cpu_ms = statistics.median(r.cpu_ms for r in runs if r.mode == mode)
+        print(f"  {mode:8} {cpu_ms:5.2f}")
+    print()
+    for mode in MODES:
+        one, many = median(mode, 1), median(mode, len(tenants))
+        print(f"{mode}, one tenant against {len(tenants)}: {one / many:.0%}")
+    fast_enough = min(median("service", n) / median("orm", n) for n in (1, len(tenants))) >= TARGET_RATIO
+    # Within the run's noise (NO_DROP_TOLERANCE), the service keeps its rate with one tenant.
+    no_drop = median("service", 1) >= median("service", len(tenants)) * (1 - NO_DROP_TOLERANCE)
+    print(
+        f"\ntarget (service >= {TARGET_RATIO:.0%} of bare ORM; no drop from {len(tenants)} tenants to one): ",
+        end="",
+    )
+    print("met" if fast_enough and no_drop else "MISSED")
 
 
 if __name__ == "__main__":
