@@ -3,6 +3,7 @@
 from decimal import Decimal
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
@@ -11,6 +12,7 @@ from nexus.core.errors import NexusError
 from nexus.procurement.amounts import document_total, line_amount
 from nexus.procurement.models import (
     AUTOMATIC_PURCHASE_ORDER_TRANSITIONS,
+    RECEIVABLE_STATES,
     GoodsReceipt,
     GoodsReceiptLine,
     PurchaseOrder,
@@ -116,6 +118,28 @@ class PurchaseOrderAdmin(DocumentAdmin):
         return bool(request.user.has_perm("procurement.add_goodsreceipt"))
 
 
+class GoodsReceiptForm(forms.ModelForm):
+    """A receipt is drafted only against an order that can still receive goods."""
+
+    class Meta:
+        model = GoodsReceipt
+        fields = ("purchase_order", "location", "received_at", "delivery_note", "notes")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        order = cleaned.get("purchase_order")
+        if order is not None and self.instance.pk is None and order.status not in RECEIVABLE_STATES:
+            self.add_error(
+                "purchase_order",
+                f"{order} is {order.get_status_display().lower()}; goods are received only against sent or "
+                "partially received orders.",
+            )
+        location = cleaned.get("location")
+        if order is not None and location is not None and location.warehouse_id != order.warehouse_id:
+            self.add_error("location", "Choose a location of the order's warehouse.")
+        return cleaned
+
+
 class GoodsReceiptLineInline(DraftLinesInline):
     model = GoodsReceiptLine
     fields = ("purchase_order_line", "quantity", "unit_cost", "stock_move")
@@ -147,6 +171,7 @@ class GoodsReceiptAdmin(DocumentAdmin):
         "posted_at",
     )
     readonly_fields = ("number", "posted_at")
+    form = GoodsReceiptForm
     inlines = [GoodsReceiptLineInline]
     transition_handlers = {"post": post_receipt_handler}
 

@@ -7,6 +7,7 @@ change list offers "Reserve what has become free" for confirmed orders and "Draf
 from decimal import Decimal
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
@@ -17,6 +18,7 @@ from nexus.sales.amounts import document_total, line_amount
 from nexus.sales.models import (
     AUTOMATIC_SALES_ORDER_TRANSITIONS,
     OPEN_SALES_STATES,
+    SHIPPABLE_STATES,
     SalesOrder,
     SalesOrderLine,
     Shipment,
@@ -177,6 +179,29 @@ class SalesOrderAdmin(DocumentAdmin):
         return bool(request.user.has_perm("sales.add_shipment"))
 
 
+class ShipmentForm(forms.ModelForm):
+    """A shipment is drafted only for an order that can still ship, from a warehouse or as dropship."""
+
+    class Meta:
+        model = Shipment
+        fields = ("sales_order", "warehouse", "dropship", "shipped_at", "carrier", "tracking_number", "notes")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        order = cleaned.get("sales_order")
+        if order is not None and self.instance.pk is None and order.status not in SHIPPABLE_STATES:
+            self.add_error(
+                "sales_order",
+                f"{order} is {order.get_status_display().lower()}; "
+                "only confirmed or partially shipped orders ship.",
+            )
+        if cleaned.get("dropship") and cleaned.get("warehouse") is not None:
+            self.add_error("warehouse", "A dropship shipment names no warehouse.")
+        if not cleaned.get("dropship") and cleaned.get("warehouse") is None:
+            self.add_error("warehouse", "Name the warehouse the goods leave from.")
+        return cleaned
+
+
 class ShipmentLineInline(DraftLinesInline):
     model = ShipmentLine
     fields = ("sales_order_line", "quantity", "cost_value")
@@ -210,6 +235,7 @@ class ShipmentAdmin(DocumentAdmin):
         "posted_at",
     )
     readonly_fields = ("number", "posted_at")
+    form = ShipmentForm
     inlines = [ShipmentLineInline]
     transition_handlers = {"post": post_shipment_handler}
 

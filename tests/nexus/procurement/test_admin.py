@@ -126,6 +126,28 @@ def test_an_over_receipt_from_the_admin_is_an_error_message_and_changes_nothing(
     assert stock_snapshot() == before
 
 
+def test_a_receipt_for_a_draft_order_is_refused_in_the_form(browser, site):
+    order = draft_order(site, (site.bolt, "1", "1"))
+
+    response = browser.post(
+        "/admin/procurement/goodsreceipt/add/",
+        {
+            "purchase_order": order.pk,
+            "received_at_0": "2026-05-01",
+            "received_at_1": "09:00",
+            **inline("lines", []),
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "purchase_order": [
+            f"{order} is draft; goods are received only against sent or partially received orders."
+        ]
+    }
+    assert not GoodsReceipt.objects.exists()
+
+
 def test_receipts_are_drafted_from_the_order_list(browser, site, purchaser):
     order = sent_order(site, purchaser, (site.bolt, "10", "4.25"))
     draft = draft_order(site, (site.bolt, "1", "1"))
