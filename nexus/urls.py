@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from identity_ops.admin import mfa as identity_mfa_admin
+from nexus.accounts import admin_views
 from nexus.core import views as core_views
 
 api_v1_patterns: list = [
@@ -20,6 +22,12 @@ api_v1_patterns: list = [
 ]
 
 urlpatterns = [
+    # The login with lockout and a second factor, the step-up prompt and the enrolment page come
+    # before the admin site's own routes, so that /admin/login/ is this login.
+    path("admin/login/", admin_views.admin_login, name="admin-login"),
+    path("admin/login/code/", admin_views.admin_login_code, name="admin-login-code"),
+    path("admin/step-up/", admin_views.admin_step_up, name="admin-step-up"),
+    path("admin/mfa/", identity_mfa_admin.mfa_setup, name="admin-mfa-setup"),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1_patterns, "api"), namespace="v1")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

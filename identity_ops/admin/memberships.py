@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
 
 from identity_ops.handlers import MEMBERSHIP_HANDLERS, MEMBERSHIP_TRANSITIONS
 from identity_ops.wiring import membership_model, memberships
@@ -20,6 +20,7 @@ from nexus.core.admin.transitions import TransitionAdminMixin
 from nexus.core.errors import NexusError
 from nexus.core.models import TransitionLog
 from nexus.core.scope import current_tenant_id
+from nexus.core.stepup import has_recent_mfa, step_up_url
 
 from .exposure import ExposedTransitionsMixin
 from .history import history_of
@@ -84,6 +85,18 @@ class MembershipAdmin(ExposedTransitionsMixin, TransitionAdminMixin, admin.Model
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponseBase:
+        # Saving a role change needs a fresh second factor (step-up); looking at the page does not.
+        if request.method == "POST" and not has_recent_mfa(request):
+            return HttpResponseRedirect(step_up_url(request.get_full_path()))
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         updated = change_role(obj.pk, obj.role, actor=request.user)

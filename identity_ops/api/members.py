@@ -15,6 +15,7 @@ from identity_ops.wiring import membership_model
 from identity_ops.workflows.lifecycle import change_role
 from nexus.core.api.base import NexusGenericViewSet
 from nexus.core.api.transitions import ERROR_BODY, TransitionActionsMixin
+from nexus.core.stepup import RequiresRecentMfa
 
 from .permissions import ManagesMembers
 from .serializers import ChangeRoleSerializer, MemberDetailSerializer, MemberSerializer
@@ -64,6 +65,9 @@ class MemberViewSet(
         return MemberSerializer if self.action == "list" else MemberDetailSerializer
 
     def get_permissions(self) -> list[Any]:
+        if self.action == "change_role":
+            # Changing a role changes what someone may do: a fresh second factor first (step-up).
+            return [ManagesMembers(), RequiresRecentMfa()]
         return [ManagesMembers()]
 
     @extend_schema(
@@ -74,7 +78,10 @@ class MemberViewSet(
             400: OpenApiResponse(
                 ERROR_BODY, description="Unknown role, or the tenant's last active administrator."
             ),
-            403: OpenApiResponse(ERROR_BODY, description="Not an administrator of the tenant."),
+            403: OpenApiResponse(
+                ERROR_BODY,
+                description="Not an administrator of the tenant, or mfa_required (step up first).",
+            ),
             404: OpenApiResponse(ERROR_BODY, description="No such member in the tenant."),
         },
         tags=["members"],

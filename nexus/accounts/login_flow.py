@@ -72,6 +72,11 @@ def begin_login(request: Any, email: str, password: str, *, via: Via) -> LoginOu
     unknown account, cooling-off pair, inactive account — with one message.
     """
     user = authenticate_credentials(request, email=email, password=password)
+    return after_password(request, user, via=via)
+
+
+def after_password(request: Any, user: User, *, via: Via) -> LoginOutcome:
+    """The password was right (checked by ``authenticate()``): finish, or ask for the second factor."""
     policy = login_policy(user)
     client = client_info(request)
     if has_confirmed_mfa(user.pk):

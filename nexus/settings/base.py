@@ -53,6 +53,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "nexus.tenancy.middleware.TenantMiddleware",
+    # A login limited to enrolling a second factor (tenant MFA policy) stays on the enrolment pages.
+    "nexus.accounts.admin_views.EnrolmentGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -257,7 +259,18 @@ NEXUS_STEP_UP_MINUTES = env.int("NEXUS_STEP_UP_MINUTES", default=10)
 # Step-up (nexus.core.stepup): who answers "when did the caller last prove a second factor",
 # and the admin page that asks for a code.
 NEXUS_MFA_RECENCY_PROVIDER = "nexus.accounts.stepup.SessionMfaRecency"
-NEXUS_STEP_UP_URL = "admin:step_up"
+NEXUS_STEP_UP_URL = "admin-step-up"
+# Where a browser login limited to enrolment (MFA policy) is sent, and the paths it may reach.
+NEXUS_MFA_SETUP_URL = "admin-mfa-setup"
+NEXUS_MFA_ENROLMENT_PATHS = [
+    "/admin/mfa/",
+    "/admin/login/",
+    "/admin/logout/",
+    "/admin/jsi18n/",
+    "/static/",
+    "/api/v1/auth/mfa/",
+    "/api/v1/auth/logout/",
+]
 # The identity flows' contracts and their implementations (identity_ops/wiring.py).
 IDENTITY_OPS_ADAPTERS = {
     "auth_events": "adapters.identity_auth_events.DjangoAuthEvents",

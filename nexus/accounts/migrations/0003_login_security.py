@@ -6,99 +6,179 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_devices_and_tokens'),
-        ('tenancy', '0002_tenant_code_validators'),
+        ("accounts", "0002_devices_and_tokens"),
+        ("tenancy", "0002_tenant_code_validators"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='device',
-            name='enrolment_only',
+            model_name="device",
+            name="enrolment_only",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='device',
-            name='mfa_verified_at',
+            model_name="device",
+            name="mfa_verified_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='logintoken',
-            name='replaced_at',
+            model_name="logintoken",
+            name="replaced_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.CreateModel(
-            name='LoginThrottle',
+            name="LoginThrottle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('username', models.CharField(max_length=254)),
-                ('ip_address', models.CharField(blank=True, max_length=45)),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('failures', models.PositiveIntegerField(default=0)),
-                ('lockouts', models.PositiveIntegerField(default=0)),
-                ('locked_until', models.DateTimeField(blank=True, null=True)),
-                ('last_attempt_at', models.DateTimeField()),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='login_throttles', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("username", models.CharField(max_length=254)),
+                ("ip_address", models.CharField(blank=True, max_length=45)),
+                ("attempts", models.PositiveIntegerField(default=0)),
+                ("failures", models.PositiveIntegerField(default=0)),
+                ("lockouts", models.PositiveIntegerField(default=0)),
+                ("locked_until", models.DateTimeField(blank=True, null=True)),
+                ("last_attempt_at", models.DateTimeField()),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="login_throttles",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'login lockout',
-                'ordering': ['-last_attempt_at'],
-                'indexes': [models.Index(fields=['locked_until'], name='accounts_throttle_locked_idx')],
-                'constraints': [models.UniqueConstraint(fields=('username', 'ip_address'), name='accounts_throttle_pair_uniq')],
+                "verbose_name": "login lockout",
+                "ordering": ["-last_attempt_at"],
+                "indexes": [models.Index(fields=["locked_until"], name="accounts_throttle_locked_idx")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("username", "ip_address"), name="accounts_throttle_pair_uniq"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='RecoveryCode',
+            name="RecoveryCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code_hash', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('used_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='recovery_codes', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code_hash", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("used_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="recovery_codes",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['user_id', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'code_hash'), name='accounts_recovery_code_uniq')],
+                "ordering": ["user_id", "id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "code_hash"), name="accounts_recovery_code_uniq")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ServiceToken',
+            name="ServiceToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100)),
-                ('digest', models.CharField(max_length=64, unique=True)),
-                ('key_prefix', models.CharField(help_text='The first characters of the key, to recognise it.', max_length=8)),
-                ('scopes', models.JSONField(default=list, help_text="Permission names, within the creator's role.")),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('expires_at', models.DateTimeField(blank=True, null=True)),
-                ('last_used_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('revoked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='service_tokens', to='tenancy.tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100)),
+                ("digest", models.CharField(max_length=64, unique=True)),
+                (
+                    "key_prefix",
+                    models.CharField(
+                        help_text="The first characters of the key, to recognise it.", max_length=8
+                    ),
+                ),
+                (
+                    "scopes",
+                    models.JSONField(default=list, help_text="Permission names, within the creator's role."),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("expires_at", models.DateTimeField(blank=True, null=True)),
+                ("last_used_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "revoked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="service_tokens",
+                        to="tenancy.tenant",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['tenant_id', 'name', 'id'],
-                'indexes': [models.Index(fields=['tenant', 'revoked_at'], name='accounts_service_token_idx')],
+                "ordering": ["tenant_id", "name", "id"],
+                "indexes": [models.Index(fields=["tenant", "revoked_at"], name="accounts_service_token_idx")],
             },
         ),
         migrations.CreateModel(
-            name='TotpAuthenticator',
+            name="TotpAuthenticator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(default='Authenticator app', max_length=100)),
-                ('encrypted_secret', models.TextField()),
-                ('last_used_step', models.BigIntegerField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('last_used_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='totp_authenticators', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("label", models.CharField(default="Authenticator app", max_length=100)),
+                ("encrypted_secret", models.TextField()),
+                ("last_used_step", models.BigIntegerField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
+                ("last_used_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="totp_authenticators",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'TOTP authenticator',
-                'ordering': ['user_id', 'created_at'],
-                'indexes': [models.Index(fields=['user', 'confirmed_at'], name='accounts_totp_user_idx')],
+                "verbose_name": "TOTP authenticator",
+                "ordering": ["user_id", "created_at"],
+                "indexes": [models.Index(fields=["user", "confirmed_at"], name="accounts_totp_user_idx")],
             },
         ),
     ]

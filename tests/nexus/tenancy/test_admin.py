@@ -1,7 +1,9 @@
 """Admin screens for tenants (operators) and memberships (per tenant: view and change role)."""
 
 import pytest
+from django.utils import timezone
 
+from nexus.accounts.stepup import SESSION_KEY as MFA_VERIFIED_SESSION_KEY
 from nexus.core import scope
 from nexus.core.models import AuditEvent
 from nexus.tenancy.access import SELECTED_TENANT_SESSION_KEY
@@ -20,6 +22,13 @@ def work_in(client, user, tenant=None):
         session = client.session
         session[SELECTED_TENANT_SESSION_KEY] = tenant.pk
         session.save()
+
+
+def stepped_up(client):
+    """A role change needs a recent second factor (step-up): as if a code was just proved."""
+    session = client.session
+    session[MFA_VERIFIED_SESSION_KEY] = timezone.now().isoformat()
+    session.save()
 
 
 def test_operators_list_tenants_with_their_active_members(client, operator, ana, acme):
@@ -156,6 +165,7 @@ def test_the_membership_list_costs_the_same_queries_for_any_number_of_rows(
 def test_a_tenant_admin_changes_a_role_with_an_audit_event(client, ana, acme):
     colleague = MembershipFactory.create(tenant=acme, role=Role.SALES)
     work_in(client, ana, acme)
+    stepped_up(client)
 
     response = client.post(f"{MEMBERSHIPS}{colleague.pk}/change/", {"role": Role.MANAGER})
 
@@ -171,6 +181,7 @@ def test_a_tenant_admin_changes_a_role_with_an_audit_event(client, ana, acme):
 def test_the_last_administrator_cannot_be_demoted(client, ana, acme):
     own = Membership.objects.get(user=ana, tenant=acme)
     work_in(client, ana, acme)
+    stepped_up(client)
 
     response = client.post(f"{MEMBERSHIPS}{own.pk}/change/", {"role": Role.VIEWER})
 

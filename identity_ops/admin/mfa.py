@@ -1,0 +1,79 @@
+"""The admin page where a person sets up an authenticator app: QR code, then a code to confirm.
+
+Runs the enrolment workflow (``workflows.mfa_enrolment``); the recovery codes of a first factor
+are shown once, on the page that confirms it.
+"""
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+
+from identity_ops.contracts.mfa import Client
+from identity_ops.models import MfaEnrolment, MfaEnrolmentStatus
+from identity_ops.workflows import mfa_enrolment
+from nexus.core.errors import NexusError
+
+PENDING_SESSION_KEY = "nexus_mfa_enrolment_id"
+
+
+def _client(request: HttpRequest) -> Client:
+    return Client(request.META.get("REMOTE_ADDR", ""), request.META.get("HTTP_USER_AGENT", "")[:300])
+
+
+def _render(request: HttpRequest, **extra: Any) -> HttpResponseBase:
+    user: Any = request.user
+    context = {
+        **admin.site.each_context(request),
+        "title": "Two-factor authentication",
+        "confirmed": MfaEnrolment.objects.filter(
+            user_id=user.pk, status=MfaEnrolmentStatus.CONFIRMED
+        ).order_by("-confirmed_at"),
+        **extra,
+    }
+    return render(request, "admin/identity_ops/mfa_setup.html", context)
+
+
+@csrf_protect
+@never_cache
+def mfa_setup(request: HttpRequest) -> HttpResponseBase:
+    """Start an enrolment (POST ``action=start``), show its QR code, confirm it with a code."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+    here = reverse("admin-mfa-setup")
+    action = request.POST.get("action", "")
+    pending_id = request.session.get(PENDING_SESSION_KEY)
+    if request.method == "POST" and action == "start":
+        started = mfa_enrolment.start_totp_enrolment(request.user, label=request.POST.get("name", "").strip())
+        request.session[PENDING_SESSION_KEY] = started.enrolment.pk
+        return HttpResponseRedirect(here)
+    if request.method == "POST" and action == "confirm" and pending_id:
+        try:
+            confirmed = mfa_enrolment.confirm_totp_enrolment(
+                request.user, pending_id, request.POST.get("code", ""), client=_client(request)
+            )
+        except NexusError as error:
+            messages.error(request, error.fields.get("code", [error.detail])[0])
+            return HttpResponseRedirect(here)
+        request.session.pop(PENDING_SESSION_KEY, None)
+        messages.success(request, "Your authenticator app is set up.")
+        return _render(request, recovery_codes=confirmed.recovery_codes, done=True)
+    if request.method == "POST" and action == "cancel" and pending_id:
+        try:
+            mfa_enrolment.cancel_enrolment(request.user, pending_id)
+        except NexusError as error:
+            messages.error(request, error.detail)
+        request.session.pop(PENDING_SESSION_KEY, None)
+        return HttpResponseRedirect(here)
+    pending = None
+    if pending_id:
+        try:
+            pending = mfa_enrolment.show_pending_enrolment(request.user, pending_id)
+        except NexusError:
+            request.session.pop(PENDING_SESSION_KEY, None)
+    return _render(request, pending=pending)
