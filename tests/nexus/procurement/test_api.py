@@ -11,6 +11,7 @@ from django.utils import timezone
 from nexus.core import scope
 from nexus.core.models import AuditEvent
 from nexus.inventory.models import StockAvailability
+from nexus.procurement import models as procurement_models
 from nexus.procurement.models import (
     BillLineKind,
     GoodsReceipt,
@@ -374,3 +375,41 @@ def test_every_list_costs_the_same_queries_for_two_rows_or_eight(
 
     assert response.json()["count"] >= 8
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+MODELS = {
+    "/api/v1/vendors/": "Vendor",
+    "/api/v1/vendor-products/": "VendorProduct",
+    "/api/v1/purchase-orders/": "PurchaseOrder",
+    "/api/v1/goods-receipts/": "GoodsReceipt",
+    "/api/v1/vendor-bills/": "VendorBill",
+    "/api/v1/requisitions/": "Requisition",
+}
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_every_endpoint_shows_only_its_tenants_rows(api_as, site, purchaser, clerk, accountant, path):
+    model = getattr(procurement_models, MODELS[path])
+    _documents(site, purchaser, clerk, accountant, 1)
+    mine = set(model.objects.values_list("pk", flat=True))
+    other = make_site("globex")
+    with scope.tenant(other.tenant):
+        buyer = member(other.tenant, "purchaser", "buyer@globex.example")
+        _documents(
+            other,
+            buyer,
+            member(other.tenant, "warehouse_clerk", "clerk@globex.example"),
+            member(other.tenant, "accountant", "books@globex.example"),
+            1,
+        )
+        theirs = set(model.objects.values_list("pk", flat=True))
+    api = api_as(member(site.tenant, "admin", "boss@acme.example"))
+
+    listed = {row["id"] for row in api.get(path, {"page_size": 200}).json()["results"]}
+
+    assert listed == mine
+    assert theirs
+    assert not theirs & mine
+    for pk in theirs:
+        assert api.get(f"{path}{pk}/").status_code == 404
+        assert api.delete(f"{path}{pk}/").status_code == 404

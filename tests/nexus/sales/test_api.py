@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from nexus.core import scope
 from nexus.inventory.models import Reservation, ReservationState, StockAvailability
+from nexus.sales import models as sales_models
 from nexus.sales.models import SalesOrder, SalesOrderStatus
 from nexus.sales.services import confirm_order, draft_shipment, post_shipment
 from tests.factories.sales import CustomerFactory
@@ -240,3 +241,36 @@ def test_every_list_costs_the_same_queries_for_two_rows_or_eight(api_as, site, s
 
     assert response.json()["count"] >= 8
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+@pytest.mark.parametrize(
+    ("path", "model"),
+    [
+        ("/api/v1/customers/", "Customer"),
+        ("/api/v1/sales-orders/", "SalesOrder"),
+        ("/api/v1/shipments/", "Shipment"),
+    ],
+)
+def test_every_endpoint_shows_only_its_tenants_rows(api_as, site, seller, clerk, path, model):
+    rows = getattr(sales_models, model).objects
+    _documents(site, seller, clerk, 1)
+    mine = set(rows.values_list("pk", flat=True))
+    other = make_site("globex")
+    with scope.tenant(other.tenant):
+        _documents(
+            other,
+            member(other.tenant, "sales", "sales@globex.example"),
+            member(other.tenant, "warehouse_clerk", "clerk@globex.example"),
+            1,
+        )
+        theirs = set(rows.values_list("pk", flat=True))
+    api = api_as(member(site.tenant, "admin", "boss@acme.example"))
+
+    listed = {row["id"] for row in api.get(path, {"page_size": 200}).json()["results"]}
+
+    assert listed == mine
+    assert theirs
+    assert not theirs & mine
+    for pk in theirs:
+        assert api.get(f"{path}{pk}/").status_code == 404
+        assert api.patch(f"{path}{pk}/", {"notes": "x"}, format="json").status_code == 404
