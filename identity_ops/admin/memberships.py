@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from identity_ops.handlers import MEMBERSHIP_HANDLERS, MEMBERSHIP_TRANSITIONS
 from identity_ops.wiring import membership_model, memberships
@@ -92,7 +92,7 @@ class MembershipAdmin(ExposedTransitionsMixin, TransitionAdminMixin, admin.Model
         object_id: str,
         form_url: str = "",
         extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponseBase:
+    ) -> HttpResponse:
         # Saving a role change needs a fresh second factor (step-up); looking at the page does not.
         if request.method == "POST" and not has_recent_mfa(request):
             return HttpResponseRedirect(step_up_url(request.get_full_path()))

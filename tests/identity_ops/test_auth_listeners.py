@@ -50,6 +50,7 @@ def test_every_authentication_event_is_audited_with_personal_data_apart(run_on_c
                 begin_login(request(), "ana@example.com", "wrong", via=Via.TOKEN)
         lockout.LoginThrottle.objects.all().delete()
         outcome = begin_login(request(), "ana@example.com", TEST_PASSWORD, via=Via.TOKEN)
+        assert outcome.token is not None
         token = outcome.token.token
         refreshed = token_families.rotate(token, CLIENT)
         token_families.check_usable(refreshed.issued.token, CLIENT)
@@ -75,6 +76,7 @@ def test_every_authentication_event_is_audited_with_personal_data_apart(run_on_c
         # A new login, a password change elsewhere, then logout.
         second = begin_login(request(), "ana@example.com", TEST_PASSWORD, via=Via.TOKEN)
         api = request()
+        assert second.token is not None
         api.user, api.auth = ana, second.token.token
         from nexus.accounts.login_flow import change_password
 

@@ -23,6 +23,8 @@ def test_a_role_change_needs_a_recent_step_up():
     MembershipFactory.create(user=ana, tenant=acme, role=Role.ADMIN)
     colleague = MembershipFactory.create(tenant=acme, role=Role.SALES)
     outcome = finish_login(None, ana, login_policy(ana), ClientInfo(), via=Via.TOKEN, mfa_used=True)
+    assert outcome.token is not None
+    assert outcome.device is not None
     client = APIClient(HTTP_AUTHORIZATION=f"Token {outcome.token.key}", HTTP_X_TENANT="acme")
     url = f"/api/v1/members/{colleague.pk}/change-role/"
 

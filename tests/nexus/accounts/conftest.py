@@ -1,6 +1,7 @@
 """People, tenants and helpers for the login-security tests."""
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -45,7 +46,7 @@ def current_code(secret: str) -> str:
     return totp.code_at(secret, timezone.now() + STEP)
 
 
-def bearer(token: str) -> dict[str, str]:
+def bearer(token: str) -> dict[str, Any]:
     return {"HTTP_AUTHORIZATION": f"Token {token}"}
 
 

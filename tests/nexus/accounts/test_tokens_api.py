@@ -1,6 +1,7 @@
 """Token families (refresh, replay), logins, password change, step-up and service tokens over the API."""
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.test import override_settings
@@ -27,7 +28,7 @@ REFRESH = "/api/v1/auth/refresh/"
 SESSIONS = "/api/v1/auth/sessions/"
 STEP_UP = "/api/v1/auth/step-up/"
 TOKENS = "/api/v1/auth/tokens/"
-ACME = {"HTTP_X_TENANT": "acme"}
+ACME: dict[str, Any] = {"HTTP_X_TENANT": "acme"}
 
 
 def events(name: str) -> list[dict]:
