@@ -370,7 +370,13 @@ _SPECS = [
         "accounts.token_revoked",
         "Logins were revoked (one, a family, or all of a person's): the families and their live "
         "tokens; revoked_by is null for the system.",
-        {"user_id": ID, "token_ids": ID_LIST, "family_ids": ID_LIST, "reason": TEXT, "revoked_by": ID_OR_NULL},
+        {
+            "user_id": ID,
+            "token_ids": ID_LIST,
+            "family_ids": ID_LIST,
+            "reason": TEXT,
+            "revoked_by": ID_OR_NULL,
+        },
     ),
     EventSpec(
         "accounts.service_token_created",
