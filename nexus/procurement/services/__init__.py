@@ -18,11 +18,13 @@ from .requisitions import (
     preferred_terms,
 )
 from .supply_demand import PURCHASE, supply_demand
+from .vendors import VendorStatistics, record_vendor_statistics
 
 __all__ = [
     "OVER_RECEIPT_TOLERANCE",
     "PURCHASE",
     "RECEIPT_DOCUMENT_TYPE",
+    "VendorStatistics",
     "approve_bill",
     "approve_bill_handler",
     "assign_number",
@@ -37,5 +39,6 @@ __all__ = [
     "post_receipt",
     "post_receipt_handler",
     "preferred_terms",
+    "record_vendor_statistics",
     "supply_demand",
 ]
