@@ -6,9 +6,11 @@ from collections.abc import Iterator
 import pytest
 from django.core import mail
 from django.core.cache import cache
+from django.utils import timezone
 from rest_framework.test import APIClient
 
-from nexus.accounts.models import User
+from nexus.accounts.models import Device, DeviceKind, User
+from nexus.accounts.tokens import issue_login_token
 from nexus.tenancy.models import Role, Tenant, TenantStatus
 from tests.factories.people import MembershipFactory, TenantFactory, UserFactory
 
@@ -73,6 +75,19 @@ def api_as(user: User, tenant: Tenant | None = None) -> APIClient:
     client.force_authenticate(user)
     if tenant is not None:
         client.credentials(HTTP_X_TENANT=tenant.slug)
+    return client
+
+
+def token_api(user: User, tenant: Tenant | None = None, *, stepped_up: bool = False) -> APIClient:
+    """A client with a real login token; ``stepped_up``: a second factor was just proved in that login."""
+    device = Device.objects.create(
+        user=user, kind=DeviceKind.TOKEN, mfa_verified_at=timezone.now() if stepped_up else None
+    )
+    headers = {"HTTP_AUTHORIZATION": f"Token {issue_login_token(user, device).key}"}
+    if tenant is not None:
+        headers["HTTP_X_TENANT"] = tenant.slug
+    client = APIClient(REMOTE_ADDR=CLIENT_ADDRESS)
+    client.credentials(**headers)
     return client
 
 

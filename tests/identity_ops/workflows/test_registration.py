@@ -11,9 +11,9 @@ from nexus.accounts.models import User, UserStatus
 from nexus.core import scope
 from nexus.core.errors import IdempotencyMismatch, InvalidInput, Throttled
 from nexus.core.models import AuditEvent
+from nexus.core.models.refs import ActorRef
 from nexus.notifications.models import Notification, NotificationStatus
 from nexus.notifications.services import resend
-from nexus.core.models.refs import ActorRef
 from nexus.tenancy.models import Membership, MembershipStatus, Role
 from tests.factories.people import TEST_PASSWORD, MembershipFactory, UserFactory
 from tests.identity_ops.conftest import REFUSING_BACKEND, key_from_outbox
@@ -46,10 +46,18 @@ def test_a_sign_up_creates_account_membership_registration_audit_and_email_toget
         attempt()
 
     person = User.objects.get(email="new@example.com")
-    assert (person.status, person.is_active, person.full_name) == (UserStatus.PENDING_VERIFICATION, False, "New Person")
+    assert (person.status, person.is_active, person.full_name) == (
+        UserStatus.PENDING_VERIFICATION,
+        False,
+        "New Person",
+    )
     assert person.check_password(PASSWORD)
     membership = Membership.objects.get(user=person)
-    assert (membership.tenant_id, membership.role, membership.status) == (acme.pk, Role.VIEWER, MembershipStatus.INVITED)
+    assert (membership.tenant_id, membership.role, membership.status) == (
+        acme.pk,
+        Role.VIEWER,
+        MembershipStatus.INVITED,
+    )
     (registration,) = registrations(acme)
     assert (registration.status, registration.source, registration.user_id, registration.membership_id) == (
         RegistrationStatus.PENDING_VERIFICATION,
@@ -92,7 +100,9 @@ def test_the_same_key_for_another_address_is_a_mismatch_and_creates_nothing(acme
     assert not User.objects.filter(email="other@example.com").exists()
 
 
-def test_a_registration_whose_email_fails_stays_pending_with_a_notification_to_send_again(acme, operator, run_on_commit):
+def test_a_registration_whose_email_fails_stays_pending_with_a_notification_to_send_again(
+    acme, operator, run_on_commit
+):
     with override_settings(EMAIL_BACKEND=REFUSING_BACKEND), run_on_commit():
         attempt()
 
@@ -122,7 +132,9 @@ def test_a_registration_whose_email_fails_stays_pending_with_a_notification_to_s
         ("tenant", {"tenant": "nowhere"}, CLOSED_TENANT),
     ],
 )
-def test_bad_input_is_refused_with_a_field_error_and_creates_nothing(acme, globex, field, overrides, message_part):
+def test_bad_input_is_refused_with_a_field_error_and_creates_nothing(
+    acme, globex, field, overrides, message_part
+):
     with pytest.raises(InvalidInput) as refused:
         attempt(**overrides)
 
@@ -143,7 +155,9 @@ def test_a_suspended_tenant_takes_no_sign_ups(dormant):
     assert refused.value.fields == {"tenant": [CLOSED_TENANT]}
 
 
-def test_an_existing_account_joins_through_a_registration_without_a_second_account(acme, globex, run_on_commit):
+def test_an_existing_account_joins_through_a_registration_without_a_second_account(
+    acme, globex, run_on_commit
+):
     person = UserFactory.create(email="bo@example.com")
     MembershipFactory.create(user=person, tenant=globex, role=Role.SALES)
 
