@@ -5,7 +5,7 @@ cannot make the probe itself hang; a check that misses the deadline counts as do
 """
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.db import connection
 from kombu import Connection
 
+from .audit.sealer import seal_lag
 from .events.sweeper import outbox_report
 
 
@@ -60,12 +61,26 @@ READINESS_CHECKS: dict[str, Callable[[float], str]] = {
 }
 
 
-def outbox_reports() -> dict[str, Any]:
-    """Outbox lag and dead deliveries: reported, never a failure (the database check judges)."""
-    try:
-        return dict(outbox_report())
-    except Exception as exc:  # a report must not turn the probe into an error
-        return {"outbox_lag_seconds": None, "outbox_report_error": f"{type(exc).__name__}: {exc}"}
+def _audit_report() -> dict[str, Any]:
+    lag = seal_lag()
+    return {"audit_seal_lag_seconds": lag.seconds, "audit_unsealed_events": lag.unsealed}
+
+
+DATABASE_REPORTS: dict[str, Callable[[], Mapping[str, Any]]] = {
+    "outbox": outbox_report,
+    "audit": _audit_report,
+}
+
+
+def database_reports() -> dict[str, Any]:
+    """Outbox and audit-seal lags: reported, never a failure (the database check judges)."""
+    reports: dict[str, Any] = {}
+    for name, report in DATABASE_REPORTS.items():
+        try:
+            reports.update(report())
+        except Exception as exc:  # a report must not turn the probe into an error
+            reports[f"{name}_report_error"] = f"{type(exc).__name__}: {exc}"
+    return reports
 
 
 def run_readiness_checks(timeout: float | None = None) -> dict[str, CheckResult]:

@@ -6,7 +6,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .health import outbox_reports, run_readiness_checks
+from .health import database_reports, run_readiness_checks
 from .heartbeat import beat_heartbeat_age
 
 
@@ -31,7 +31,7 @@ def health_ready(request: HttpRequest) -> JsonResponse:
         "reports": {
             "beat_heartbeat_age_seconds": beat_heartbeat_age(),
             # Only with a reachable database: the report must not wait on one that is down.
-            **({} if "database" in failing else outbox_reports()),
+            **({} if "database" in failing else database_reports()),
         },
     }
     return JsonResponse(body, status=503 if failing else 200)

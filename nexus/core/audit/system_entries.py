@@ -4,14 +4,15 @@ from typing import Any
 
 from django.db.models.signals import post_migrate, pre_migrate
 
+from nexus.core.events.scoping import RECURRING_REASONS as OUTBOX_RECURRING_REASONS
 from nexus.core.models.refs import ActorRef
 
 from .recording import record_event
 from .sealer import SEAL_LAG_REASON, SEALER_REASON
 
-# The audit chain's own periodic jobs run every few seconds over the audit table itself:
-# recording them would add an event per run that exists only to be sealed by the next run.
-UNRECORDED_REASONS = frozenset({SEALER_REASON, SEAL_LAG_REASON})
+# Jobs that run every few seconds (the sealer, the outbox sweeper) and the probes that report
+# their lag: recording them would bury the chain under an event per run that says nothing.
+UNRECORDED_REASONS = frozenset({SEALER_REASON, SEAL_LAG_REASON, *OUTBOX_RECURRING_REASONS})
 
 _migrating = False
 

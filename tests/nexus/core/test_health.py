@@ -32,6 +32,8 @@ def test_ready_reports_each_dependency(client):
         "beat_heartbeat_age_seconds": None,
         "outbox_lag_seconds": None,
         "outbox_dead_deliveries": 0,
+        "audit_seal_lag_seconds": 0.0,
+        "audit_unsealed_events": 0,
     }
 
 
@@ -66,3 +68,15 @@ def test_a_cache_that_loses_writes_is_503(client, settings):
 
     assert response.status_code == 503
     assert response.json()["failing"] == ["cache"]
+
+
+def test_ready_reports_the_audit_seal_lag(client):
+    from nexus.core.audit import record_event
+    from nexus.core.models import ActorRef
+
+    record_event("test.happened", actor=ActorRef.system("test"), tenant_id=None)
+
+    reports = client.get("/health/ready/").json()["reports"]
+
+    assert reports["audit_unsealed_events"] == 1
+    assert reports["audit_seal_lag_seconds"] >= 0

@@ -17,18 +17,22 @@ def _entries() -> list[tuple[int | None, str, str, dict]]:
 
 @pytest.mark.smoke
 def test_each_entry_is_recorded_with_its_reason_in_the_current_chain(acme):
-    with scope.system_context("outbox sweeper"):
+    with scope.system_context("demo loader"):
         pass
     with scope.tenant(acme), scope.system_context("invitation look-up"):
         pass
 
     assert _entries()[:2] == [
-        (None, ActorKind.SYSTEM, "outbox sweeper", {"reason": "outbox sweeper"}),
+        (None, ActorKind.SYSTEM, "demo loader", {"reason": "demo loader"}),
         (acme.pk, ActorKind.SYSTEM, "invitation look-up", {"reason": "invitation look-up"}),
     ]
 
 
-def test_the_audit_chains_own_periodic_jobs_are_not_recorded(acme):
+def test_the_periodic_jobs_and_their_lag_reports_are_not_recorded(acme):
+    from nexus.core.events.sweeper import outbox_report, sweep
+
     seal_chains()
     seal_lag()
+    sweep()
+    outbox_report()
     assert [label for _, _, label, _ in _entries()] == ["test: read entries"]
