@@ -16,11 +16,12 @@ from django.contrib.auth import login as start_session
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.models import update_last_login
 from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from nexus.core.errors import InvalidInput
+from nexus.core.errors import InvalidInput, Throttled
 from nexus.core.events import publish
 from nexus.core.models.refs import ActorRef
 
@@ -38,6 +39,9 @@ from .tokens import IssuedToken, issue_login_token
 # Set in a browser session that may only enrol a second factor (``enrolment_gate``).
 ENROLMENT_ONLY_SESSION_KEY = "nexus_mfa_enrolment_only"
 BACKEND = "nexus.accounts.login_backend.LockoutEmailBackend"
+# Wrong step-up codes a person may send within the window before being told to wait.
+STEP_UP_FAILURE_LIMIT = 5
+STEP_UP_FAILURE_WINDOW_SECONDS = 15 * 60
 
 
 class InvalidSecondFactor(InvalidInput):
@@ -227,9 +231,16 @@ def prove_step_up(request: Any, code: str, *, at: dt.datetime | None = None) -> 
     """Record a fresh second factor for the caller's login; raise ``InvalidSecondFactor`` otherwise."""
     user: User = request.user
     at = at or timezone.now()
+    failures_key = f"nexus:step-up-failures:{user.pk}"
+    if int(cache.get(failures_key, 0)) >= STEP_UP_FAILURE_LIMIT:
+        raise Throttled("Too many wrong codes; wait a few minutes and try again.")
     if verify_second_factor(user.pk, code, at=at) is None:
+        # Wrong codes are counted per person in the shared cache, so guessing is bounded.
+        if not cache.add(failures_key, 1, timeout=STEP_UP_FAILURE_WINDOW_SECONDS):
+            cache.incr(failures_key)
         message = "The code is not valid."
         raise InvalidSecondFactor(message, fields={"code": [message]})
+    cache.delete(failures_key)
     auth = getattr(request, "auth", None)
     if isinstance(auth, LoginToken):
         Device.objects.filter(pk=auth.device_id).update(mfa_verified_at=at)

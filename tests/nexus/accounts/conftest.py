@@ -1,9 +1,11 @@
 """People, tenants and helpers for the login-security tests."""
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -13,6 +15,14 @@ from tests.factories.people import MembershipFactory, TenantFactory, UserFactory
 
 ADDRESS = "203.0.113.20"
 STEP = dt.timedelta(seconds=30)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache() -> Iterator[None]:
+    """Challenges and rate limits live in the cache, which outlives a test: start each with none."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -28,6 +28,7 @@ def log_in(client, email="ana@example.com", password=TEST_PASSWORD):
     return client.post(LOGIN, {"email": email, "password": password}, format="json")
 
 
+@pytest.mark.smoke
 @override_settings(NEXUS_LOGIN_FAILURE_LIMIT=2)
 def test_the_lockout_answer_equals_the_wrong_password_answer(client_api, ana):
     wrong = log_in(client_api, password="not-it")
@@ -88,6 +89,7 @@ def test_a_password_without_a_second_factor_gives_a_token_of_a_new_family(client
     assert (succeeded["mfa_used"], succeeded["new_device"]) == (False, True)
 
 
+@pytest.mark.smoke
 def test_a_person_with_a_second_factor_gets_a_challenge_then_a_token_for_the_code(client_api, ana):
     secret = enrol(ana)
     answer = log_in(client_api)

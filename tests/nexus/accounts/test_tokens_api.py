@@ -341,3 +341,18 @@ def test_list_endpoints_use_a_constant_number_of_queries(
         assert len(client_api.get(TOKENS, **bearer(key), **ACME).json()) == 3
     with django_assert_max_num_queries(8):
         client_api.get("/api/v1/auth/lockouts/", **bearer(key), **ACME)
+
+
+def test_wrong_step_up_codes_are_limited(client_api, ana):
+    secret = enrol(ana)
+    key = token_for(client_api, secret=secret)
+    answers = [
+        client_api.post(STEP_UP, {"code": "000000"}, format="json", **bearer(key)).status_code
+        for _ in range(6)
+    ]
+    assert answers == [400, 400, 400, 400, 400, 429]
+    time_passes(ana)
+    assert (
+        client_api.post(STEP_UP, {"code": current_code(secret)}, format="json", **bearer(key)).status_code
+        == 429
+    )
