@@ -50,7 +50,7 @@ class EnrolmentStartedOutput(serializers.Serializer):
     qr_svg = serializers.CharField(help_text="The otpauth URI as an inline SVG QR code.")
 
 
-class CodeInput(serializers.Serializer):
+class EnrolmentCodeInput(serializers.Serializer):
     code = serializers.CharField(max_length=16)
 
 
@@ -110,7 +110,7 @@ class TotpEnrolmentDetailView(EnrolmentView):
 class TotpEnrolmentConfirmView(EnrolmentView):
     @extend_schema(
         summary="Confirm an enrolment with a code from the app",
-        request=CodeInput,
+        request=EnrolmentCodeInput,
         responses={
             200: EnrolmentConfirmedOutput,
             400: OpenApiResponse(ERROR_BODY, description="The code is not valid (fields.code)."),
@@ -120,7 +120,7 @@ class TotpEnrolmentConfirmView(EnrolmentView):
         tags=TAG,
     )
     def post(self, request: Request, pk: int) -> Response:
-        body = CodeInput(data=request.data)
+        body = EnrolmentCodeInput(data=request.data)
         body.is_valid(raise_exception=True)
         confirmed = mfa_enrolment.confirm_totp_enrolment(
             request.user, pk, body.validated_data["code"], client=request_client(request)
