@@ -35,3 +35,6 @@ class DjangoMfaAuthenticators:
 
     def replace_recovery_codes(self, user_id: int) -> list[str]:
         return recovery_codes.replace_recovery_codes(user_id)
+
+    def reset_mfa(self, user_id: int, *, operator_id: int, reason: str) -> int:
+        return authenticators.reset_mfa(user_id, operator=User.objects.get(pk=operator_id), reason=reason)

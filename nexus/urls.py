@@ -28,6 +28,7 @@ urlpatterns = [
     path("admin/login/code/", admin_views.admin_login_code, name="admin-login-code"),
     path("admin/step-up/", admin_views.admin_step_up, name="admin-step-up"),
     path("admin/mfa/", identity_mfa_admin.mfa_setup, name="admin-mfa-setup"),
+    path("admin/mfa/reset/", identity_mfa_admin.mfa_reset, name="admin-mfa-reset"),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1_patterns, "api"), namespace="v1")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

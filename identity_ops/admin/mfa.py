@@ -16,8 +16,10 @@ from django.views.decorators.csrf import csrf_protect
 
 from identity_ops.contracts.mfa import Client
 from identity_ops.models import MfaEnrolment, MfaEnrolmentStatus
+from identity_ops.wiring import mfa_authenticators, user_model
 from identity_ops.workflows import mfa_enrolment
 from nexus.core.errors import NexusError
+from nexus.core.stepup import has_recent_mfa, step_up_url
 
 PENDING_SESSION_KEY = "nexus_mfa_enrolment_id"
 
@@ -77,3 +79,41 @@ def mfa_setup(request: HttpRequest) -> HttpResponseBase:
         except NexusError:
             request.session.pop(PENDING_SESSION_KEY, None)
     return _render(request, pending=pending)
+
+
+@csrf_protect
+@never_cache
+def mfa_reset(request: HttpRequest) -> HttpResponseBase:
+    """A platform operator removes every second factor of the people named (``?ids=``), with a reason.
+
+    Needs a recent step-up; each reset is audited and the person is told (through the events).
+    """
+    user: Any = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+    if not getattr(user, "is_platform_operator", False):
+        return render(request, "admin/identity_ops/mfa_reset.html", {"refused": True}, status=403)
+    if not has_recent_mfa(request):
+        return HttpResponseRedirect(step_up_url(request.get_full_path()))
+    raw = request.GET.get("ids", "") or request.POST.get("ids", "")
+    ids = [int(part) for part in raw.split(",") if part.strip().isdigit()]
+    people = list(user_model()._default_manager.filter(pk__in=ids).order_by("email"))
+    if request.method == "POST":
+        reason = request.POST.get("reason", "").strip()
+        if not reason:
+            messages.error(request, "Say why the second factors are reset.")
+        else:
+            authenticators = mfa_authenticators()
+            removed = sum(authenticators.reset_mfa(p.pk, operator_id=user.pk, reason=reason) for p in people)
+            messages.success(
+                request,
+                f"Reset the second factors of {len(people)} people ({removed} authenticator(s) removed).",
+            )
+            return HttpResponseRedirect(reverse("admin:accounts_user_changelist"))
+    context = {
+        **admin.site.each_context(request),
+        "title": "Reset second factors",
+        "people": people,
+        "ids": raw,
+    }
+    return render(request, "admin/identity_ops/mfa_reset.html", context)

@@ -1,12 +1,14 @@
 """People's accounts, for platform operators: list, edit, lifecycle buttons, their logins."""
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse
 
 from identity_ops.handlers import PERSON_HANDLERS, PERSON_TRANSITIONS
 from identity_ops.wiring import device_model, user_model
@@ -15,6 +17,7 @@ from nexus.core.admin.audited import AuditedModelAdmin
 from nexus.core.admin.transitions import TransitionAdminMixin
 from nexus.core.errors import NexusError
 from nexus.core.models import TransitionLog
+from nexus.core.stepup import has_recent_mfa, step_up_url
 
 from .exposure import ExposedTransitionsMixin
 from .history import history_of
@@ -93,7 +96,7 @@ class PersonAdmin(ExposedTransitionsMixin, TransitionAdminMixin, AuditedModelAdm
     filter_horizontal = ()
     inlines = [DeviceInline]
     audit_exclude = ("password",)
-    actions = ("end_logins_selected",)
+    actions = ("end_logins_selected", "reset_mfa_selected")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -105,12 +108,22 @@ class PersonAdmin(ExposedTransitionsMixin, TransitionAdminMixin, AuditedModelAdm
         return history_of(obj, tenant_id=None, limit=self.transition_history_limit)
 
     @admin.action(description="End every session and token of the selected people")
-    def end_logins_selected(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+    def end_logins_selected(
+        self, request: HttpRequest, queryset: QuerySet[Any]
+    ) -> HttpResponseRedirect | None:
+        if not has_recent_mfa(request):  # ending others' logins needs a fresh second factor
+            return HttpResponseRedirect(step_up_url(request.get_full_path()))
         try:
             ended = end_person_logins(list(queryset.values_list("pk", flat=True)), actor=request.user)
         except NexusError as error:
             self.message_user(request, error.detail, messages.ERROR)
-            return
+            return None
         tokens = sum(e.tokens for e in ended.values())
         sessions = sum(e.sessions for e in ended.values())
         self.message_user(request, f"Ended {sessions} session(s) and {tokens} token(s).", messages.SUCCESS)
+        return None
+
+    @admin.action(description="Reset the second factors of the selected people")
+    def reset_mfa_selected(self, request: HttpRequest, queryset: QuerySet[Any]) -> HttpResponseRedirect:
+        ids = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True))
+        return HttpResponseRedirect(f"{reverse('admin-mfa-reset')}?{urlencode({'ids': ids})}")

@@ -42,3 +42,6 @@ class MfaAuthenticators(Protocol):
 
     def replace_recovery_codes(self, user_id: int) -> list[str]:
         """Replace the person's recovery codes with ten new ones, returned in clear once."""
+
+    def reset_mfa(self, user_id: int, *, operator_id: int, reason: str) -> int:
+        """Remove every second factor of a person (a platform operator's reset); how many."""

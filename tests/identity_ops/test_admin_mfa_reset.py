@@ -1,0 +1,43 @@
+"""A platform operator resets a person's second factors from the admin, under step-up, with a reason."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from nexus.accounts.mfa import authenticators, totp
+from nexus.accounts.stepup import SESSION_KEY
+from nexus.core import scope
+from nexus.core.models import OutboxEvent
+from tests.factories.people import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_operator_resets_second_factors_with_a_reason_after_stepping_up(client):
+    operator = UserFactory.create(is_platform_operator=True)
+    person = UserFactory.create(email="bo@example.com")
+    pending = authenticators.begin_totp(person)
+    at = timezone.now() - dt.timedelta(minutes=1)
+    authenticators.confirm_totp(pending.authenticator_id, totp.code_at(pending.secret, at), at=at)
+    client.force_login(operator)
+
+    chosen = client.post(
+        "/admin/accounts/user/", {"action": "reset_mfa_selected", "_selected_action": [person.pk]}
+    )
+    reset_page = chosen["Location"]
+    assert reset_page == f"/admin/mfa/reset/?ids={person.pk}"
+    assert client.get(reset_page)["Location"].startswith("/admin/step-up/")
+
+    session = client.session
+    session[SESSION_KEY] = timezone.now().isoformat()
+    session.save()
+    assert client.post(reset_page, {"ids": str(person.pk), "reason": ""}).status_code == 200
+    assert authenticators.has_confirmed_mfa(person.pk)
+    done = client.post(reset_page, {"ids": str(person.pk), "reason": "lost phone"})
+    assert done.status_code == 302
+    assert not authenticators.has_confirmed_mfa(person.pk)
+    with scope.system_context("test: read the global outbox"):
+        [event] = OutboxEvent.objects.filter(name="accounts.mfa_reset")
+    assert event.payload["operator_id"] == operator.pk
+    assert event.payload["reason"] == "lost phone"
