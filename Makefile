@@ -33,6 +33,7 @@ smoke: install
 ## Benchmarks on the local PostgreSQL (each creates its own database); see bench/README.md
 bench: install
 	$(PY) bench/transition_throughput.py
+	$(PY) bench/reservations.py
 
 lint: install
 	$(VENV)/bin/ruff check .
