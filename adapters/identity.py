@@ -96,7 +96,7 @@ class DjangoPeopleDirectory:
                         status=UserStatus.PENDING_VERIFICATION,
                     )
                     created[new.email.lower()] = _person(user)
-        except IntegrityError as error:  # the same address registered concurrently
+        except (IntegrityError, ValidationError) as error:  # the address is taken (perhaps concurrently)
             raise InvalidInput(
                 fields={"email": ["A user with this email address already exists."]}
             ) from error

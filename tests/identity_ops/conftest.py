@@ -96,7 +96,7 @@ LINK = re.compile(r"token=([A-Za-z0-9_\-%]+)")
 
 def key_from_outbox(recipient: str, index: int = -1) -> str:
     """The key in the link of the ``index``-th email sent to ``recipient``."""
-    bodies = [message.body for message in mail.outbox if recipient in message.to]
+    bodies = [str(message.body) for message in mail.outbox if recipient in message.to]
     assert bodies, f"no email to {recipient}"
     found = LINK.search(bodies[index])
     assert found, bodies[index]

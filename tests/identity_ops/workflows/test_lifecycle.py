@@ -26,6 +26,7 @@ def session_in(user, tenant) -> Device:
     store = SessionStore()
     store[SELECTED_TENANT_SESSION_KEY] = tenant.pk if tenant is not None else None
     store.create()
+    assert store.session_key is not None
     return Device.objects.create(user=user, kind=DeviceKind.SESSION, session_key=store.session_key)
 
 

@@ -22,8 +22,8 @@ CLIENT = Client(ip_address="198.51.100.7", user_agent="tests")
 
 def test_an_active_account_gets_a_link_and_an_unknown_address_gets_nothing(ana, run_on_commit):
     with run_on_commit():
-        assert request_password_reset("ANA@example.com", client=CLIENT) is None
-        assert request_password_reset("nobody@example.com", client=CLIENT) is None
+        request_password_reset("ANA@example.com", client=CLIENT)
+        request_password_reset("nobody@example.com", client=CLIENT)
 
     (email,) = mail.outbox
     assert (email.to, email.subject) == (["ana@example.com"], "Choose a new Nexus password")

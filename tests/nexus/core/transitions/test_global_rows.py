@@ -39,9 +39,13 @@ def test_a_user_transition_is_logged_without_a_tenant_and_replays(selected):
 
     def suspend() -> object:
         if selected == "none":
-            return perform_transition(person, "suspend", actor=operator, reason="fraud check", idempotency_key="k1")
+            return perform_transition(
+                person, "suspend", actor=operator, reason="fraud check", idempotency_key="k1"
+            )
         with scope.tenant(other):
-            return perform_transition(person, "suspend", actor=operator, reason="fraud check", idempotency_key="k1")
+            return perform_transition(
+                person, "suspend", actor=operator, reason="fraud check", idempotency_key="k1"
+            )
 
     first = suspend()
     again = suspend()
