@@ -25,5 +25,11 @@ class CoreConfig(AppConfig):
             system_entry_recorders.append(record_system_context_entry)
         connect_migration_signals()
 
+        from django.db.models.signals import post_migrate
+
+        from .iso_currencies import ensure_currencies
+
+        post_migrate.connect(ensure_currencies, sender=self, dispatch_uid="nexus.core.ensure_currencies")
+
         # Registers the checks that state fields are writable only through transitions.
         from .transitions import system_checks  # noqa: F401

@@ -202,3 +202,13 @@ def test_the_field_helpers_follow_the_conventions():
     assert currency.remote_field.model is Currency
     assert currency.remote_field.on_delete.__name__ == "PROTECT"
     assert currency.default == "USD"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_currency_table_is_refilled_after_a_flush():
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0)
+
+    assert Currency.objects.get(code="KWD").exponent == 3
+    assert Currency.objects.get(code="JPY").exponent == 0

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 
 from nexus.core import scope
+from nexus.core.models import Currency
 from nexus.core.errors import Conflict
 from nexus.inventory.models import StockAvailability
 from nexus.inventory.services import check_stock_ledger
@@ -17,7 +18,7 @@ from .conftest import make_site, member
 from .helpers import order_lines, refreshed, sent_order
 
 # Serialized rollback: the flush after a transactional test empties the seeded currency table.
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def test_eight_receipts_of_four_against_ten_ordered_post_two_and_refuse_six():

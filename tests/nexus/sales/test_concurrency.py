@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 
 from nexus.core import scope
+from nexus.core.models import Currency
 from nexus.inventory.models import Reservation, StockAvailability
 from nexus.inventory.services import check_stock_ledger
 from nexus.sales.models import SalesOrder
@@ -16,7 +17,7 @@ from .conftest import make_site, member, stock
 from .helpers import draft_order
 
 # Serialized rollback: the flush after a transactional test empties the seeded currency table.
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def test_ten_orders_of_three_confirmed_at_once_share_twenty_without_over_reserving():
