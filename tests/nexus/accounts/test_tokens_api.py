@@ -356,3 +356,45 @@ def test_wrong_step_up_codes_are_limited(client_api, ana):
         client_api.post(STEP_UP, {"code": current_code(secret)}, format="json", **bearer(key)).status_code
         == 429
     )
+
+
+@override_settings(NEXUS_LOGIN_TOKEN_LIMIT_PER_USER=2)
+def test_beyond_the_per_person_limit_the_least_recent_login_ends(client_api, ana):
+    first, second, third = (token_for(client_api) for _ in range(3))
+    assert client_api.get(SESSIONS, **bearer(first)).status_code == 401
+    assert [client_api.get(SESSIONS, **bearer(t)).status_code for t in (second, third)] == [200, 200]
+    ended = Device.objects.get(user=ana, revoked_at__isnull=False)
+    assert ended.revoked_reason == "login_limit"
+
+
+def test_an_expired_token_is_refused_and_cannot_be_refreshed(client_api, ana):
+    key = token_for(client_api)
+    LoginToken.objects.filter(user=ana).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    assert client_api.get(SESSIONS, **bearer(key)).status_code == 401
+    assert client_api.post(REFRESH, **bearer(key)).status_code == 401
+
+
+def test_a_tenant_policy_shortens_the_token_lifetime(client_api, ana, acme):
+    acme.policies = {"session_lifetime_minutes": 30}
+    acme.save()
+    before = timezone.now()
+    token_for(client_api)
+    token = LoginToken.objects.get(user=ana)
+    assert before + dt.timedelta(minutes=29) < token.expires_at <= timezone.now() + dt.timedelta(minutes=30)
+
+
+def test_service_token_use_is_recorded_at_most_once_a_minute(service_key):
+    from nexus.accounts import service_tokens
+
+    token = ServiceToken.objects.get()
+    first = timezone.now()
+    service_tokens.touch(token, now=first)
+    token.refresh_from_db()
+    assert token.last_used_at == first
+    service_tokens.touch(token, now=first + dt.timedelta(seconds=30))
+    token.refresh_from_db()
+    assert token.last_used_at == first
+    later = first + dt.timedelta(seconds=61)
+    service_tokens.touch(token, now=later)
+    token.refresh_from_db()
+    assert token.last_used_at == later
