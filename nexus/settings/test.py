@@ -25,3 +25,5 @@ REST_FRAMEWORK = {  # noqa: F405
     **REST_FRAMEWORK,  # noqa: F405
     "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute", "user": "100000/minute"},
 }
+# ``load_demo`` in tests: the small data set (the full year is for ``make demo``).
+NEXUS_DEMO_SIZE = "small"
