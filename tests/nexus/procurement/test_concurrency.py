@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 
 from nexus.core import scope
-from nexus.core.models import Currency
 from nexus.core.errors import Conflict
+from nexus.core.models import Currency
 from nexus.inventory.models import StockAvailability
 from nexus.inventory.services import check_stock_ledger
 from nexus.procurement.models import GoodsReceipt, PurchaseOrderLine, PurchaseOrderStatus
@@ -17,8 +17,13 @@ from tests.helpers.concurrency import run_in_parallel
 from .conftest import make_site, member
 from .helpers import order_lines, refreshed, sent_order
 
-# Serialized rollback: the flush after a transactional test empties the seeded currency table.
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def dollars() -> None:
+    """The currency the documents use (a transactional test's flush empties the seeded table)."""
+    Currency.objects.get_or_create(code="USD", defaults={"name": "US Dollar", "exponent": 2})
 
 
 def test_eight_receipts_of_four_against_ten_ordered_post_two_and_refuse_six():

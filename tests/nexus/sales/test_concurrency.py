@@ -16,8 +16,13 @@ from tests.helpers.concurrency import run_in_parallel
 from .conftest import make_site, member, stock
 from .helpers import draft_order
 
-# Serialized rollback: the flush after a transactional test empties the seeded currency table.
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def dollars() -> None:
+    """The currency the documents use (a transactional test's flush empties the seeded table)."""
+    Currency.objects.get_or_create(code="USD", defaults={"name": "US Dollar", "exponent": 2})
 
 
 def test_ten_orders_of_three_confirmed_at_once_share_twenty_without_over_reserving():
