@@ -24,6 +24,7 @@ from django.utils import timezone
 from nexus.core.errors import InvalidInput, Throttled
 from nexus.core.events import publish
 from nexus.core.models.refs import ActorRef
+from nexus.tenancy.access import SELECTED_TENANT_SESSION_KEY
 
 from . import token_families
 from .client import ClientInfo, client_info
@@ -149,7 +150,9 @@ def finish_login(
                 user, kind=DeviceKind.SESSION, client=client, session_key=request.session.session_key or ""
             )
         else:
-            device = open_device(user, kind=DeviceKind.TOKEN, client=client)
+            session = getattr(request, "session", None)
+            selected = session.get(SELECTED_TENANT_SESSION_KEY) if session is not None else None
+            device = open_device(user, kind=DeviceKind.TOKEN, client=client, tenant_id=selected)
             issued = issue_login_token(user, device, ttl=policy.session_lifetime)
             update_last_login(User, user)
             publish(
