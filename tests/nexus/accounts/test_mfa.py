@@ -125,9 +125,9 @@ def test_an_operator_reset_removes_every_factor_and_needs_a_reason():
     assert not RecoveryCode.objects.filter(user=user).exists()
 
 
-def test_keys_missing_outside_the_embedded_mode_fail_the_start_up_check_clearly():
-    server_db = {"default": {"ENGINE": "django.db.backends.postgresql", "NAME": "x"}}
-    with override_settings(NEXUS_MFA_ENCRYPTION_KEYS=[], DATABASES=server_db):
+def test_keys_missing_outside_the_embedded_mode_fail_the_start_up_check_clearly(monkeypatch):
+    monkeypatch.setattr(crypto, "embedded_database", lambda: False)  # a server database
+    with override_settings(NEXUS_MFA_ENCRYPTION_KEYS=[]):
         errors = check_mfa_encryption_keys()
         assert [e.id for e in errors] == ["nexus.accounts.E001"]
         assert "NEXUS_MFA_ENCRYPTION_KEYS is not set" in errors[0].msg
@@ -136,6 +136,13 @@ def test_keys_missing_outside_the_embedded_mode_fail_the_start_up_check_clearly(
     with override_settings(NEXUS_MFA_ENCRYPTION_KEYS=["not-a-key"]):
         assert "entry 1 is not a Fernet key" in check_mfa_encryption_keys()[0].msg
     assert check_mfa_encryption_keys() == []
+
+
+def test_the_embedded_mode_works_without_a_configured_key(monkeypatch):
+    monkeypatch.setattr(crypto, "embedded_database", lambda: True)
+    with override_settings(NEXUS_MFA_ENCRYPTION_KEYS=[]):
+        assert check_mfa_encryption_keys() == []
+        assert crypto.decrypt_secret(crypto.encrypt_secret("JBSWY3DPEHPK3PXP")) == "JBSWY3DPEHPK3PXP"
 
 
 def test_rotating_keys_keeps_old_secrets_readable_and_re_encrypts_with_the_new_key():
