@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from . import auth_schema  # noqa: F401  (registers the token scheme with the OpenAPI schema)
 from . import auth_views as views
 
 urlpatterns = [
