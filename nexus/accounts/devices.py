@@ -16,6 +16,8 @@ from .client import ClientInfo, client_info
 from .models_access import Device, DeviceKind
 
 LOGGED_OUT = "logged_out"
+# When the session middleware last looked at this session's device (kept in the session).
+CHECKED_SESSION_KEY = "nexus_device_checked_at"
 
 
 def open_device(
@@ -40,13 +42,15 @@ def record_session_login(sender: Any, request: Any, user: Any, **kwargs: Any) ->
     session = getattr(request, "session", None)
     if session is None or not session.session_key:
         return
-    open_device(
+    device = open_device(
         user,
         kind=DeviceKind.SESSION,
         client=client_info(request),
         tenant_id=session.get(SELECTED_TENANT_SESSION_KEY),
         session_key=session.session_key,
     )
+    # Just seen: the session middleware need not look at the device again for a while.
+    session[CHECKED_SESSION_KEY] = device.last_seen_at.isoformat()
 
 
 def record_session_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:

@@ -52,6 +52,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Ends a browser session whose device was ended; keeps "last seen" of the others current.
+    "nexus.accounts.session_activity.SessionDeviceMiddleware",
     "nexus.tenancy.middleware.TenantMiddleware",
     # A login limited to enrolling a second factor (tenant MFA policy) stays on the enrolment pages.
     "nexus.accounts.admin_views.EnrolmentGateMiddleware",

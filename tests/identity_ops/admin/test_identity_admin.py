@@ -223,3 +223,13 @@ def test_the_people_and_invitation_lists_cost_the_same_queries_for_any_number_of
     with django_assert_max_num_queries(budget):
         response = client.get(INVITATIONS)
     assert len(response.context["cl"].result_list) == 11
+
+
+def test_a_suspended_tenants_members_are_refused_in_the_admin(client, dormant):
+    member = MembershipFactory.create(tenant=dormant, role=Role.ADMIN).user
+    work_in(client, member, dormant)
+
+    response = client.get(MEMBERSHIPS)
+
+    assert response.status_code == 403
+    assert SELECTED_TENANT_SESSION_KEY not in client.session

@@ -2,6 +2,7 @@
 
 import pytest
 
+from identity_ops.workflows.registration import SignUp, sign_up
 from nexus.accounts.models import User, UserStatus
 from nexus.tenancy.models import MembershipStatus, Role
 from tests.factories.people import MembershipFactory, UserFactory
@@ -103,3 +104,21 @@ def test_the_user_list_costs_the_same_queries_for_any_number_of_people(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(USERS)
     assert response.json()["count"] == 16
+
+
+def test_the_registration_list_costs_the_same_queries_for_any_number_of_sign_ups(
+    acme, ana, django_assert_max_num_queries
+):
+    client = api_as(ana, acme)
+    sign_up(SignUp(tenant="acme", email="first@example.com", password="correct horse battery staple"))
+    with django_assert_max_num_queries(20) as few:
+        client.get("/api/v1/registrations/")
+    budget = len(few.captured_queries)
+    for number in range(10):
+        sign_up(
+            SignUp(tenant="acme", email=f"p{number}@example.com", password="correct horse battery staple")
+        )
+
+    with django_assert_max_num_queries(budget):
+        response = client.get("/api/v1/registrations/")
+    assert response.json()["count"] == 11

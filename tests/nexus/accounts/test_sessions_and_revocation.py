@@ -7,8 +7,10 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from nexus.accounts.devices import CHECKED_SESSION_KEY
 from nexus.accounts.models import Device, DeviceKind, LoginToken, UserStatus
 from nexus.accounts.revocation import revoke_access
+from nexus.accounts.session_activity import CHECK_INTERVAL
 from nexus.accounts.tokens import issue_login_token
 from nexus.core import scope
 from nexus.core.models import AuditEvent, OutboxEvent
@@ -162,3 +164,39 @@ def test_a_token_lives_the_configured_time(ana, settings):
     _client, token = token_client(ana)
 
     assert before + dt.timedelta(minutes=30) <= token.expires_at <= timezone.now() + dt.timedelta(minutes=30)
+
+
+def a_while_later(client) -> None:
+    """As if the session's device was last looked at more than the check interval ago."""
+    session = client.session
+    session[CHECKED_SESSION_KEY] = (timezone.now() - CHECK_INTERVAL - dt.timedelta(seconds=1)).isoformat()
+    session.save()
+
+
+def test_a_session_whose_device_was_ended_is_logged_out_on_its_next_check(client, ana):
+    client.force_login(ana)
+    # Ended without its session data being deleted (a session store that missed the delete).
+    Device.objects.filter(user=ana).update(revoked_at=timezone.now(), revoked_reason="account_suspended")
+    a_while_later(client)
+
+    response = client.get(ME)
+
+    assert response.status_code == 401
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_live_session_is_noted_as_seen_at_most_every_few_minutes(client, ana):
+    client.force_login(ana)
+    long_ago = timezone.now() - dt.timedelta(days=3)
+    Device.objects.filter(user=ana).update(last_seen_at=long_ago)
+
+    client.get(ME)  # seen at login a moment ago: not looked at again
+    assert Device.objects.get(user=ana).last_seen_at == long_ago
+    a_while_later(client)
+    client.get(ME)
+    seen = Device.objects.get(user=ana).last_seen_at
+    Device.objects.filter(user=ana).update(last_seen_at=long_ago)
+    client.get(ME)
+
+    assert seen > long_ago
+    assert Device.objects.get(user=ana).last_seen_at == long_ago  # checked a moment ago: left alone
