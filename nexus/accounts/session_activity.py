@@ -32,16 +32,16 @@ class SessionDeviceMiddleware:
         user = getattr(request, "user", None)
         session = getattr(request, "session", None)
         if user is not None and user.is_authenticated and session is not None and session.session_key:
-            self._check(request, session.session_key)
+            self._check(request, user.pk, session.session_key)
         return self.get_response(request)
 
-    def _check(self, request: HttpRequest, session_key: str) -> None:
+    def _check(self, request: HttpRequest, user_id: int, session_key: str) -> None:
         now = timezone.now()
         checked = parse_datetime(request.session.get(CHECKED_SESSION_KEY) or "")
         if checked is not None and now - checked < CHECK_INTERVAL:
             return
         device = (
-            Device.objects.filter(user_id=request.user.pk, kind=DeviceKind.SESSION, session_key=session_key)
+            Device.objects.filter(user_id=user_id, kind=DeviceKind.SESSION, session_key=session_key)
             .only("pk", "revoked_at")
             .first()
         )
