@@ -5,7 +5,6 @@ from typing import Any
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -15,7 +14,7 @@ from identity_ops.workflows.lifecycle import move_person
 from nexus.core.api.base import NexusAPIView, NexusGenericViewSet
 from nexus.core.api.transitions import ERROR_BODY, TransitionActionsMixin
 
-from .permissions import PlatformOperators
+from .permissions import IsPerson, PlatformOperators
 from .serializers import DeactivateSelfSerializer, MeSerializer, UserSerializer
 
 User = user_model()
@@ -51,7 +50,7 @@ class MeView(NexusAPIView):
     """The caller: account, memberships with roles, and permissions in the request's tenant."""
 
     tenant_required = False
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsPerson]
 
     @extend_schema(summary="Describe the caller", responses=MeSerializer, tags=["me"])
     def get(self, request: Request) -> Response:
@@ -81,7 +80,7 @@ class DeactivateMeView(NexusAPIView):
     """Close the caller's own account: every session and token ends, this one included."""
 
     tenant_required = False
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsPerson]
 
     @extend_schema(
         summary="Close your account",

@@ -22,7 +22,24 @@ class ManagesMembers(BasePermission):
         if not user or not user.is_authenticated:
             return False
         view_perm, manage_perm = tenants().membership_permissions()
-        return bool(user.has_perm(view_perm if request.method in SAFE_METHODS else manage_perm))
+        if request.method in SAFE_METHODS:
+            return bool(user.has_perm(view_perm))
+        # Changing who belongs to a tenant is a person's act, never an integration's.
+        return is_person(user) and bool(user.has_perm(manage_perm))
+
+
+def is_person(user: Any) -> bool:
+    """A signed-in person (a service token authenticates a principal that is not one)."""
+    return bool(user and user.is_authenticated and getattr(user, "pk", None) is not None)
+
+
+class IsPerson(BasePermission):
+    """The caller is a person: what it answers describes or changes a person's own account."""
+
+    message = "Only a signed-in person may do this; a service token is not one."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return is_person(request.user)
 
 
 class PlatformOperators(BasePermission):

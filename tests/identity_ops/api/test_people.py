@@ -1,9 +1,12 @@
 """``/api/v1/me/`` and ``/api/v1/users/``: the caller, and accounts for platform operators."""
 
 import pytest
+from rest_framework.test import APIClient
 
 from identity_ops.workflows.registration import SignUp, sign_up
 from nexus.accounts.models import User, UserStatus
+from nexus.accounts.service_tokens import create_service_token
+from nexus.core import scope
 from nexus.tenancy.models import MembershipStatus, Role
 from tests.factories.people import MembershipFactory, UserFactory
 from tests.identity_ops.conftest import api_as, token_api
@@ -122,3 +125,31 @@ def test_the_registration_list_costs_the_same_queries_for_any_number_of_sign_ups
     with django_assert_max_num_queries(budget):
         response = client.get("/api/v1/registrations/")
     assert response.json()["count"] == 11
+
+
+def test_a_service_token_is_no_person_and_changes_nobodys_membership(acme, ana):
+    clerk = MembershipFactory.create(tenant=acme, role=Role.SALES)
+    with scope.tenant(acme):
+        created = create_service_token(
+            creator=ana,
+            tenant_id=acme.pk,
+            name="HR sync",
+            scopes=["tenancy.view_membership", "tenancy.change_membership"],
+            expires_at=None,
+        )
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {created.key}")
+
+    assert client.get("/api/v1/members/").status_code == 200
+    assert (
+        client.post(f"/api/v1/members/{clerk.pk}/suspend/", {"reason": "x"}, format="json").status_code == 403
+    )
+    assert (
+        client.post(
+            "/api/v1/invitations/", {"email": "x@example.com", "role": "sales"}, format="json"
+        ).status_code
+        == 403
+    )
+    assert client.get(ME).status_code == 403
+    clerk.refresh_from_db()
+    assert clerk.status == MembershipStatus.ACTIVE
