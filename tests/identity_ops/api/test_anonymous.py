@@ -57,6 +57,7 @@ def test_sign_up_with_bad_input_is_a_400_with_field_errors_and_creates_nothing(a
     assert not User.objects.exists()
 
 
+@pytest.mark.smoke
 def test_sign_up_then_verify_makes_an_active_member(anonymous, acme, run_on_commit):
     with run_on_commit():
         assert sign_up(anonymous, "new@example.com").status_code == 202
