@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django_fsm import FSMField, transition
 
@@ -248,10 +248,3 @@ class PurchaseOrderLine(TenantScopedModel):
     def open_quantity(self) -> Decimal:
         """What is still expected (never negative: over-receipts within tolerance count as done)."""
         return max(self.quantity - self.received_quantity, Decimal(0))
-
-
-def open_lines_filter(prefix: str = "") -> Q:
-    """Lines of sent or partly received orders with goods still to come."""
-    return Q(**{f"{prefix}order__status__in": OPEN_PURCHASE_STATES}) & Q(
-        **{f"{prefix}quantity__gt": F(f"{prefix}received_quantity")}
-    )
