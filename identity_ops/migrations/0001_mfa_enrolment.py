@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,22 +15,49 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='MfaEnrolment',
+            name="MfaEnrolment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('method', models.CharField(default='totp', max_length=16)),
-                ('authenticator_id', models.BigIntegerField(help_text='The accounts authenticator being enrolled.')),
-                ('label', models.CharField(default='Authenticator app', max_length=100)),
-                ('status', django_fsm.FSMField(choices=[('pending', 'Pending confirmation'), ('confirmed', 'Confirmed'), ('cancelled', 'Cancelled')], default='pending', max_length=16, protected=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('expires_at', models.DateTimeField()),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mfa_enrolments', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("method", models.CharField(default="totp", max_length=16)),
+                (
+                    "authenticator_id",
+                    models.BigIntegerField(help_text="The accounts authenticator being enrolled."),
+                ),
+                ("label", models.CharField(default="Authenticator app", max_length=100)),
+                (
+                    "status",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("pending", "Pending confirmation"),
+                            ("confirmed", "Confirmed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                        protected=True,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("expires_at", models.DateTimeField()),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mfa_enrolments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'MFA enrolment',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['user', 'status'], name='identity_mfa_enrol_user_idx')],
+                "verbose_name": "MFA enrolment",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [models.Index(fields=["user", "status"], name="identity_mfa_enrol_user_idx")],
             },
         ),
     ]

@@ -306,6 +306,31 @@ IDENTITY_OPS_INVITATION_RETENTION_DAYS = env.int("IDENTITY_OPS_INVITATION_RETENT
 NEXUS_TENANT_RESOLVER = "nexus.tenancy.resolver.resolve_api_tenant"
 
 SPECTACULAR_SETTINGS = {
+    # Many models have a "status" or "kind": name each choice set after its class.
+    "ENUM_NAME_OVERRIDES": {
+        "ActorKindEnum": "nexus.core.models.refs.ActorKind",
+        "BillLineKindEnum": "nexus.procurement.models.bills.BillLineKind",
+        "CreditNoteStatusEnum": "nexus.receivable.models.credit_notes.CreditNoteStatus",
+        "DeliveryStatusEnum": "nexus.core.models.outbox.DeliveryStatus",
+        "DeviceKindEnum": "nexus.accounts.models_access.DeviceKind",
+        "LoginOutcomeEnum": ["authenticated", "mfa_required", "mfa_enrolment_required"],
+        # Receipts and shipments share one choice set (draft, posted).
+        "PostingStatusEnum": "nexus.procurement.models.receipts.GoodsReceiptStatus",
+        "InvitationStatusEnum": "identity_ops.models.invitations.InvitationStatus",
+        "LocationKindEnum": "nexus.inventory.models.sites.LocationKind",
+        "MembershipStatusEnum": "nexus.tenancy.models.MembershipStatus",
+        "MfaEnrolmentStatusEnum": "identity_ops.models.mfa.MfaEnrolmentStatus",
+        "NotificationStatusEnum": "nexus.notifications.models.NotificationStatus",
+        "PurchaseOrderStatusEnum": "nexus.procurement.models.purchase_orders.PurchaseOrderStatus",
+        "RegistrationStatusEnum": "identity_ops.models.registrations.RegistrationStatus",
+        "RequisitionStatusEnum": "nexus.procurement.models.requisitions.RequisitionStatus",
+        "ReservationStateEnum": "nexus.inventory.models.reservations.ReservationState",
+        "SalesOrderStatusEnum": "nexus.sales.models.orders.SalesOrderStatus",
+        "TenantStatusEnum": "nexus.tenancy.models.TenantStatus",
+        "UserStatusEnum": "nexus.accounts.models.UserStatus",
+        "VendorBillStatusEnum": "nexus.procurement.models.bills.VendorBillStatus",
+        "WarehouseKindEnum": "nexus.inventory.models.sites.WarehouseKind",
+    },
     "TITLE": "Nexus API",
     "DESCRIPTION": "Multi-tenant back-office operations: identity and supply chain.",
     "VERSION": "1.0.0",

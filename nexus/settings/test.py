@@ -21,7 +21,7 @@ LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 # A small example app that exercises the kernel (tenancy, transitions, audit) in tests.
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.kernel_example"]  # noqa: F405
 # Throttle counters would otherwise add up across the whole run (one client address, one cache).
-REST_FRAMEWORK = {  # noqa: F405
+REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405
     "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute", "user": "100000/minute"},
 }

@@ -111,7 +111,9 @@ def _flows_only(membership: Any, actor: Any) -> bool:
 
 
 def _last_administrator_message(membership: "Membership") -> str:
-    return f"{membership.tenant} needs at least one active administrator; make someone else administrator first."
+    return (
+        f"{membership.tenant} needs at least one active administrator; make someone else administrator first."
+    )
 
 
 @condition(_last_administrator_message)
