@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from rest_framework import serializers
 
+from nexus.core.api.lines import request_actor, write_lines
 from nexus.core.api.serializers import TenantModelSerializer
 from nexus.core.api.transitions import TransitionsSerializerMixin
 from nexus.core.errors import AlreadyPosted
@@ -32,8 +33,6 @@ from nexus.procurement.models import (
     VendorProduct,
 )
 from nexus.procurement.services import assign_number
-
-from .lines import request_actor, write_lines
 
 
 def refuse_unless_draft(document: Any) -> None:

@@ -13,9 +13,9 @@ from django_fsm import FSMField, transition
 from nexus.core.models import TenantScopedModel
 from nexus.core.money import amount_field, round_to_currency
 from nexus.core.transitions import condition, transition_options
+from nexus.inventory.document_fields import price_field, quantity_field
 from nexus.procurement.amounts import line_amount
 
-from .fields import price_field, quantity_field
 from .receipts import GoodsReceiptStatus
 
 VENDOR_BILL_APPROVED = "procurement.vendor_bill_approved"

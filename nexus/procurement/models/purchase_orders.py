@@ -11,8 +11,7 @@ from django_fsm import FSMField, transition
 
 from nexus.core.models import TenantScopedModel
 from nexus.core.transitions import condition, transition_options
-
-from .fields import price_field, quantity_field
+from nexus.inventory.document_fields import price_field, quantity_field
 
 
 class PurchaseOrderStatus(models.TextChoices):

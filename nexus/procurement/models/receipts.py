@@ -12,9 +12,8 @@ from django_fsm import FSMField, transition
 
 from nexus.core.models import TenantScopedModel
 from nexus.core.transitions import condition, transition_options
+from nexus.inventory.document_fields import quantity_field
 from nexus.inventory.quantities import COST_DIGITS, COST_PLACES
-
-from .fields import quantity_field
 
 GOODS_RECEIVED = "procurement.goods_received"
 

@@ -8,8 +8,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 
 from nexus.core.models import TenantScopedModel
-
-from .fields import price_field, quantity_field
+from nexus.inventory.document_fields import price_field, quantity_field
 
 
 class Vendor(TenantScopedModel):

@@ -5,12 +5,12 @@ from typing import Any
 from django.db import transaction
 from rest_framework import serializers
 
+from nexus.core.api.lines import request_actor, write_lines
 from nexus.core.api.serializers import TenantModelSerializer
 from nexus.core.api.transitions import TransitionsSerializerMixin
 from nexus.core.models import Currency
 from nexus.receivable.models import CreditNote, CreditNoteLine
 from nexus.sales.amounts import document_total, line_amount
-from nexus.sales.api.lines import request_actor, write_lines
 from nexus.sales.api.serializers import refuse_unless_draft
 
 

@@ -13,8 +13,8 @@ from django_fsm import FSMField, transition
 from nexus.core.models import TenantScopedModel
 from nexus.core.money import amount_field, round_to_currency
 from nexus.core.transitions import condition, transition_options
+from nexus.inventory.document_fields import price_field, quantity_field
 from nexus.sales.amounts import line_amount
-from nexus.sales.models.fields import price_field, quantity_field
 
 CREDIT_NOTE_ISSUED = "receivable.credit_note_issued"
 

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from rest_framework import serializers
 
+from nexus.core.api.lines import request_actor, write_lines
 from nexus.core.api.serializers import TenantModelSerializer
 from nexus.core.api.transitions import TransitionsSerializerMixin
 from nexus.core.errors import AlreadyPosted
@@ -28,8 +29,6 @@ from nexus.sales.models import (
     reserved_by_line,
 )
 from nexus.sales.services import assign_number
-
-from .lines import request_actor, write_lines
 
 RESERVED = "reserved_by_line"
 ZERO = Decimal("0.0000")

@@ -12,10 +12,9 @@ from django_fsm import FSMField, transition
 
 from nexus.core.models import TenantScopedModel, TransitionLog
 from nexus.core.transitions import condition, transition_options
+from nexus.inventory.document_fields import price_field, quantity_field
 from nexus.inventory.models import OPEN_STATES, Reservation, WarehouseKind
 from nexus.inventory.quantities import QUANTITY_PLACES
-
-from .fields import price_field, quantity_field
 
 ORDER_CONFIRMED = "sales.order_confirmed"
 ORDER_CANCELLED = "sales.order_cancelled"

@@ -1,4 +1,4 @@
-"""Quantity and unit-price fields of the procurement documents, at the stock ledger's scales.
+"""Quantity and unit-price fields for the documents that move stock, at the stock ledger's scales.
 
 Amounts use ``nexus.core.money.amount_field``.
 """
@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.core.validators import MinValueValidator
 from django.db import models
 
-from nexus.inventory.quantities import COST_DIGITS, COST_PLACES, QUANTITY_DIGITS, QUANTITY_PLACES
+from .quantities import COST_DIGITS, COST_PLACES, QUANTITY_DIGITS, QUANTITY_PLACES
 
 
 def quantity_field(
