@@ -1,16 +1,15 @@
 """Credit notes in the admin: drafted with lines, issued (numbered, totalled), applied or voided."""
 
 from decimal import Decimal
-from typing import Any
 
 from django.contrib import admin
 from django.db.models import QuerySet
-from django.forms import ModelForm
 from django.http import HttpRequest
 
+# Credit notes are numbered when issued (gap-free), not when drafted: the kernel's base as is.
+from nexus.core.admin.documents import DocumentAdmin, DraftLinesInline
 from nexus.receivable.models import CreditNote, CreditNoteLine
 from nexus.receivable.services import CREDIT_NOTE_HANDLERS, credit_note_total
-from nexus.sales.admin.documents import DocumentAdmin, DraftLinesInline
 from nexus.sales.amounts import line_amount
 from nexus.sales.models import SalesOrderLine
 
@@ -68,10 +67,6 @@ class CreditNoteAdmin(DocumentAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[CreditNote]:
         return super().get_queryset(request).prefetch_related("lines")
-
-    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
-        # Credit notes are numbered when issued (gap-free), not when drafted.
-        super(DocumentAdmin, self).save_model(request, obj, form, change)
 
     @admin.display(description="lines total")
     def lines_total(self, note: CreditNote) -> Decimal | str:
