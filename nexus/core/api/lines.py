@@ -8,10 +8,11 @@ Each created, changed or deleted line is recorded in the audit trail with its ch
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 from rest_framework import serializers
 
 from nexus.core.audit.changes import field_values, record_model_change, stored_values
+from nexus.core.errors import AlreadyPosted
 from nexus.core.models.refs import ActorRef, ObjectRef
 
 Row = Mapping[str, Any]
@@ -70,3 +71,58 @@ def request_actor(context: Mapping[str, Any]) -> ActorRef:
     """The person behind the request in a serializer's context."""
     request = context.get("request")
     return ActorRef.for_user(getattr(request, "user", None))
+
+
+def refuse_unless_draft(document: Any) -> None:
+    """Raise 409 ``already_posted`` for a document that is no longer a draft."""
+    if not document.is_draft:
+        raise AlreadyPosted(
+            f"{document} is {document.get_status_display().lower()}; only drafts can be changed "
+            "(correct it with a new document)."
+        )
+
+
+class DraftDocumentSerializerMixin(serializers.ModelSerializer):
+    """Create or change a draft document and its nested ``lines`` in one audited transaction.
+
+    Set ``lines_parent_field`` (the line's key to the document); ``lines_extra`` and
+    ``lines_after_save`` pass keys that are not model fields to ``write_lines``. Documents
+    numbered on creation override ``number_new_document``.
+    """
+
+    lines_parent_field: str
+    lines_extra: Sequence[str] = ()
+    lines_after_save: Callable[[models.Model, Row], None] | None = None
+
+    def number_new_document(self, document: Any) -> None:
+        """Give a new document its number; documents numbered later (on issue) keep none."""
+
+    def _write_lines(self, document: Any, rows: Sequence[Row]) -> None:
+        after_save = type(self).lines_after_save
+        write_lines(
+            document,
+            document.lines,
+            rows,
+            parent_field=self.lines_parent_field,
+            actor=request_actor(self.context),
+            extra=self.lines_extra,
+            after_save=after_save,
+        )
+
+    @transaction.atomic
+    def create(self, validated_data: dict[str, Any]) -> Any:
+        rows = validated_data.pop("lines", [])
+        document = self.Meta.model(**validated_data)  # type: ignore[misc]
+        self.number_new_document(document)
+        document.save()
+        self._write_lines(document, rows)
+        return document
+
+    @transaction.atomic
+    def update(self, instance: Any, validated_data: dict[str, Any]) -> Any:
+        refuse_unless_draft(instance)
+        rows = validated_data.pop("lines", None)
+        instance = super().update(instance, validated_data)
+        if rows is not None:
+            self._write_lines(instance, rows)
+        return instance

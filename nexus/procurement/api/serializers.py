@@ -7,13 +7,11 @@ read-only; states change through the transition actions.
 
 from typing import Any
 
-from django.db import transaction
 from rest_framework import serializers
 
-from nexus.core.api.lines import request_actor, write_lines
+from nexus.core.api.lines import DraftDocumentSerializerMixin
 from nexus.core.api.serializers import TenantModelSerializer
 from nexus.core.api.transitions import TransitionsSerializerMixin
-from nexus.core.errors import AlreadyPosted
 from nexus.core.models import Currency
 from nexus.procurement.amounts import document_total, line_amount
 from nexus.procurement.models import (
@@ -33,15 +31,6 @@ from nexus.procurement.models import (
     VendorProduct,
 )
 from nexus.procurement.services import assign_number
-
-
-def refuse_unless_draft(document: Any) -> None:
-    """Raise 409 ``already_posted`` for a document that is no longer a draft."""
-    if not document.is_draft:
-        raise AlreadyPosted(
-            f"{document} is {document.get_status_display().lower()}; only drafts can be changed "
-            "(correct it with a new document)."
-        )
 
 
 class VendorSerializer(TenantModelSerializer):
@@ -145,7 +134,14 @@ class PurchaseOrderLineSerializer(TenantModelSerializer):
         return str(line_amount(line.quantity, line.unit_price, line.order.currency_id))
 
 
-class PurchaseOrderSerializer(TransitionsSerializerMixin, TenantModelSerializer):
+class PurchaseOrderSerializer(
+    DraftDocumentSerializerMixin, TransitionsSerializerMixin, TenantModelSerializer
+):
+    lines_parent_field = "order"
+
+    def number_new_document(self, document: Any) -> None:
+        assign_number(document)
+
     vendor_code = serializers.CharField(source="vendor.code", read_only=True)
     warehouse_code = serializers.CharField(source="warehouse.code", read_only=True)
     currency = serializers.PrimaryKeyRelatedField(
@@ -194,26 +190,6 @@ class PurchaseOrderSerializer(TransitionsSerializerMixin, TenantModelSerializer)
             attrs["currency"] = attrs["vendor"].currency
         return attrs
 
-    @transaction.atomic
-    def create(self, validated_data: dict[str, Any]) -> PurchaseOrder:
-        lines = validated_data.pop("lines", [])
-        order = PurchaseOrder(**validated_data)
-        assign_number(order)
-        order.save()
-        write_lines(order, order.lines, lines, parent_field="order", actor=request_actor(self.context))
-        return order
-
-    @transaction.atomic
-    def update(self, instance: PurchaseOrder, validated_data: dict[str, Any]) -> PurchaseOrder:
-        refuse_unless_draft(instance)
-        lines = validated_data.pop("lines", None)
-        instance = super().update(instance, validated_data)
-        if lines is not None:
-            write_lines(
-                instance, instance.lines, lines, parent_field="order", actor=request_actor(self.context)
-            )
-        return instance
-
 
 class GoodsReceiptLineSerializer(TenantModelSerializer):
     id = serializers.IntegerField(required=False)
@@ -234,7 +210,12 @@ class GoodsReceiptLineSerializer(TenantModelSerializer):
         read_only_fields = ["unit_cost", "stock_move"]
 
 
-class GoodsReceiptSerializer(TransitionsSerializerMixin, TenantModelSerializer):
+class GoodsReceiptSerializer(DraftDocumentSerializerMixin, TransitionsSerializerMixin, TenantModelSerializer):
+    lines_parent_field = "receipt"
+
+    def number_new_document(self, document: Any) -> None:
+        assign_number(document)
+
     purchase_order_number = serializers.CharField(source="purchase_order.number", read_only=True)
     lines = GoodsReceiptLineSerializer(many=True, required=False)
 
@@ -286,26 +267,6 @@ class GoodsReceiptSerializer(TransitionsSerializerMixin, TenantModelSerializer):
         if location is not None and order is not None and location.warehouse_id != order.warehouse_id:
             raise serializers.ValidationError({"location": ["Choose a location of the order's warehouse."]})
         return attrs
-
-    @transaction.atomic
-    def create(self, validated_data: dict[str, Any]) -> GoodsReceipt:
-        lines = validated_data.pop("lines", [])
-        receipt = GoodsReceipt(**validated_data)
-        assign_number(receipt)
-        receipt.save()
-        write_lines(receipt, receipt.lines, lines, parent_field="receipt", actor=request_actor(self.context))
-        return receipt
-
-    @transaction.atomic
-    def update(self, instance: GoodsReceipt, validated_data: dict[str, Any]) -> GoodsReceipt:
-        refuse_unless_draft(instance)
-        lines = validated_data.pop("lines", None)
-        instance = super().update(instance, validated_data)
-        if lines is not None:
-            write_lines(
-                instance, instance.lines, lines, parent_field="receipt", actor=request_actor(self.context)
-            )
-        return instance
 
 
 class VendorBillLineSerializer(TenantModelSerializer):
@@ -365,7 +326,14 @@ def _link_receipts(line: Any, row: Any) -> None:
     )
 
 
-class VendorBillSerializer(TransitionsSerializerMixin, TenantModelSerializer):
+class VendorBillSerializer(DraftDocumentSerializerMixin, TransitionsSerializerMixin, TenantModelSerializer):
+    lines_parent_field = "bill"
+    lines_extra = ("goods_receipts",)
+    lines_after_save = staticmethod(_link_receipts)
+
+    def number_new_document(self, document: Any) -> None:
+        assign_number(document)
+
     vendor_code = serializers.CharField(source="vendor.code", read_only=True)
     currency = serializers.PrimaryKeyRelatedField(
         queryset=Currency.objects.all(),
@@ -419,40 +387,6 @@ class VendorBillSerializer(TransitionsSerializerMixin, TenantModelSerializer):
             )
         return attrs
 
-    @transaction.atomic
-    def create(self, validated_data: dict[str, Any]) -> VendorBill:
-        lines = validated_data.pop("lines", [])
-        bill = VendorBill(**validated_data)
-        assign_number(bill)
-        bill.save()
-        write_lines(
-            bill,
-            bill.lines,
-            lines,
-            parent_field="bill",
-            actor=request_actor(self.context),
-            extra=["goods_receipts"],
-            after_save=_link_receipts,
-        )
-        return bill
-
-    @transaction.atomic
-    def update(self, instance: VendorBill, validated_data: dict[str, Any]) -> VendorBill:
-        refuse_unless_draft(instance)
-        lines = validated_data.pop("lines", None)
-        instance = super().update(instance, validated_data)
-        if lines is not None:
-            write_lines(
-                instance,
-                instance.lines,
-                lines,
-                parent_field="bill",
-                actor=request_actor(self.context),
-                extra=["goods_receipts"],
-                after_save=_link_receipts,
-            )
-        return instance
-
 
 class RequisitionLineSerializer(TenantModelSerializer):
     id = serializers.IntegerField(required=False)
@@ -463,7 +397,12 @@ class RequisitionLineSerializer(TenantModelSerializer):
         fields = ["id", "product", "product_sku", "quantity", "needed_by", "vendor", "notes"]
 
 
-class RequisitionSerializer(TransitionsSerializerMixin, TenantModelSerializer):
+class RequisitionSerializer(DraftDocumentSerializerMixin, TransitionsSerializerMixin, TenantModelSerializer):
+    lines_parent_field = "requisition"
+
+    def number_new_document(self, document: Any) -> None:
+        assign_number(document)
+
     requested_by: serializers.StringRelatedField = serializers.StringRelatedField(read_only=True)
     lines = RequisitionLineSerializer(many=True, required=False)
     purchase_orders = serializers.SerializerMethodField(help_text="Draft orders created by converting it.")
@@ -493,29 +432,3 @@ class RequisitionSerializer(TransitionsSerializerMixin, TenantModelSerializer):
                 for po_line in line.purchase_order_lines.all()
             }
         )
-
-    @transaction.atomic
-    def create(self, validated_data: dict[str, Any]) -> Requisition:
-        lines = validated_data.pop("lines", [])
-        requisition = Requisition(**validated_data)
-        assign_number(requisition)
-        requisition.save()
-        write_lines(
-            requisition,
-            requisition.lines,
-            lines,
-            parent_field="requisition",
-            actor=request_actor(self.context),
-        )
-        return requisition
-
-    @transaction.atomic
-    def update(self, instance: Requisition, validated_data: dict[str, Any]) -> Requisition:
-        refuse_unless_draft(instance)
-        lines = validated_data.pop("lines", None)
-        instance = super().update(instance, validated_data)
-        if lines is not None:
-            write_lines(
-                instance, instance.lines, lines, parent_field="requisition", actor=request_actor(self.context)
-            )
-        return instance

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from nexus.core.api.audited import AuditedModelMixin
 from nexus.core.api.base import NexusModelViewSet
+from nexus.core.api.lines import refuse_unless_draft
 from nexus.core.api.transitions import TransitionActionsMixin
 from nexus.inventory.models import Location
 from nexus.procurement.models import (
@@ -46,7 +47,6 @@ from .serializers import (
     VendorBillSerializer,
     VendorProductSerializer,
     VendorSerializer,
-    refuse_unless_draft,
 )
 
 

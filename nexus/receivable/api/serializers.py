@@ -2,16 +2,14 @@
 
 from typing import Any
 
-from django.db import transaction
 from rest_framework import serializers
 
-from nexus.core.api.lines import request_actor, write_lines
+from nexus.core.api.lines import DraftDocumentSerializerMixin
 from nexus.core.api.serializers import TenantModelSerializer
 from nexus.core.api.transitions import TransitionsSerializerMixin
 from nexus.core.models import Currency
 from nexus.receivable.models import CreditNote, CreditNoteLine
 from nexus.sales.amounts import document_total, line_amount
-from nexus.sales.api.serializers import refuse_unless_draft
 
 
 class CreditNoteLineSerializer(TenantModelSerializer):
@@ -26,7 +24,9 @@ class CreditNoteLineSerializer(TenantModelSerializer):
         return str(line_amount(line.quantity, line.unit_price, line.credit_note.currency_id))
 
 
-class CreditNoteSerializer(TransitionsSerializerMixin, TenantModelSerializer):
+class CreditNoteSerializer(DraftDocumentSerializerMixin, TransitionsSerializerMixin, TenantModelSerializer):
+    lines_parent_field = "credit_note"
+
     customer_code = serializers.CharField(source="customer.code", read_only=True)
     currency = serializers.PrimaryKeyRelatedField(
         queryset=Currency.objects.all(),
@@ -89,21 +89,3 @@ class CreditNoteSerializer(TransitionsSerializerMixin, TenantModelSerializer):
                 {"lines": [f"Sales-order line {', '.join(map(str, foreign))} is not a line of {where}."]}
             )
         return attrs
-
-    @transaction.atomic
-    def create(self, validated_data: dict[str, Any]) -> CreditNote:
-        lines = validated_data.pop("lines", [])
-        note = CreditNote.objects.create(**validated_data)
-        write_lines(note, note.lines, lines, parent_field="credit_note", actor=request_actor(self.context))
-        return note
-
-    @transaction.atomic
-    def update(self, instance: CreditNote, validated_data: dict[str, Any]) -> CreditNote:
-        refuse_unless_draft(instance)
-        lines = validated_data.pop("lines", None)
-        instance = super().update(instance, validated_data)
-        if lines is not None:
-            write_lines(
-                instance, instance.lines, lines, parent_field="credit_note", actor=request_actor(self.context)
-            )
-        return instance

@@ -10,10 +10,10 @@ from django.db.models import Prefetch
 
 from nexus.core.api.audited import AuditedModelMixin
 from nexus.core.api.base import NexusModelViewSet
+from nexus.core.api.lines import refuse_unless_draft
 from nexus.core.api.transitions import TransitionActionsMixin
 from nexus.receivable.models import CreditNote, CreditNoteLine
 from nexus.receivable.services import CREDIT_NOTE_HANDLERS
-from nexus.sales.api.serializers import refuse_unless_draft
 
 from .serializers import CreditNoteSerializer
 

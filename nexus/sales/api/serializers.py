@@ -9,13 +9,11 @@ docs/procurement-sales.md), computed for a whole page in one query.
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
 from rest_framework import serializers
 
-from nexus.core.api.lines import request_actor, write_lines
+from nexus.core.api.lines import DraftDocumentSerializerMixin
 from nexus.core.api.serializers import TenantModelSerializer
 from nexus.core.api.transitions import TransitionsSerializerMixin
-from nexus.core.errors import AlreadyPosted
 from nexus.core.models import Currency
 from nexus.sales.amounts import document_total, line_amount, net_unit_price
 from nexus.sales.models import (
@@ -32,15 +30,6 @@ from nexus.sales.services import assign_number
 
 RESERVED = "reserved_by_line"
 ZERO = Decimal("0.0000")
-
-
-def refuse_unless_draft(document: Any) -> None:
-    """Raise 409 ``already_posted`` for a document that is no longer a draft."""
-    if not document.is_draft:
-        raise AlreadyPosted(
-            f"{document} is {document.get_status_display().lower()}; only drafts can be changed "
-            "(correct it with a new document)."
-        )
 
 
 class CustomerSerializer(TenantModelSerializer):
@@ -137,7 +126,12 @@ class SalesOrderListSerializer(serializers.ListSerializer):
         return super().to_representation(orders)
 
 
-class SalesOrderSerializer(TransitionsSerializerMixin, TenantModelSerializer):
+class SalesOrderSerializer(DraftDocumentSerializerMixin, TransitionsSerializerMixin, TenantModelSerializer):
+    lines_parent_field = "order"
+
+    def number_new_document(self, document: Any) -> None:
+        assign_number(document)
+
     customer_code = serializers.CharField(source="customer.code", read_only=True)
     currency = serializers.PrimaryKeyRelatedField(
         queryset=Currency.objects.all(), required=False, help_text="Defaults to the customer's currency."
@@ -200,26 +194,6 @@ class SalesOrderSerializer(TransitionsSerializerMixin, TenantModelSerializer):
                 row["warehouse"] = None
         return attrs
 
-    @transaction.atomic
-    def create(self, validated_data: dict[str, Any]) -> SalesOrder:
-        lines = validated_data.pop("lines", [])
-        order = SalesOrder(**validated_data)
-        assign_number(order)
-        order.save()
-        write_lines(order, order.lines, lines, parent_field="order", actor=request_actor(self.context))
-        return order
-
-    @transaction.atomic
-    def update(self, instance: SalesOrder, validated_data: dict[str, Any]) -> SalesOrder:
-        refuse_unless_draft(instance)
-        lines = validated_data.pop("lines", None)
-        instance = super().update(instance, validated_data)
-        if lines is not None:
-            write_lines(
-                instance, instance.lines, lines, parent_field="order", actor=request_actor(self.context)
-            )
-        return instance
-
 
 class ShipmentLineSerializer(TenantModelSerializer):
     id = serializers.IntegerField(required=False)
@@ -232,7 +206,12 @@ class ShipmentLineSerializer(TenantModelSerializer):
         read_only_fields = ["cost_value"]
 
 
-class ShipmentSerializer(TransitionsSerializerMixin, TenantModelSerializer):
+class ShipmentSerializer(DraftDocumentSerializerMixin, TransitionsSerializerMixin, TenantModelSerializer):
+    lines_parent_field = "shipment"
+
+    def number_new_document(self, document: Any) -> None:
+        assign_number(document)
+
     sales_order_number = serializers.CharField(source="sales_order.number", read_only=True)
     lines = ShipmentLineSerializer(many=True, required=False)
 
@@ -287,25 +266,3 @@ class ShipmentSerializer(TransitionsSerializerMixin, TenantModelSerializer):
                 {"lines": [f"Line {', '.join(map(str, foreign))} is not a line of {order}."]}
             )
         return attrs
-
-    @transaction.atomic
-    def create(self, validated_data: dict[str, Any]) -> Shipment:
-        lines = validated_data.pop("lines", [])
-        shipment = Shipment(**validated_data)
-        assign_number(shipment)
-        shipment.save()
-        write_lines(
-            shipment, shipment.lines, lines, parent_field="shipment", actor=request_actor(self.context)
-        )
-        return shipment
-
-    @transaction.atomic
-    def update(self, instance: Shipment, validated_data: dict[str, Any]) -> Shipment:
-        refuse_unless_draft(instance)
-        lines = validated_data.pop("lines", None)
-        instance = super().update(instance, validated_data)
-        if lines is not None:
-            write_lines(
-                instance, instance.lines, lines, parent_field="shipment", actor=request_actor(self.context)
-            )
-        return instance

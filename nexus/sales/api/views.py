@@ -18,13 +18,14 @@ from rest_framework.response import Response
 
 from nexus.core.api.audited import AuditedModelMixin
 from nexus.core.api.base import NexusModelViewSet
+from nexus.core.api.lines import refuse_unless_draft
 from nexus.core.api.transitions import TransitionActionsMixin
 from nexus.inventory.models import Warehouse
 from nexus.sales.models import Customer, SalesOrder, SalesOrderLine, Shipment, ShipmentLine
 from nexus.sales.services import ORDER_HANDLERS, post_shipment_handler, top_up_reservations
 from nexus.sales.services import draft_shipment as draft_shipment_for
 
-from .serializers import CustomerSerializer, SalesOrderSerializer, ShipmentSerializer, refuse_unless_draft
+from .serializers import CustomerSerializer, SalesOrderSerializer, ShipmentSerializer
 
 
 class DraftsOnlyDeleteMixin:
