@@ -7,10 +7,12 @@ ask for it (fiscal documents, typically), because gap-free numbering serialises 
   incremented in the caller's transaction, so its row lock is held until that transaction ends.
   A rollback gives the number back; the next document of that type in that tenant waits.
 - Default: the number is allocated without holding the counter for the caller's transaction.
-  On PostgreSQL inside a transaction, a short transaction on a connection of its own (in a
-  helper thread: Django's connections are per thread) increments and commits at once; a
-  rollback of the caller then leaves a gap, and nobody waits for the caller. Outside a
-  transaction the increment commits by itself on the caller's connection.
+  On PostgreSQL inside a transaction, a short transaction on the allocator's own connection
+  (a second connection to the default database under the alias ``sequences``: one per thread,
+  opened once and reused)
+  increments and commits at once; a rollback of the caller then leaves a gap, and nobody waits
+  for the caller. Outside a transaction the increment commits by itself on the caller's
+  connection.
   On SQLite a second connection cannot help: a write transaction locks the whole database, so
   the helper would wait for the very transaction it is serving. There the increment runs in the
   caller's transaction, which costs nothing extra, since SQLite already serialises writers.
@@ -26,7 +28,16 @@ import re
 import threading
 from typing import Any
 
-from django.db import connection, connections, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    InterfaceError,
+    OperationalError,
+    connection,
+    connections,
+    transaction,
+)
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.utils import load_backend
 from django.utils import timezone
 
 from nexus.core import scope
@@ -36,6 +47,8 @@ from nexus.core.models import SequenceCounter
 DOC_TYPE = re.compile(r"^[A-Z][A-Z0-9_]{0,31}$")
 NUMBER_DIGITS = 6
 LOCK_TIMEOUT = "5s"
+#: The alias of the allocator's own connection to the default database.
+ALLOCATOR_ALIAS = "sequences"
 
 # One statement: create the counter at 1 or increment it, and say the value (both databases).
 INCREMENT_SQL = (
@@ -92,36 +105,60 @@ def _tenant_table() -> str:
     return str(tenant_model._meta.db_table)
 
 
+_allocator = threading.local()
+
+
+def _allocator_connection() -> BaseDatabaseWrapper:
+    """This thread's allocator connection, opened on first use and reused while it is healthy.
+
+    It uses the default database's settings but stays outside Django's connection handler, so
+    no request's transaction ever runs on it and no request's clean-up closes it.
+    """
+    wrapper: BaseDatabaseWrapper | None = getattr(_allocator, "connection", None)
+    if wrapper is not None:
+        wrapper.close_if_unusable_or_obsolete()
+    else:
+        settings_dict = connections.settings[DEFAULT_DB_ALIAS]
+        wrapper = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, ALLOCATOR_ALIAS)
+        _allocator.connection = wrapper
+    return wrapper
+
+
+def _allocate_committed(wrapper: BaseDatabaseWrapper, tenant_id: int, doc_type: str, year: int) -> int | None:
+    tenant_exists = f"SELECT 1 FROM {wrapper.ops.quote_name(_tenant_table())} WHERE id = %s"  # noqa: S608
+    with wrapper.cursor() as cursor:
+        cursor.execute("BEGIN")
+        try:
+            # Local settings: they end with this short transaction, whatever the scope was.
+            cursor.execute(
+                "SELECT set_config('app.tenant_id', %s, true), set_config('lock_timeout', %s, true)",
+                [str(tenant_id), LOCK_TIMEOUT],
+            )
+            cursor.execute(tenant_exists, [tenant_id])
+            value = None
+            if cursor.fetchone() is not None:
+                cursor.execute(INCREMENT_SQL, [tenant_id, doc_type, year])
+                value = int(cursor.fetchone()[0])
+            cursor.execute("COMMIT")
+        except BaseException:
+            if wrapper.is_usable():
+                cursor.execute("ROLLBACK")
+            raise
+    return value
+
+
 def _increment_on_own_connection(tenant_id: int, doc_type: str, year: int) -> int | None:
-    """Increment and commit in a short transaction on a separate connection (PostgreSQL).
+    """Increment and commit in a short transaction on the allocator's connection (PostgreSQL).
 
     None when that connection cannot see the tenant: it was created in the caller's own
-    transaction, not committed yet.
+    transaction, not committed yet. A connection found broken is replaced once.
     """
-    outcome: dict[str, Any] = {}
-    tenant_exists = f"SELECT 1 FROM {connection.ops.quote_name(_tenant_table())} WHERE id = %s"  # noqa: S608
-
-    def allocate() -> None:
-        # A new thread starts with an empty context: the scope is set for its own connection.
-        token = scope.activate(scope.Scope(tenant_id=tenant_id))
-        try:
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
-                cursor.execute(tenant_exists, [tenant_id])
-                if cursor.fetchone() is not None:
-                    outcome["value"] = _increment(tenant_id, doc_type, year)
-        except BaseException as exc:  # handed back to the caller's thread
-            outcome["error"] = exc
-        finally:
-            scope.restore(token)
-            connections.close_all()
-
-    helper = threading.Thread(target=allocate, name="nexus-sequence-allocator")
-    helper.start()
-    helper.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome.get("value")
+    try:
+        return _allocate_committed(_allocator_connection(), tenant_id, doc_type, year)
+    except (OperationalError, InterfaceError):
+        _allocator.connection.close()
+        del _allocator.connection
+        return _allocate_committed(_allocator_connection(), tenant_id, doc_type, year)
 
 
 def next_number(

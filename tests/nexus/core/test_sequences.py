@@ -3,7 +3,7 @@
 import threading
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from nexus.core import scope, sequences
 from nexus.core.errors import InvalidInput, TenantRequired
@@ -179,3 +179,45 @@ def test_gap_free_numbers_stay_contiguous_when_concurrent_documents_fail():
     kept = sorted(o.value for o in outcomes if o.value)
     assert kept == [format_number("INV", 2026, v) for v in range(1, 5)]
     assert _counters() == {("fiscal", 2026, "INV"): 4}
+
+
+def _allocator_pid() -> int:
+    return int(sequences._allocator.connection.connection.info.backend_pid)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres
+def test_ordinary_numbers_reuse_one_allocator_connection_and_start_no_thread(monkeypatch):
+    tenant = TenantFactory.create(slug="reuse")
+    started: list[threading.Thread] = []
+    real_start = threading.Thread.start
+
+    def recording_start(self: threading.Thread) -> None:
+        started.append(self)
+        real_start(self)
+
+    monkeypatch.setattr(threading.Thread, "start", recording_start)
+    with scope.tenant(tenant), transaction.atomic():
+        first = next_number("RMA", year=2026)
+        pid = _allocator_pid()
+        second = next_number("RMA", year=2026)
+        assert _allocator_pid() == pid
+    with scope.tenant(tenant), transaction.atomic():
+        assert next_number("RMA", year=2026) == "RMA-2026-000003"
+        assert _allocator_pid() == pid
+    assert (first, second) == ("RMA-2026-000001", "RMA-2026-000002")
+    assert started == []
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres
+def test_a_lost_allocator_connection_is_replaced():
+    tenant = TenantFactory.create(slug="lost")
+    with scope.tenant(tenant), transaction.atomic():
+        assert next_number("RMA", year=2026) == "RMA-2026-000001"
+        lost = _allocator_pid()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [lost])
+    with scope.tenant(tenant), transaction.atomic():
+        assert next_number("RMA", year=2026) == "RMA-2026-000002"
+        assert _allocator_pid() != lost
