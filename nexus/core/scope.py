@@ -14,7 +14,7 @@ from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import DatabaseError, connections
+from django.db import DatabaseError, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
 
@@ -144,5 +144,33 @@ def system_context(reason: str) -> Iterator[None]:
         for record in system_entry_recorders:
             record(reason)
         yield
+    finally:
+        restore(token)
+
+
+@contextmanager
+def admitting(tenant_id: int | None, *, reason: str) -> Iterator[None]:
+    """Let row-level security admit writing and reading back a row of ``tenant_id`` (PostgreSQL).
+
+    An insert returns the new id, so the row must also be visible under the table's read
+    policy: a tenant's row in that tenant's scope, a tenant-less row only in the system context.
+    The scope is widened for the block only and the widening is not recorded: it serves the
+    kernel's own bookkeeping rows (audit events, transition logs, outbox rows) of a row whose
+    tenant is not the current one, never a read of business data.
+    """
+    current = current_scope()
+    if current.system or (tenant_id is not None and tenant_id == current.tenant_id):
+        yield
+        return
+    if tenant_id is None:
+        widened = Scope(tenant_id=current.tenant_id, system=True, reason=reason)
+    else:
+        widened = Scope(tenant_id=tenant_id)
+    token = activate(widened)
+    try:
+        # A savepoint, so that a failed statement is rolled back before the scope is restored
+        # (restoring runs SQL, which an aborted transaction would refuse).
+        with transaction.atomic():
+            yield
     finally:
         restore(token)

@@ -8,63 +8,12 @@ the chain fields (never ``personal``, which erasure may clear).
 import datetime as dt
 import hashlib
 import json
-import uuid
-from collections.abc import Mapping
-from decimal import Decimal
-from enum import Enum
 from typing import Any
 
 from nexus.core.models import AuditEvent
 
 # ``prev_hash`` of the first event of every chain.
 GENESIS_HASH = "0" * 64
-
-
-def to_json_value(value: Any) -> Any:
-    """Return ``value`` as plain JSON (dict/list/str/int/bool/None), converted deterministically.
-
-    Decimal becomes its exact string ("12.50"), dates and times ISO 8601 (aware datetimes in
-    UTC), UUIDs their hex form with dashes, enums their value, tuples and lists lists, sets
-    sorted lists. Floats are refused: their stored form is not guaranteed to read back
-    identically (PostgreSQL's ``jsonb`` rewrites ``1e20``), which would break the hash, and
-    Nexus carries no floats anyway. Raises ``TypeError`` for anything else.
-    """
-    if isinstance(value, Enum):
-        return to_json_value(value.value)
-    if value is None or isinstance(value, bool | str | int):
-        return value
-    if isinstance(value, float):
-        raise TypeError(f"audit data cannot hold a float ({value!r}); pass a Decimal or a string")
-    if isinstance(value, Decimal):
-        if not value.is_finite():
-            raise TypeError(f"audit data cannot hold {value!r}")
-        return str(value)
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(dt.UTC)
-        return value.isoformat()
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, dt.timedelta):
-        return str(Decimal(value.days * 86400 + value.seconds) + Decimal(value.microseconds).scaleb(-6))
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, Mapping):
-        result: dict[str, Any] = {}
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise TypeError(f"audit data keys must be strings, not {key!r}")
-            result[key] = to_json_value(item)
-        return result
-    if isinstance(value, list | tuple):
-        return [to_json_value(item) for item in value]
-    if isinstance(value, set | frozenset):
-        return sorted((to_json_value(item) for item in value), key=_sort_key)
-    raise TypeError(f"audit data cannot hold {type(value).__name__} ({value!r})")
-
-
-def _sort_key(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def format_timestamp(value: dt.datetime) -> str:

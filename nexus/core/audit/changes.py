@@ -9,10 +9,10 @@ from typing import Any, Literal
 
 from django.db import models
 
+from nexus.core.json_values import to_json_value
 from nexus.core.models import AuditEvent, TenantOptionalModel, TenantScopedModel
 from nexus.core.models.refs import ActorRef, ObjectRef
 
-from .canonical import to_json_value
 from .recording import record_event
 
 Operation = Literal["created", "changed", "deleted"]

@@ -4,44 +4,20 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Literal
 
-from django.db import transaction
-
 from nexus.core import scope
+from nexus.core.json_values import to_json_value
 from nexus.core.models import AuditEvent
 from nexus.core.models.refs import ActorRef, ObjectRef
 from nexus.core.request_id import current_request_id
-
-from .canonical import to_json_value
 
 GLOBAL_INSERT_REASON = "audit: global event"
 
 
 @contextmanager
 def scope_admitting(tenant_id: int | None) -> Iterator[None]:
-    """Let row-level security admit writing and reading back a row of ``tenant_id`` (PostgreSQL).
-
-    An insert returns the new id, so the row must also be visible under the table's read
-    policy: a tenant's row in that tenant's scope, a tenant-less row only in the system context.
-    The scope is widened for the block only, and not recorded (the record would itself be a
-    global event). Used for the kernel's own records (audit events, transition logs) of a row
-    whose tenant is not the current one.
-    """
-    current = scope.current_scope()
-    if current.system or (tenant_id is not None and tenant_id == current.tenant_id):
+    """Admit the kernel's own record (audit event, transition log) of ``tenant_id``'s row."""
+    with scope.admitting(tenant_id, reason=GLOBAL_INSERT_REASON):
         yield
-        return
-    if tenant_id is None:
-        widened = scope.Scope(tenant_id=current.tenant_id, system=True, reason=GLOBAL_INSERT_REASON)
-    else:
-        widened = scope.Scope(tenant_id=tenant_id)
-    token = scope.activate(widened)
-    try:
-        # A savepoint, so that a failed insert is rolled back before the scope is restored
-        # (restoring runs SQL, which an aborted transaction would refuse).
-        with transaction.atomic():
-            yield
-    finally:
-        scope.restore(token)
 
 
 def record_event(

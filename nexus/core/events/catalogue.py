@@ -9,11 +9,12 @@ read it from the payload (``payload["schema_version"]``).
 
 import datetime as dt
 import enum
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from nexus.core.json_values import NotJsonValue, to_json_value
 
 
 class UnknownEvent(LookupError):
@@ -85,27 +86,6 @@ _CHECKS: dict[Kind, Any] = {
 }
 
 
-def to_json_value(value: Any, path: str) -> Any:
-    """Return ``value`` as plain JSON: decimals as strings, times as ISO text; refuse floats."""
-    if isinstance(value, float):
-        raise EventPayloadError(f"{path} is a float; send quantities and money as decimal strings")
-    if isinstance(value, Decimal):
-        if not value.is_finite():
-            raise EventPayloadError(f"{path} is not a finite decimal")
-        return str(value)
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, Mapping):
-        return {str(k): to_json_value(v, f"{path}.{k}") for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [to_json_value(v, f"{path}[{i}]") for i, v in enumerate(value)]
-    if value is None or isinstance(value, str | int | bool):
-        return value
-    raise EventPayloadError(f"{path} is a {type(value).__name__}, which is not a JSON value")
-
-
 @dataclass(frozen=True)
 class EventSpec:
     name: str
@@ -130,7 +110,10 @@ class EventSpec:
             problems.append(f"undeclared {', '.join(undeclared)}")
         if problems:
             raise EventPayloadError(f"{self.name} payload: {'; '.join(problems)}")
-        body = {key: to_json_value(value, f"{self.name}.{key}") for key, value in given.items()}
+        try:
+            body = {key: to_json_value(value, f"{self.name}.{key}") for key, value in given.items()}
+        except NotJsonValue as exc:
+            raise EventPayloadError(str(exc)) from None
         wrong = [
             f"{key} must be {spec.describe()}, got {body[key]!r}"
             for key, spec in self.fields.items()

@@ -10,8 +10,6 @@ events): the listener itself runs with no tenant and no system context.
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.db import transaction
-
 from nexus.core import scope
 
 # Reasons for entering the system context, named so the audit chain can tell the outbox's
@@ -23,29 +21,10 @@ RECURRING_REASONS = frozenset({SWEEPER_REASON, LAG_REPORT_REASON})
 
 
 @contextmanager
-def _widened(widened: scope.Scope) -> Iterator[None]:
-    token = scope.activate(widened)
-    try:
-        # A savepoint, so that a failed statement is rolled back before the scope is restored
-        # (restoring runs SQL, which an aborted transaction would refuse).
-        with transaction.atomic():
-            yield
-    finally:
-        scope.restore(token)
-
-
-@contextmanager
 def admitting(tenant_id: int | None) -> Iterator[None]:
     """Let row-level security admit the outbox rows of ``tenant_id`` for the block."""
-    current = scope.current_scope()
-    if current.system or (tenant_id is not None and tenant_id == current.tenant_id):
+    with scope.admitting(tenant_id, reason=PLATFORM_EVENT_REASON):
         yield
-    elif tenant_id is None:
-        with _widened(scope.Scope(tenant_id=current.tenant_id, system=True, reason=PLATFORM_EVENT_REASON)):
-            yield
-    else:
-        with _widened(scope.Scope(tenant_id=tenant_id)):
-            yield
 
 
 @contextmanager

@@ -6,7 +6,7 @@ permission=..., custom=transition_options(...))``); everything that changes a st
 ``nexus.core.api.transitions``) expose the declared transitions to people.
 """
 
-from .actors import Actor, resolve_actor
+from .actors import Actor, actor_ref, follow_up_actor, resolve_actor
 from .availability import TransitionChoice, available_transitions, transition_choices
 from .conditions import Condition, condition
 from .declarations import (
@@ -29,9 +29,11 @@ __all__ = [
     "TransitionResult",
     "TransitionSpec",
     "UnknownTransition",
+    "actor_ref",
     "available_transitions",
     "condition",
     "declared_transitions",
+    "follow_up_actor",
     "lock_for_transition",
     "perform_requested",
     "perform_transition",

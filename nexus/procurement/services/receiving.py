@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from nexus.core.errors import Conflict, InvalidInput, TransitionNotAllowed
 from nexus.core.transitions import Actor, TransitionRequest, TransitionResult, perform_transition
+from nexus.core.transitions.actors import actor_ref, follow_up_actor
 from nexus.inventory.models import Location, LocationKind, MoveReason, StockMove
 from nexus.inventory.quantities import checked_quantity, round_cost
 from nexus.inventory.services import DocumentRef, MoveRequest, post_moves
@@ -30,7 +31,6 @@ from nexus.procurement.models import (
     PurchaseOrderLine,
 )
 
-from .actors import actor_ref, follow_up_actor
 from .numbering import assign_number
 from .policies import over_receipt_tolerance_percent
 from .purchase_orders import follow_receipts

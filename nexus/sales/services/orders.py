@@ -9,10 +9,10 @@ Each runs inside the order's transition, under its lock (order, then its lines, 
 
 from nexus.core.models.refs import ActorRef
 from nexus.core.transitions import Actor, TransitionRequest, TransitionResult, perform_transition
+from nexus.core.transitions.actors import actor_ref, follow_up_actor
 from nexus.inventory.services import release_for_source
 from nexus.sales.models import SalesOrder, SalesOrderLine, SalesOrderStatus
 
-from .actors import actor_ref, follow_up_actor
 from .reserving import LineReservation, line_source, reserve_what_is_free
 
 

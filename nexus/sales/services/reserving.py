@@ -20,6 +20,7 @@ from nexus.core.audit import record_event
 from nexus.core.errors import TransitionNotAllowed
 from nexus.core.models.refs import ActorRef, ObjectRef
 from nexus.core.transitions import Actor
+from nexus.core.transitions.actors import actor_ref
 from nexus.inventory.models import StockAvailability
 from nexus.inventory.services import ReservationRequest, SourceRef, reserve_many
 from nexus.sales.models import (
@@ -29,8 +30,6 @@ from nexus.sales.models import (
     SalesOrderLine,
     reserved_by_line,
 )
-
-from .actors import actor_ref
 
 ZERO = Decimal(0)
 

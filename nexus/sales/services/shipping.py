@@ -20,12 +20,12 @@ from django.utils import timezone
 
 from nexus.core.errors import Conflict, InvalidInput, TransitionNotAllowed
 from nexus.core.transitions import Actor, TransitionRequest, TransitionResult, perform_transition
+from nexus.core.transitions.actors import actor_ref, follow_up_actor
 from nexus.inventory.models import Location, LocationKind, MoveReason, StockBalance, Warehouse
 from nexus.inventory.quantities import checked_quantity
 from nexus.inventory.services import DocumentRef, MoveRequest, consume, post_moves
 from nexus.sales.models import SHIPPABLE_STATES, SalesOrder, SalesOrderLine, Shipment, ShipmentLine
 
-from .actors import actor_ref, follow_up_actor
 from .numbering import assign_number
 from .orders import follow_shipments
 from .reserving import line_source

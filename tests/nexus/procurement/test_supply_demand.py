@@ -7,7 +7,6 @@ import pytest
 
 from nexus.core.transitions import perform_transition
 from nexus.inventory.services import SupplyDemandRow
-from nexus.procurement import supply_demand as package_supply_demand
 from nexus.procurement.services import draft_receipt, post_receipt, supply_demand
 from tests.factories.procurement import PurchaseOrderLineFactory
 
@@ -67,7 +66,6 @@ def test_open_order_lines_are_supply_on_their_expected_dates(
         SupplyDemandRow(bolt, wh, dt.date(2026, 5, 20), "purchase", Decimal("5.0000")),
         SupplyDemandRow(oil, wh, dt.date(2026, 5, 9), "purchase", Decimal("7.5000")),
     ]
-    assert package_supply_demand is supply_demand
 
 
 def test_nothing_asked_is_nothing_answered_without_a_query(site, django_assert_num_queries):
