@@ -1,10 +1,10 @@
 """Warehouses and the locations inside them; only stock locations hold sellable goods."""
 
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 
 from nexus.core.models import TenantScopedModel
+from nexus.core.models.address import Coordinates, PostalAddress
 
 
 class WarehouseKind(models.TextChoices):
@@ -13,32 +13,12 @@ class WarehouseKind(models.TextChoices):
     TRANSIT = "transit", "Transit"
 
 
-class Warehouse(TenantScopedModel):
+class Warehouse(TenantScopedModel, PostalAddress, Coordinates):
     """A site that holds stock (or a virtual one for dropship or goods in transit)."""
 
     code = models.CharField(max_length=16, help_text="Short code, unique ignoring case (e.g. BER1).")
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=16, choices=WarehouseKind.choices, default=WarehouseKind.PHYSICAL)
-    address_line1 = models.CharField("address", max_length=200, blank=True)
-    address_line2 = models.CharField("address (continued)", max_length=200, blank=True)
-    postal_code = models.CharField(max_length=20, blank=True)
-    city = models.CharField(max_length=100, blank=True)
-    region = models.CharField(max_length=100, blank=True)
-    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166 two-letter code, e.g. DE.")
-    latitude = models.DecimalField(
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.DecimalField(
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -47,20 +27,12 @@ class Warehouse(TenantScopedModel):
         ordering = ["code"]
         constraints = [
             *TenantScopedModel.Meta.constraints,
+            *Coordinates.Meta.constraints,
             models.UniqueConstraint(
                 models.F("tenant"),
                 Lower("code"),
                 name="inventory_warehouse_tenant_code_uniq",
                 violation_error_message="A warehouse with this code already exists.",
-            ),
-            models.CheckConstraint(
-                condition=(models.Q(latitude__isnull=True) & models.Q(longitude__isnull=True))
-                | (
-                    models.Q(latitude__gte=-90, latitude__lte=90)
-                    & models.Q(longitude__gte=-180, longitude__lte=180)
-                ),
-                name="inventory_warehouse_coordinates_valid",
-                violation_error_message="Give both latitude (-90..90) and longitude (-180..180), or neither.",
             ),
         ]
 

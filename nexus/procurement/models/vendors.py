@@ -8,10 +8,11 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 
 from nexus.core.models import TenantScopedModel
+from nexus.core.models.address import PostalAddress
 from nexus.inventory.document_fields import price_field, quantity_field
 
 
-class Vendor(TenantScopedModel):
+class Vendor(TenantScopedModel, PostalAddress):
     """A supplier. Its on-time statistics are computed from receipt history by the supply chain."""
 
     code = models.CharField(max_length=32, help_text="Short code, unique ignoring case (e.g. ACME).")
@@ -22,12 +23,6 @@ class Vendor(TenantScopedModel):
     contact_name = models.CharField(max_length=200, blank=True)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=50, blank=True)
-    address_line1 = models.CharField("address", max_length=200, blank=True)
-    address_line2 = models.CharField("address (continued)", max_length=200, blank=True)
-    postal_code = models.CharField(max_length=20, blank=True)
-    city = models.CharField(max_length=100, blank=True)
-    region = models.CharField(max_length=100, blank=True)
-    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166 two-letter code, e.g. DE.")
     payment_terms_days = models.PositiveSmallIntegerField(
         default=30, help_text="Days between a bill's date and its due date."
     )
