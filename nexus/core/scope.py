@@ -130,19 +130,22 @@ def tenant(tenant: Any) -> Iterator[None]:
 
 
 @contextmanager
-def system_context(reason: str) -> Iterator[None]:
+def system_context(reason: str, *, record: bool = True) -> Iterator[None]:
     """Run the block across tenants. Only the jobs listed in docs/kernel.md may use this.
 
-    The entry is recorded (log line, and an audit event once the audit chain registers its
-    recorder). A tenant already selected stays selected for writes that need one.
+    The entry is logged, and recorded as an audit event (once the audit chain registers its
+    recorder) unless ``record`` is false: reads that operators do routinely (opening a record
+    screen) are not decisions and would bury the chain. A tenant already selected stays
+    selected for writes that need one.
     """
     if not reason.strip():
         raise ValueError("system_context needs a reason")
     logger.info("entering system context: %s", reason)
     token = activate(Scope(tenant_id=current_tenant_id(), system=True, reason=reason))
     try:
-        for record in system_entry_recorders:
-            record(reason)
+        if record:
+            for recorder in system_entry_recorders:
+                recorder(reason)
         yield
     finally:
         restore(token)

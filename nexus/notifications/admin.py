@@ -18,6 +18,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.text import Truncator
 
 from nexus.accounts.models import User
+from nexus.core.admin.operators import is_platform_operator
 from nexus.core.errors import Conflict
 from nexus.core.models.refs import ActorRef
 
@@ -25,11 +26,6 @@ from .models import Notification, NotificationStatus
 from .services import inbox, mark_all_read, mark_read, resend, unread_count
 
 MY_NOTIFICATIONS_PAGE_SIZE = 25
-
-
-def _is_platform_operator(request: HttpRequest) -> bool:
-    user = request.user
-    return bool(user.is_active and getattr(user, "is_platform_operator", False))
 
 
 @admin.register(Notification)
@@ -83,10 +79,10 @@ class NotificationAdmin(admin.ModelAdmin):
         return Truncator(obj.last_error).chars(80)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return _is_platform_operator(request)
+        return is_platform_operator(request)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _is_platform_operator(request)
+        return is_platform_operator(request)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -99,7 +95,7 @@ class NotificationAdmin(admin.ModelAdmin):
         return False
 
     def has_resend_permission(self, request: HttpRequest) -> bool:
-        return _is_platform_operator(request)
+        return is_platform_operator(request)
 
     @admin.action(description="Re-send the selected failed notifications", permissions=["resend"])
     def resend_selected(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:

@@ -1,13 +1,11 @@
 """Admin for audit events: read-only for everyone, with the seal lag on the change list.
 
-Platform operators see every chain (their views run in the system context, which is itself
-recorded); tenant staff with the kernel's view permission see their current tenant's events.
+Platform operators see every chain (their views run in the system context, not recorded: see
+``operators``); tenant staff with the kernel's view permission see their current tenant's events.
 Nobody adds, changes or deletes an event here (the database would refuse it anyway).
 """
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from django.contrib import admin
@@ -19,34 +17,9 @@ from nexus.core import scope
 from nexus.core.audit.sealer import seal_lag
 from nexus.core.models import AuditEvent
 
+from .operators import is_platform_operator, rendered_in_operator_scope
 
-def is_platform_operator(request: HttpRequest) -> bool:
-    user = request.user
-    return bool(user.is_active and getattr(user, "is_platform_operator", False))
-
-
-@contextmanager
-def audit_scope(request: HttpRequest) -> Iterator[None]:
-    """Operators read every chain; everyone else stays in their current tenant."""
-    if is_platform_operator(request):
-        with scope.system_context(f"audit admin, platform operator #{request.user.pk}"):
-            yield
-    else:
-        yield
-
-
-def _in_audit_scope(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Run ``view`` and render its response in ``audit_scope`` (templates run the queries)."""
-
-    def wrapper(self: admin.ModelAdmin, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        with audit_scope(request):
-            response = view(self, request, *args, **kwargs)
-            render = getattr(response, "render", None)
-            if render is not None:
-                render()
-        return response
-
-    return wrapper
+_in_audit_scope = rendered_in_operator_scope("audit admin")
 
 
 class ActionFilter(admin.SimpleListFilter):

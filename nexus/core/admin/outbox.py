@@ -6,8 +6,6 @@ edited: "Retry now" goes through ``nexus.core.events.retrying.retry_now``.
 """
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from django.contrib import admin, messages
@@ -20,39 +18,13 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from nexus.core import scope
 from nexus.core.events.catalogue import CATALOGUE
 from nexus.core.events.retrying import retry_now
 from nexus.core.models import DeliveryStatus, OutboxDelivery, OutboxEvent
 
+from .operators import is_platform_operator, operator_scope, rendered_in_operator_scope
 
-def is_platform_operator(request: HttpRequest) -> bool:
-    user = request.user
-    return bool(user.is_active and getattr(user, "is_platform_operator", False))
-
-
-@contextmanager
-def outbox_scope(request: HttpRequest) -> Iterator[None]:
-    """Operators look across tenants; everyone else stays in their current tenant."""
-    if is_platform_operator(request):
-        with scope.system_context(f"outbox admin, platform operator #{request.user.pk}"):
-            yield
-    else:
-        yield
-
-
-def rendered(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Run ``view`` and render its response inside ``outbox_scope`` (templates run the queries)."""
-
-    def wrapper(self: admin.ModelAdmin, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        with outbox_scope(request):
-            response = view(self, request, *args, **kwargs)
-            render = getattr(response, "render", None)
-            if render is not None:
-                render()
-        return response
-
-    return wrapper
+rendered = rendered_in_operator_scope("outbox admin")
 
 
 class ReadOnlyOutboxAdmin(admin.ModelAdmin):
@@ -274,7 +246,7 @@ class OutboxDeliveryAdmin(ReadOnlyOutboxAdmin):
             return HttpResponseNotAllowed(["POST"])
         if not self.has_retry_permission(request):
             raise PermissionDenied
-        with outbox_scope(request):
+        with operator_scope(request, "outbox admin: retry a delivery", deliberate=True):
             delivery = self.get_object(request, unquote(object_id))
             if delivery is None:
                 messages.warning(request, f"Delivery {object_id} does not exist or is not visible to you.")

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from nexus.core import scope
 from nexus.core.events import DeliveryStatus, EventEnvelope, OutboxDelivery, OutboxEvent, register_listener
+from nexus.core.models import AuditEvent
 from nexus.tenancy.access import SELECTED_TENANT_SESSION_KEY
 from nexus.tenancy.models import Role, Tenant
 from tests.factories.people import MembershipFactory, UserFactory
@@ -192,3 +193,34 @@ def test_events_are_read_only_with_their_deliveries_inline(operator_client, tena
         operator_client.post(reverse("admin:core_outboxevent_delete", args=[delivery.event_id])).status_code
         == 403
     )
+
+
+def _system_entries() -> list[str]:
+    with scope.system_context("tests: read system entries", record=False):
+        return list(
+            AuditEvent.objects.filter(action="system.context_entered")
+            .order_by("id")
+            .values_list("actor_label", flat=True)
+        )
+
+
+def test_opening_the_outbox_screens_as_an_operator_records_no_entry(operator_client, tenant):
+    delivery = failed_delivery(tenant)
+    assert operator_client.get(DELIVERIES).status_code == 200
+    assert (
+        operator_client.get(reverse("admin:core_outboxdelivery_change", args=[delivery.pk])).status_code
+        == 200
+    )
+    assert operator_client.get(EVENTS).status_code == 200
+    assert operator_client.get("/admin/core/auditevent/").status_code == 200
+    assert _system_entries() == []
+
+
+def test_an_operators_retry_is_recorded_as_a_deliberate_entry(
+    operator_client, tenant, recovered_listener, run_on_commit
+):
+    dead = failed_delivery(tenant)
+    with run_on_commit():
+        operator_client.post(reverse("admin:core_outboxdelivery_retry", args=[dead.pk]))
+    operator = operator_client.session["_auth_user_id"]
+    assert _system_entries() == [f"outbox admin: retry a delivery, platform operator #{operator}"]
