@@ -8,6 +8,7 @@ class IdentityOpsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from .retention import register_invitation_purge_rule
+        from .retention import register_invitation_purge_rule, register_link_key_purge_rule
 
         register_invitation_purge_rule()
+        register_link_key_purge_rule()

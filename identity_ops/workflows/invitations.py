@@ -30,6 +30,7 @@ from nexus.core.events import publish
 from nexus.core.models.refs import ActorRef, ObjectRef
 from nexus.core.transitions import TransitionResult, perform_transition
 
+from . import link_keys
 from .registration import person_ref
 from .withdrawal import withdraw
 
@@ -116,6 +117,7 @@ def invite(
             memberships().set_roles_quietly({existing.id: role})
             member = existing
         key = keys.new_key()
+        link_keys.remember(keys.digest(key), tenant_id)
         invitation = Invitation.objects.create(
             email=person.email,
             full_name=full_name.strip(),
@@ -204,9 +206,12 @@ def _find_by_key(key: str) -> tuple[int, int] | None:
     """The invitation (id, tenant id) whose link has this key, across tenants."""
     if not key:
         return None
-    with scope.system_context("identity: find an invitation by its link"):
-        row = Invitation.objects.filter(token_digest=keys.digest(key)).values_list("pk", "tenant_id").first()
-    return (row[0], row[1]) if row is not None else None
+    tenant_id = link_keys.tenant_of(key)
+    if tenant_id is None:
+        return None
+    with scope.tenant(tenant_id):
+        pk = Invitation.objects.filter(token_digest=keys.digest(key)).values_list("pk", flat=True).first()
+    return (pk, tenant_id) if pk is not None else None
 
 
 def accept_invitation(
@@ -403,6 +408,7 @@ def resend_invitation(invitation_id: int, *, actor: Any) -> Invitation:
         tenant = tenants().by_id([invitation.tenant_id])[invitation.tenant_id]
         person = people().by_id([invitation.user_id])[invitation.user_id]
         key = keys.new_key()
+        link_keys.remember(keys.digest(key), invitation.tenant_id, replacing=invitation.token_digest)
         invitation.token_digest = keys.digest(key)
         invitation.expires_at = timezone.now() + policies.invitation_period(tenant)
         invitation.sent_count += 1

@@ -34,6 +34,7 @@ from nexus.core.events import publish
 from nexus.core.models.refs import ANONYMOUS, ActorKind, ActorRef, ObjectRef
 from nexus.core.transitions import perform_transition
 
+from . import link_keys
 from .withdrawal import withdraw
 
 CLOSED_TENANT = "This organisation does not accept sign-ups."
@@ -215,6 +216,7 @@ def _start(
 def _send_verification(registration: Registration, tenant: Tenant, person: Person) -> None:
     """A new verification link replaces the earlier one; its email leaves after commit."""
     key = keys.new_key()
+    link_keys.remember(keys.digest(key), tenant.id, replacing=registration.token_digest)
     registration.token_digest = keys.digest(key)
     registration.token_sent_at = timezone.now()
     registration.save(update_fields=["token_digest", "token_sent_at", "updated_at"])
@@ -310,11 +312,12 @@ def _find_by_key(key: str) -> tuple[int, int] | None:
     """The registration (id, tenant id) whose verification link has this key, across tenants."""
     if not key:
         return None
-    with scope.system_context("identity: find a registration by its verification link"):
-        row = (
-            Registration.objects.filter(token_digest=keys.digest(key)).values_list("pk", "tenant_id").first()
-        )
-    return (row[0], row[1]) if row is not None else None
+    tenant_id = link_keys.tenant_of(key)
+    if tenant_id is None:
+        return None
+    with scope.tenant(tenant_id):
+        pk = Registration.objects.filter(token_digest=keys.digest(key)).values_list("pk", flat=True).first()
+    return (pk, tenant_id) if pk is not None else None
 
 
 def verify_email(key: str, *, client: Client = UNKNOWN_CLIENT) -> Verified:
@@ -360,6 +363,7 @@ def _activate(registration: Registration, person: Person, tenant: Tenant, client
         message = "This sign-up was withdrawn by the organisation."
         raise InvalidInput(message, fields={"token": [message]})
     memberships().move([member.id], "activate", actor=cause)
+    link_keys.forget(registration.token_digest)
     registration.token_digest = ""
     notifier().send(
         [

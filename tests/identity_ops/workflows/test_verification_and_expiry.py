@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from identity_ops.models import Registration, RegistrationStatus
+from identity_ops.models import LinkKey, Registration, RegistrationStatus
 from identity_ops.tasks import expire_overdue
 from identity_ops.workflows.registration import (
     EXPIRED_LINK,
@@ -21,6 +21,7 @@ from nexus.accounts.models import Device, DeviceKind, User, UserStatus
 from nexus.core import scope
 from nexus.core.errors import InvalidInput
 from nexus.core.models import AuditEvent, TransitionLog
+from nexus.core.retention import purge_all
 from nexus.notifications.models import Notification
 from nexus.tenancy.models import Membership, MembershipStatus, Role
 from tests.factories.people import MembershipFactory, TenantFactory
@@ -207,3 +208,50 @@ def test_the_verification_period_is_the_tenants(acme, run_on_commit):
 
     expires = the_registration(acme).expires_at
     assert before + dt.timedelta(days=2) <= expires <= timezone.now() + dt.timedelta(days=2)
+
+
+def _system_entries() -> list[str]:
+    with scope.system_context("tests: read system entries", record=False):
+        rows = AuditEvent.objects.filter(action="system.context_entered")
+        return list(rows.values_list("actor_label", flat=True))
+
+
+def test_opening_a_link_finds_its_tenant_by_the_key_digest_without_entering_the_system_context(
+    acme, run_on_commit
+):
+    globex = TenantFactory.create(name="Globex", slug="globex", policies={"self_signup": True})
+    with run_on_commit():
+        start()
+        start(tenant="globex", email="other@example.com")
+    key = key_from_outbox("other@example.com")
+    assert list(LinkKey.objects.values_list("digest", "tenant_id").order_by("tenant_id")) == sorted(
+        [(the_registration(acme).token_digest, acme.pk), (the_registration(globex).token_digest, globex.pk)],
+        key=lambda row: row[1],
+    )
+    entries_before = _system_entries()
+
+    verified = verify_email(key)
+
+    assert verified.tenant_slug == "globex"
+    assert _system_entries() == entries_before
+    # The used link's key is forgotten; the other tenant's stays.
+    assert list(LinkKey.objects.values_list("tenant_id", flat=True)) == [acme.pk]
+
+
+def test_a_resent_link_replaces_the_earlier_ones_key(acme, run_on_commit):
+    with run_on_commit():
+        start()
+        resend_verification(tenant="acme", email="new@example.com")
+    assert list(LinkKey.objects.values_list("digest", flat=True)) == [the_registration(acme).token_digest]
+
+
+def test_keys_of_links_nobody_can_use_any_more_are_purged(acme, run_on_commit):
+    with run_on_commit():
+        start()
+    LinkKey.objects.create(digest="f" * 64, tenant=acme)
+    LinkKey.objects.update(created_at=timezone.now() - dt.timedelta(days=2))
+
+    purged = purge_all()
+
+    assert purged["identity_ops.unusable_link_keys"] == 1
+    assert list(LinkKey.objects.values_list("digest", flat=True)) == [the_registration(acme).token_digest]
