@@ -188,8 +188,12 @@ class DjangoMembershipDirectory:
     ) -> Mapping[int, Moved]:
         return {
             membership_id: _moved(
-                memberships.transition_membership(
-                    membership_id, transition, actor=actor, reason=reason, idempotency_key=idempotency_key
+                perform_transition(
+                    (tenancy.Membership, membership_id),
+                    transition,
+                    actor=actor,
+                    reason=reason,
+                    idempotency_key=idempotency_key,
                 )
             )
             for membership_id in sorted(set(membership_ids))

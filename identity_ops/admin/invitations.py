@@ -11,10 +11,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpRespons
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 
-from identity_ops.handlers import INVITATION_HANDLERS, INVITATION_TRANSITIONS
 from identity_ops.models import Invitation, InvitationStatus
 from identity_ops.wiring import access, tenants
-from identity_ops.workflows.invitations import invite, resend_invitation
+from identity_ops.workflows.invitations import INVITATION_TRANSITIONS, invite, resend_invitation
 from nexus.core.admin.transitions import TransitionAdminMixin
 from nexus.core.errors import NexusError
 
@@ -35,7 +34,6 @@ class InviteForm(forms.Form):
 @admin.register(Invitation)
 class InvitationAdmin(ExposedTransitionsMixin, TransitionAdminMixin, MembershipRightsAdmin):
     exposed_transitions = INVITATION_TRANSITIONS
-    transition_handlers = INVITATION_HANDLERS
     list_display = ("email", "role", "status", "invited_by", "expires_at", "sent_count", "created_at")
     list_filter = ("status", "role")
     search_fields = ("email", "full_name")

@@ -1,8 +1,8 @@
 """Memberships in the admin: per tenant for its staff (all tenants for operators); role and lifecycle.
 
 The change page edits only the role (the tenant keeps an active administrator); suspending,
-reinstating and removing are buttons and change-list actions asking for a reason, each running
-the lifecycle flow (the person's sessions in the tenant end, and they are told). Memberships
+reinstating and removing are buttons and change-list actions asking for a reason, each a
+transition whose declared writes end the person's sessions in the tenant and tell them. Memberships
 are never added or deleted here: people come in through invitations and sign-ups.
 """
 
@@ -13,9 +13,8 @@ from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
-from identity_ops.handlers import MEMBERSHIP_HANDLERS, MEMBERSHIP_TRANSITIONS
 from identity_ops.wiring import membership_model, memberships
-from identity_ops.workflows.lifecycle import change_role
+from identity_ops.workflows.lifecycle import MEMBERSHIP_TRANSITIONS, change_role
 from nexus.core.admin.transitions import TransitionAdminMixin
 from nexus.core.errors import NexusError
 from nexus.core.models import TransitionLog
@@ -53,7 +52,6 @@ class MembershipRoleForm(forms.ModelForm):
 class MembershipAdmin(ExposedTransitionsMixin, TransitionAdminMixin, admin.ModelAdmin):
     form = MembershipRoleForm
     exposed_transitions = MEMBERSHIP_TRANSITIONS
-    transition_handlers = MEMBERSHIP_HANDLERS
     list_display = ("user_email", "user_name", "tenant", "role", "status", "created_at")
     list_filter = ("role", "status")
     search_fields = ("user__email", "user__full_name")

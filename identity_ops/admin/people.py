@@ -10,9 +10,8 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 
-from identity_ops.handlers import PERSON_HANDLERS, PERSON_TRANSITIONS
 from identity_ops.wiring import device_model, user_model
-from identity_ops.workflows.lifecycle import end_person_logins
+from identity_ops.workflows.lifecycle import PERSON_TRANSITIONS, end_person_logins
 from nexus.core.admin.audited import AuditedModelAdmin
 from nexus.core.admin.transitions import TransitionAdminMixin
 from nexus.core.errors import NexusError
@@ -82,7 +81,6 @@ class PersonAdmin(ExposedTransitionsMixin, TransitionAdminMixin, AuditedModelAdm
     add_form = PersonCreationForm
     add_fieldsets = ((None, {"fields": ("email", "full_name", "password1", "password2")}),)
     exposed_transitions = PERSON_TRANSITIONS
-    transition_handlers = PERSON_HANDLERS
     list_display = ("email", "full_name", "status", "is_platform_operator", "last_login", "date_joined")
     list_filter = ("status", "is_platform_operator")
     search_fields = ("email", "full_name")

@@ -8,10 +8,9 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from identity_ops.handlers import INVITATION_HANDLERS, INVITATION_TRANSITIONS
 from identity_ops.models import Invitation
 from identity_ops.wiring import access
-from identity_ops.workflows.invitations import invite, resend_invitation
+from identity_ops.workflows.invitations import INVITATION_TRANSITIONS, invite, resend_invitation
 from nexus.core.api.base import NexusGenericViewSet
 from nexus.core.api.transitions import ERROR_BODY, TransitionActionsMixin
 
@@ -32,7 +31,6 @@ class InvitationViewSet(
     serializer_class = InvitationSerializer
     permission_classes = [ManagesMembers]
     transition_names = INVITATION_TRANSITIONS
-    transition_handlers = INVITATION_HANDLERS
     filterset_fields = ["status", "role"]
     search_fields = ["email", "full_name"]
     ordering_fields = ["created_at", "expires_at", "email"]

@@ -10,9 +10,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from identity_ops.handlers import MEMBERSHIP_HANDLERS, MEMBERSHIP_TRANSITIONS
 from identity_ops.wiring import membership_model
-from identity_ops.workflows.lifecycle import change_role
+from identity_ops.workflows.lifecycle import MEMBERSHIP_TRANSITIONS, change_role
 from nexus.core.api.base import NexusGenericViewSet
 from nexus.core.api.transitions import ERROR_BODY, TransitionActionsMixin
 from nexus.core.stepup import RequiresRecentMfa
@@ -41,16 +40,15 @@ class MemberViewSet(
     """The memberships of the request's tenant; another tenant's membership is a 404.
 
     Reading needs the permission to view memberships (administrators, managers); every change
-    needs the administrators' permission to manage them and runs a lifecycle flow: the tenant
-    always keeps an active administrator, and suspending or removing ends the person's sessions
-    in the tenant and tells them.
+    needs the administrators' permission to manage them. The tenant always keeps an active
+    administrator, and suspending or removing ends the person's sessions in the tenant and tells
+    them (the transitions' declared writes).
     """
 
     queryset = Membership._default_manager.select_related("user").order_by("user__email", "id")
     serializer_class = MemberSerializer
     permission_classes = [ManagesMembers]
     transition_names = MEMBERSHIP_TRANSITIONS
-    transition_handlers = MEMBERSHIP_HANDLERS
     filterset_class = MemberFilter
     search_fields = ["user__email", "user__full_name"]
     ordering_fields = ["user__email", "role", "status", "created_at"]

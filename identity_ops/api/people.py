@@ -8,9 +8,8 @@ from rest_framework import mixins
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from identity_ops.handlers import PERSON_HANDLERS, PERSON_TRANSITIONS
 from identity_ops.wiring import membership_model, user_model
-from identity_ops.workflows.lifecycle import move_person
+from identity_ops.workflows.lifecycle import PERSON_TRANSITIONS, move_person
 from nexus.core.api.base import NexusAPIView, NexusGenericViewSet
 from nexus.core.api.transitions import ERROR_BODY, TransitionActionsMixin
 
@@ -37,7 +36,6 @@ class UserViewSet(
     serializer_class = UserSerializer
     permission_classes = [PlatformOperators]
     transition_names = PERSON_TRANSITIONS
-    transition_handlers = PERSON_HANDLERS
     filterset_fields = ["status", "is_platform_operator"]
     search_fields = ["email", "full_name"]
     ordering_fields = ["email", "date_joined", "last_login"]

@@ -5,7 +5,9 @@ gives it an invited membership with the role, and emails a single-use link — a
 transaction, the email after commit. Accepting proves the address: a new account sets its
 password and becomes active through a registration that completes at once; an existing account
 simply gets the membership (never a second account). Revoking or expiring withdraws what the
-invitation created. Resending issues a new link and a new period, rate-limited.
+invitation created (the transitions' writes, declared in ``IdentityOpsConfig.ready``, so that the
+admin, the API and the expiry task all run them). Resending issues a new link and a new period,
+rate-limited.
 """
 
 import datetime as dt
@@ -28,7 +30,7 @@ from nexus.core.audit import record_event
 from nexus.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, TransitionNotAllowed
 from nexus.core.events import publish
 from nexus.core.models.refs import ActorRef, ObjectRef
-from nexus.core.transitions import TransitionResult, perform_transition
+from nexus.core.transitions import TransitionChange, TransitionResult, perform_transition
 
 from . import link_keys
 from .registration import person_ref
@@ -39,6 +41,8 @@ EXPIRED_LINK = "This invitation has expired; ask the organisation to send it aga
 RESENDS_PER_DAY = 5
 RESEND_INTERVAL_SECONDS = 60
 EXPIRY_BATCH = 200
+# The transitions people perform from the admin and the API (the others belong to the flows).
+INVITATION_TRANSITIONS = ("revoke",)
 
 ACTIVE = "active"
 SUSPENDED = "suspended"
@@ -250,7 +254,7 @@ def accept_invitation(
             invitation,
             "accept",
             actor=person_ref(person),
-            writes=lambda locked: _join(locked, person, tenant, new_account, client),
+            writes=lambda change: _join(change.instance, person, tenant, new_account, client),
         )
     return Accepted(
         invitation_id=invitation_id,
@@ -331,7 +335,7 @@ def _register(
         },
     )
 
-    def activate(locked: Registration) -> None:
+    def activate(change: TransitionChange) -> None:
         people().move([person.id], "activate", actor=cause)
         memberships().move([member.id], "activate", actor=cause)
 
@@ -345,20 +349,26 @@ def revoke_invitation(
 
     Raises ``PermissionDenied``, ``TransitionNotAllowed`` (not pending) and the service's other refusals.
     """
-    by = ActorRef.for_user(actor)
-
-    def compensate(locked: Invitation) -> None:
-        _withdraw(locked, by, cause=f"invitation {locked.pk} revoked")
-        publish("identity.invitation_revoked", {"invitation_id": locked.pk, "revoked_by": actor.pk})
-
     return perform_transition(
-        (Invitation, invitation_id),
-        "revoke",
-        actor=actor,
-        reason=reason,
-        idempotency_key=idempotency_key,
-        writes=compensate,
+        (Invitation, invitation_id), "revoke", actor=actor, reason=reason, idempotency_key=idempotency_key
     )
+
+
+def withdraw_revoked(change: TransitionChange) -> None:
+    """The writes of ``revoke``: what the invitation created is withdrawn, and the revocation published."""
+    invitation: Invitation = change.instance
+    _withdraw(invitation, change.actor_ref, cause=f"invitation {invitation.pk} revoked")
+    # Revoking needs a person's permission, so the actor is a user.
+    publish(
+        "identity.invitation_revoked",
+        {"invitation_id": invitation.pk, "revoked_by": int(change.actor_ref.id)},
+    )
+
+
+def withdraw_expired(change: TransitionChange) -> None:
+    """The writes of an invitation's ``expire``: what it created is withdrawn."""
+    invitation: Invitation = change.instance
+    _withdraw(invitation, change.actor_ref, cause=f"invitation {invitation.pk} expired")
 
 
 def _withdraw(invitation: Invitation, by: ActorRef, *, cause: str) -> None:
@@ -429,12 +439,7 @@ def resend_invitation(invitation_id: int, *, actor: Any) -> Invitation:
 def expire_invitation(invitation_id: int) -> Invitation:
     """Expire one overdue pending invitation of the current tenant and withdraw what it created."""
     system = ActorRef.system("identity: invitation period passed")
-    result = perform_transition(
-        (Invitation, invitation_id),
-        "expire",
-        actor=system,
-        writes=lambda locked: _withdraw(locked, system, cause=f"invitation {locked.pk} expired"),
-    )
+    result = perform_transition((Invitation, invitation_id), "expire", actor=system)
     expired: Invitation = result.instance
     return expired
 

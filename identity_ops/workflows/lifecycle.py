@@ -9,10 +9,13 @@ deactivation for the person too).
 
 Suspending or deactivating a person ends every session and token they have; suspending or
 removing a membership ends the sessions working in that tenant (tokens need nothing: every
-request names its tenant and the membership is checked then). The person is told. A replayed
-request (same idempotency key) changes, ends and tells nothing again.
+request names its tenant and the membership is checked then). The person is told. These are the
+transitions' writes (``membership_changed``, ``person_changed``, declared in
+``IdentityOpsConfig.ready``), so the admin, the API and any other caller of the transition
+service run them; a replayed request (same idempotency key) changes, ends and tells nothing again.
 """
 
+from dataclasses import replace
 from typing import Any
 
 from django.db import transaction
@@ -25,6 +28,11 @@ from nexus.core import scope
 from nexus.core.errors import NotFound, PermissionDenied
 from nexus.core.events import publish
 from nexus.core.models.refs import ActorKind, ActorRef
+from nexus.core.transitions import TransitionChange
+
+# The lifecycle transitions people perform from the admin and the API (the others belong to flows).
+MEMBERSHIP_TRANSITIONS = ("suspend", "reinstate", "remove")
+PERSON_TRANSITIONS = ("activate", "suspend", "reinstate", "deactivate", "reactivate")
 
 MEMBERSHIP_NOTICES = {
     "suspend": "Your access to {tenant} was suspended",
@@ -66,30 +74,32 @@ def _in_reach(member: Member, actor: Any) -> None:
 def move_membership(
     membership_id: int, transition: str, *, actor: Any, reason: str = "", idempotency_key: str = ""
 ) -> Moved:
-    """Suspend, reinstate or remove a membership; end its tenant sessions and tell the person.
+    """Suspend, reinstate or remove a membership; its sessions in the tenant end, the person is told.
 
     Raises ``NotFound`` (not in the actor's tenant), ``PermissionDenied``,
     ``TransitionNotAllowed`` (wrong state, or the tenant's last active administrator) and the
     transition service's other refusals.
     """
-    before = _member(membership_id)
-    _in_reach(before, actor)
-    with transaction.atomic():
-        moved = memberships().move(
-            [membership_id], transition, actor=actor, reason=reason, idempotency_key=idempotency_key
-        )[membership_id]
-        if moved.replayed:
-            return moved
-        member = _member(membership_id)
-        if transition in ENDS_LOGINS:
-            access().end_tenant_sessions(
-                [member.user_id],
-                tenant_id=member.tenant_id,
-                reason=f"membership_{moved.to_state}",
-                actor=actor,
-            )
-        _announce_membership(member, before, actor, transition, reason)
-    return moved
+    _in_reach(_member(membership_id), actor)
+    return memberships().move(
+        [membership_id], transition, actor=actor, reason=reason, idempotency_key=idempotency_key
+    )[membership_id]
+
+
+def membership_changed(change: TransitionChange) -> None:
+    """The writes of a membership's suspend, reinstate and remove: sessions end, the person is told."""
+    # Read under the transition's lock, before the service saves the new status.
+    member = _member(change.instance.pk)
+    before = replace(member, status=change.from_state)
+    after = replace(member, status=change.to_state)
+    if change.name in ENDS_LOGINS:
+        access().end_tenant_sessions(
+            [after.user_id],
+            tenant_id=after.tenant_id,
+            reason=f"membership_{change.to_state}",
+            actor=change.actor,
+        )
+    _announce_membership(after, before, change.actor, change.name, change.reason)
 
 
 def change_role(membership_id: int, role: str, *, actor: Any) -> Member:
@@ -155,42 +165,49 @@ def move_person(
     """
     if not people().by_id([user_id]):
         raise NotFound(f"User {user_id} does not exist.")
-    with transaction.atomic():
-        moved = people().move(
-            [user_id], transition, actor=actor, reason=reason, idempotency_key=idempotency_key
-        )[user_id]
-        if moved.replayed:
-            return moved
-        if transition in ENDS_LOGINS:
-            access().end_logins([user_id], reason=f"account_{moved.to_state}", actor=actor)
-        publish(
-            "identity.user_status_changed",
-            {
-                "user_id": user_id,
-                "status": moved.to_state,
-                "previous_status": moved.from_state,
-                "changed_by": _actor_id(actor),
-                "reason": reason,
-            },
-            tenant_id=None,
-        )
-        notifier().send(
-            [
-                Message(
-                    recipient_id=user_id,
-                    template="account_status_changed",
-                    context={
-                        "summary": ACCOUNT_NOTICES[transition],
-                        "reason": reason,
-                        "status": moved.to_state,
-                    },
-                    tenant_id=None,
-                    # A closed or suspended account cannot read its in-app notifications.
-                    channels=(EMAIL,) if transition in ENDS_LOGINS else (EMAIL, IN_APP),
-                )
-            ]
-        )
-    return moved
+    return people().move([user_id], transition, actor=actor, reason=reason, idempotency_key=idempotency_key)[
+        user_id
+    ]
+
+
+def person_changed(change: TransitionChange) -> None:
+    """The writes of an account's lifecycle transitions: logins end, the change is published and told.
+
+    An account that a sign-up activates (the flows act as the system on the person's proof of
+    address) is not told: the flow welcomes the person itself.
+    """
+    user_id = change.instance.pk
+    if change.name in ENDS_LOGINS:
+        access().end_logins([user_id], reason=f"account_{change.to_state}", actor=change.actor)
+    publish(
+        "identity.user_status_changed",
+        {
+            "user_id": user_id,
+            "status": change.to_state,
+            "previous_status": change.from_state,
+            "changed_by": _actor_id(change.actor),
+            "reason": change.reason,
+        },
+        tenant_id=None,
+    )
+    if change.name == "activate" and change.actor_ref.kind == ActorKind.SYSTEM:
+        return
+    notifier().send(
+        [
+            Message(
+                recipient_id=user_id,
+                template="account_status_changed",
+                context={
+                    "summary": ACCOUNT_NOTICES[change.name],
+                    "reason": change.reason,
+                    "status": change.to_state,
+                },
+                tenant_id=None,
+                # A closed or suspended account cannot read its in-app notifications.
+                channels=(EMAIL,) if change.name in ENDS_LOGINS else (EMAIL, IN_APP),
+            )
+        ]
+    )
 
 
 def end_person_logins(user_ids: list[int], *, actor: Any) -> dict[int, Ended]:

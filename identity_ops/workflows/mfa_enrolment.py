@@ -2,7 +2,10 @@
 
 The authenticator is created unconfirmed in the accounts domain when the enrolment starts and
 confirmed in the same transaction as the record's ``confirm`` transition, so a wrong code
-leaves both pending. The first confirmed factor comes with ten recovery codes, returned once.
+leaves both pending (the code is this call's own input, so ``confirm`` passes its writes per
+call). The first confirmed factor comes with ten recovery codes, returned once. Cancelling
+deletes the unconfirmed authenticator (``discard_authenticator``, the writes the ``cancel``
+transition declares in ``IdentityOpsConfig.ready``).
 """
 
 import datetime as dt
@@ -18,7 +21,7 @@ from identity_ops.contracts.mfa import Client, PendingTotp
 from identity_ops.models import MfaEnrolment, MfaEnrolmentStatus
 from identity_ops.wiring import mfa_authenticators
 from nexus.core.errors import NotFound
-from nexus.core.transitions import perform_transition
+from nexus.core.transitions import TransitionChange, perform_transition
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,6 @@ def start_totp_enrolment(user: Any, *, label: str = "Authenticator app") -> Enro
     with transaction.atomic():
         for earlier in MfaEnrolment.objects.filter(user_id=user.pk, status=MfaEnrolmentStatus.PENDING):
             perform_transition(earlier, "cancel", actor=user, reason="replaced by a new enrolment")
-            authenticators.discard_totp([earlier.authenticator_id])
         pending = authenticators.begin_totp(user.pk, label)
         enrolment = MfaEnrolment.objects.create(
             user_id=user.pk,
@@ -87,7 +89,8 @@ def confirm_totp_enrolment(
     authenticators = mfa_authenticators()
     enrolment = _own_enrolment(user, enrolment_id)
 
-    def confirm_and_issue_codes(locked: MfaEnrolment) -> list[str]:
+    def confirm_and_issue_codes(change: TransitionChange) -> list[str]:
+        locked: MfaEnrolment = change.instance
         authenticators.confirm_totp(locked.authenticator_id, code, at=at, client=client)
         if authenticators.has_recovery_codes(locked.user_id):
             return []
@@ -99,13 +102,12 @@ def confirm_totp_enrolment(
 
 def cancel_enrolment(user: Any, enrolment_id: int) -> MfaEnrolment:
     """Abandon a pending enrolment; its unconfirmed authenticator is deleted."""
-    authenticators = mfa_authenticators()
     enrolment = _own_enrolment(user, enrolment_id)
-    result = perform_transition(
-        enrolment,
-        "cancel",
-        actor=user,
-        writes=lambda locked: authenticators.discard_totp([locked.authenticator_id]),
-    )
-    instance: MfaEnrolment = result.instance
+    instance: MfaEnrolment = perform_transition(enrolment, "cancel", actor=user).instance
     return instance
+
+
+def discard_authenticator(change: TransitionChange) -> None:
+    """The writes of ``cancel``: the enrolment's unconfirmed authenticator is deleted."""
+    enrolment: MfaEnrolment = change.instance
+    mfa_authenticators().discard_totp([enrolment.authenticator_id])

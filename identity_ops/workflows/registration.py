@@ -8,8 +8,9 @@ whatever happened, so that nobody learns whether an address has an account: an a
 already belongs somewhere in the tenant gets an email saying so instead of a link.
 
 ``verify_email`` completes the registration (account and membership active). A registration not
-verified within the tenant's period is expired by ``expire_overdue_registrations`` (Celery beat),
-which withdraws what was created only for it (``withdrawal.withdraw``).
+verified within the tenant's period is expired by ``expire_overdue_registrations`` (Celery beat);
+the ``expire`` transition's writes (``withdraw_expired``, declared in ``IdentityOpsConfig.ready``)
+withdraw what was created only for it.
 """
 
 import datetime as dt
@@ -32,7 +33,7 @@ from nexus.core.audit import record_event
 from nexus.core.errors import IdempotencyMismatch, InvalidInput, TransitionNotAllowed
 from nexus.core.events import publish
 from nexus.core.models.refs import ANONYMOUS, ActorKind, ActorRef, ObjectRef
-from nexus.core.transitions import perform_transition
+from nexus.core.transitions import TransitionChange, perform_transition
 
 from . import link_keys
 from .withdrawal import withdraw
@@ -342,7 +343,7 @@ def verify_email(key: str, *, client: Client = UNKNOWN_CLIENT) -> Verified:
             registration,
             "complete",
             actor=person_ref(person),
-            writes=lambda locked: _activate(locked, person, tenant, client),
+            writes=lambda change: _activate(change.instance, person, tenant, client),
         )
     return Verified(
         registration_id=registration_id, tenant_slug=tenant.slug, tenant_name=tenant.name, email=person.email
@@ -390,27 +391,29 @@ def expire_registration(registration_id: int) -> Registration:
     Raises ``TransitionNotAllowed`` when it is no longer pending (verified meanwhile).
     """
     system = ActorRef.system("identity: registration verification period passed")
-
-    def compensate(locked: Registration) -> None:
-        withdrawn = withdraw(
-            tenant_id=locked.tenant_id,
-            user_id=locked.user_id,
-            membership_id=locked.membership_id,
-            created_membership=locked.created_membership,
-            actor=system,
-            cause=f"registration {locked.pk} expired",
-            also_erase=ObjectRef.for_instance(locked),
-        )
-        if withdrawn.membership_deleted:
-            locked.membership_id = None
-        if withdrawn.account_deleted:
-            locked.user_id = None
-            locked.email = ""
-            locked.full_name = ""
-
-    result = perform_transition((Registration, registration_id), "expire", actor=system, writes=compensate)
+    result = perform_transition((Registration, registration_id), "expire", actor=system)
     expired: Registration = result.instance
     return expired
+
+
+def withdraw_expired(change: TransitionChange) -> None:
+    """The writes of a registration's ``expire``: what was created only for it is withdrawn."""
+    registration: Registration = change.instance
+    withdrawn = withdraw(
+        tenant_id=registration.tenant_id,
+        user_id=registration.user_id,
+        membership_id=registration.membership_id,
+        created_membership=registration.created_membership,
+        actor=change.actor_ref,
+        cause=f"registration {registration.pk} expired",
+        also_erase=ObjectRef.for_instance(registration),
+    )
+    if withdrawn.membership_deleted:
+        registration.membership_id = None
+    if withdrawn.account_deleted:
+        registration.user_id = None
+        registration.email = ""
+        registration.full_name = ""
 
 
 def overdue_registrations(now: dt.datetime, limit: int = EXPIRY_BATCH) -> list[tuple[int, int]]:

@@ -20,3 +20,12 @@ class InventoryConfig(AppConfig):
                 models=frozenset({"reservation"}),
             ),
         )
+
+        from nexus.core.transitions import declare_writes
+
+        from .models import Reservation
+        from .services.reservations import consume_open, give_back_open
+
+        # Whoever releases, expires or consumes a reservation gives its open quantity back.
+        declare_writes(Reservation, ["release", "expire"], give_back_open)
+        declare_writes(Reservation, "consume", consume_open)

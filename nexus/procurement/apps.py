@@ -24,3 +24,15 @@ class ProcurementConfig(AppConfig):
                 models=frozenset({"vendorbill", "vendorbillline", "vendorbilllinereceipt"}),
             ),
         )
+
+        from nexus.core.transitions import declare_writes
+
+        from .models import GoodsReceipt, Requisition, VendorBill
+        from .services.bills import fix_total
+        from .services.receiving import receive_into_stock
+        from .services.requisitions import create_orders
+
+        # What these transitions write, whoever performs them (docs/kernel.md).
+        declare_writes(GoodsReceipt, "post", receive_into_stock)
+        declare_writes(VendorBill, "approve", fix_total)
+        declare_writes(Requisition, "convert", create_orders)

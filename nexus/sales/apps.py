@@ -16,3 +16,14 @@ class SalesConfig(AppConfig):
             Role.WAREHOUSE_CLERK,
             Grant("sales", frozenset({ANY}), models=frozenset({"shipment", "shipmentline"})),
         )
+
+        from nexus.core.transitions import declare_writes
+
+        from .models import SalesOrder, Shipment
+        from .services.orders import release_reservations, reserve_for_confirmed
+        from .services.shipping import ship_out_of_stock
+
+        # What these transitions write, whoever performs them (docs/kernel.md).
+        declare_writes(SalesOrder, "confirm", reserve_for_confirmed)
+        declare_writes(SalesOrder, ["cancel", "close"], release_reservations)
+        declare_writes(Shipment, "post", ship_out_of_stock)

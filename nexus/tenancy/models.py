@@ -120,7 +120,7 @@ def _last_administrator_message(membership: "Membership") -> str:
 def keeps_an_administrator(membership: "Membership") -> bool:
     """False when the membership is the tenant's only active administrator.
 
-    Race-free only under the lock the membership services take on the tenant's administrators.
+    Race-free only because the tenant's administrators are locked first (``TenancyConfig.ready``).
     """
     if membership.role != Role.ADMIN or membership.status != MembershipStatus.ACTIVE:
         return True

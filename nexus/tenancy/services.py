@@ -18,8 +18,6 @@ from nexus.accounts.models import User
 from nexus.core.audit import record_event
 from nexus.core.errors import InvalidInput, NotFound, TransitionNotAllowed
 from nexus.core.models.refs import ActorRef, ObjectRef
-from nexus.core.transitions import Actor, TransitionResult, perform_transition
-from nexus.core.transitions.service import Writes
 
 from .models import Membership, MembershipStatus, Role, Tenant, TenantStatus
 
@@ -195,7 +193,9 @@ def lock_administrators(membership_id: int) -> int:
     """Lock every administrator membership of the membership's tenant (by id); return the tenant id.
 
     Taken first by every change that could leave a tenant without an active administrator
-    (demotion, suspension, removal), so that two of them can never both pass the check.
+    (demotion here; suspension and removal through the transition service, which takes it
+    before the membership as ``TenancyConfig.ready`` declares), so that two of them can never
+    both pass the check.
     Raises ``NotFound`` for an unknown membership.
     """
     tenant_id = Membership.objects.filter(pk=membership_id).values_list("tenant_id", flat=True).first()
@@ -208,34 +208,6 @@ def lock_administrators(membership_id: int) -> int:
         .values_list("pk", flat=True)
     )
     return tenant_id
-
-
-def transition_membership(
-    membership_id: int,
-    name: str,
-    *,
-    actor: Actor,
-    reason: str = "",
-    idempotency_key: str = "",
-    writes: Writes | None = None,
-) -> TransitionResult:
-    """Move a membership (``activate``, ``suspend``, ``reinstate``, ``remove``, ``invite_again``).
-
-    Locks the tenant's administrators before the membership, so that the last-administrator
-    condition of suspend and remove holds under concurrency; then the transition service
-    checks state, permission and conditions and records the change. ``writes(locked)`` runs in
-    the same transaction (revoking sessions, say).
-    """
-    with transaction.atomic():
-        lock_administrators(membership_id)
-        return perform_transition(
-            (Membership, membership_id),
-            name,
-            actor=actor,
-            reason=reason,
-            idempotency_key=idempotency_key,
-            writes=writes,
-        )
 
 
 def change_member_role(membership_id: int, role: str, *, actor: ActorRef) -> Membership:

@@ -5,7 +5,6 @@ from django.contrib import admin
 from nexus.core.admin.audited import AuditedModelAdmin
 from nexus.core.admin.transitions import TransitionAdminMixin
 
-from .handlers import archive_with_note
 from .models import Gadget, GadgetKind
 
 
@@ -15,7 +14,6 @@ class GadgetAdmin(TransitionAdminMixin, admin.ModelAdmin):
     list_filter = ("status",)
     search_fields = ("name",)
     list_select_related = ("kind",)
-    transition_handlers = {"archive": archive_with_note}
 
 
 @admin.register(GadgetKind)

@@ -9,7 +9,6 @@ from nexus.core.api.transitions import (
     TransitionInputSerializer,
     TransitionsSerializerMixin,
 )
-from tests.kernel_example.handlers import archive_with_note
 from tests.kernel_example.models import Gadget, GadgetKind
 
 
@@ -45,5 +44,4 @@ class GadgetViewSet(TransitionActionsMixin, NexusModelViewSet):
     filterset_fields = ["status", "kind"]
     search_fields = ["name"]
     ordering_fields = ["name", "quantity", "id"]
-    transition_handlers = {"archive": archive_with_note}
     transition_serializers = {"archive": GadgetArchiveInput}

@@ -79,7 +79,7 @@ class Gadget(TenantScopedModel):
 
 
 class GadgetNote(TenantScopedModel):
-    """A note written by a transition handler under the gadget's lock (the "domain writes")."""
+    """A note written by a transition's declared writes under the gadget's lock."""
 
     gadget = models.ForeignKey(Gadget, on_delete=models.PROTECT, related_name="notes")
     text = models.TextField()

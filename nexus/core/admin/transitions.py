@@ -4,13 +4,12 @@
 fields read-only, shows the object's transitions as buttons on its change page (each a POST to
 a view of its own, never the change-form save), asks for a reason on an intermediate page when a
 transition wants one, adds one change-list action per transition (each object in its own
-transaction, one summary message), and lists the object's transition history. A domain with
-writes of its own names a handler per transition (``transition_handlers``); application errors
-become admin messages. ``TransitionLogAdmin`` lists every transition of the current tenant.
+transaction, one summary message), and lists the object's transition history. Each runs the
+transition service, which runs the writes the transition declares; application errors become
+admin messages. ``TransitionLogAdmin`` lists every transition of the current tenant.
 """
 
 import uuid
-from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -31,17 +30,15 @@ from nexus.core.errors import NexusError
 from nexus.core.models import TransitionLog
 from nexus.core.scope import current_tenant_id, in_system_context
 from nexus.core.transitions import (
-    TransitionHandler,
-    TransitionRequest,
     TransitionResult,
     TransitionSpec,
     UnknownTransition,
     declared_transitions,
+    perform_transition,
     state_fields,
     transition_choices,
     transition_spec,
 )
-from nexus.core.transitions.handlers import handler_for
 from nexus.core.transitions.idempotency import MAX_KEY_LENGTH
 
 ACTION_PREFIX = "transition_"
@@ -69,8 +66,6 @@ def new_idempotency_key() -> str:
 class TransitionAdminMixin(admin.ModelAdmin):
     """Transitions of the model as buttons, change-list actions and history (see module docstring)."""
 
-    #: Per-transition handlers (name → handler); unnamed transitions run the bare service.
-    transition_handlers: Mapping[str, TransitionHandler] = {}
     #: How many history rows the change page shows (newest first).
     transition_history_limit = 50
     change_form_template = "admin/transitions/change_form.html"
@@ -84,9 +79,6 @@ class TransitionAdminMixin(admin.ModelAdmin):
 
     # -- running a transition ---------------------------------------------------------------
 
-    def get_transition_handler(self, name: str) -> TransitionHandler:
-        return handler_for(self.transition_handlers, name)
-
     def run_transition(
         self,
         request: HttpRequest,
@@ -96,16 +88,9 @@ class TransitionAdminMixin(admin.ModelAdmin):
         reason: str = "",
         idempotency_key: str = "",
     ) -> TransitionResult:
-        """Hand the transition to its handler as the requesting person."""
-        handler = self.get_transition_handler(spec.name)
-        return handler(
-            TransitionRequest(
-                instance=obj,
-                name=spec.name,
-                actor=request.user,
-                reason=reason,
-                idempotency_key=idempotency_key,
-            )
+        """Perform the transition, with its declared writes, as the requesting person."""
+        return perform_transition(
+            obj, spec.name, actor=request.user, reason=reason, idempotency_key=idempotency_key
         )
 
     # -- the change page --------------------------------------------------------------------

@@ -3,8 +3,9 @@
 ``TransitionActionsMixin`` goes before the viewset base; for each transition the model declares
 it adds a detail action named as the transition (underscores become hyphens in the URL) that
 takes an optional ``{"reason": "...", "idempotency_key": "..."}`` plus any fields of a
-per-transition input serializer, runs the transition through its handler (default: the bare
-service) and answers 200 with the resource as the viewset serialises it. Errors keep the API's
+per-transition input serializer (the transition's ``payload``), runs the transition service
+(which runs the writes the transition declares) and answers 200 with the resource as the
+viewset serialises it. Errors keep the API's
 shape: 400 bad input, 403 not permitted, 404 not in the tenant, 409 not available now or an
 idempotency key reused for something else. A replayed request answers 200 again with the
 header ``Idempotent-Replayed: true``.
@@ -27,14 +28,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from nexus.core.transitions import (
-    TransitionHandler,
-    TransitionRequest,
     TransitionSpec,
     available_transitions,
     declared_transitions,
+    perform_transition,
     state_fields,
 )
-from nexus.core.transitions.handlers import handler_for
 from nexus.core.transitions.idempotency import MAX_KEY_LENGTH
 
 from .permissions import TenantModelPermissions
@@ -137,8 +136,6 @@ class TransitionActionsMixin:
     transition_model: ClassVar[type[models.Model] | None] = None
     #: Expose only these transitions (None: all declared).
     transition_names: ClassVar[Sequence[str] | None] = None
-    #: Per-transition handlers (name → handler); others run the bare service.
-    transition_handlers: ClassVar[Mapping[str, TransitionHandler]] = {}
     #: Per-transition input serializers (subclasses of ``TransitionInputSerializer``).
     transition_serializers: ClassVar[Mapping[str, type[TransitionInputSerializer]]] = {}
 
@@ -159,9 +156,6 @@ class TransitionActionsMixin:
                 )
             setattr(cls, spec.name, _transition_action(cls, spec))
 
-    def get_transition_handler(self, name: str) -> TransitionHandler:
-        return handler_for(self.transition_handlers, name)
-
     def get_permissions(self) -> list[BasePermission]:
         permissions: list[BasePermission] = super().get_permissions()  # type: ignore[misc]
         current = getattr(self, getattr(self, "action", None) or "", None)
@@ -172,23 +166,15 @@ class TransitionActionsMixin:
         ]
 
     def perform_transition_action(self, request: Request, spec: TransitionSpec) -> Response:
-        """Validate the body, hand the transition to its handler, answer with the resource."""
+        """Validate the body, perform the transition, answer with the resource."""
         instance = self.get_object()  # type: ignore[attr-defined]  # 404 outside the tenant
         body = input_serializer_for(type(self), spec)(data=request.data)
         body.is_valid(raise_exception=True)
         payload = dict(body.validated_data)
         reason = payload.pop("reason", "")
         key = payload.pop("idempotency_key", "")
-        handler = self.get_transition_handler(spec.name)
-        result = handler(
-            TransitionRequest(
-                instance=instance,
-                name=spec.name,
-                actor=request.user,
-                reason=reason,
-                idempotency_key=key,
-                payload=payload,
-            )
+        result = perform_transition(
+            instance, spec.name, actor=request.user, reason=reason, idempotency_key=key, payload=payload
         )
         data = self.get_serializer(result.instance).data  # type: ignore[attr-defined]
         headers = {REPLAYED_HEADER: "true"} if result.replayed else {}

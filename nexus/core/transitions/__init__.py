@@ -2,7 +2,8 @@
 
 Models declare transitions with django-fsm (``@transition(..., conditions=[...],
 permission=..., custom=transition_options(...))``); everything that changes a state calls
-``perform_transition``. The admin and API mixins (``nexus.core.admin.transitions``,
+``perform_transition``, which also runs the writes the transition declares (``declare_writes``,
+from the owning app's ``ready()``). The admin and API mixins (``nexus.core.admin.transitions``,
 ``nexus.core.api.transitions``) expose the declared transitions to people.
 """
 
@@ -17,25 +18,26 @@ from .declarations import (
     transition_spec,
 )
 from .errors import UnknownTransition
-from .handlers import TransitionHandler, TransitionRequest, perform_requested
 from .service import TransitionResult, lock_for_transition, perform_transition
+from .writes import TransitionChange, declare_lock_first, declare_writes, declared_writes
 
 __all__ = [
     "Actor",
     "Condition",
+    "TransitionChange",
     "TransitionChoice",
-    "TransitionHandler",
-    "TransitionRequest",
     "TransitionResult",
     "TransitionSpec",
     "UnknownTransition",
     "actor_ref",
     "available_transitions",
     "condition",
+    "declare_lock_first",
+    "declare_writes",
     "declared_transitions",
+    "declared_writes",
     "follow_up_actor",
     "lock_for_transition",
-    "perform_requested",
     "perform_transition",
     "resolve_actor",
     "state_fields",

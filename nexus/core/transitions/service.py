@@ -2,16 +2,17 @@
 
 ``perform_transition`` opens a transaction, locks the row, answers a repeated idempotency key
 with the earlier result, re-checks state, permission and conditions under the lock, runs the
-django-fsm method and then the caller's ``writes``, saves the changed fields and records the
-change three times: a ``TransitionLog`` row, an audit event and, when the transition declares
-one, its public event in the outbox. Anything raised inside rolls all of it back.
+django-fsm method and then the transition's declared writes (``writes.declare_writes``), saves
+the changed fields and records the change three times: a ``TransitionLog`` row, an audit event
+and, when the transition declares one, its public event in the outbox. Anything raised inside
+rolls all of it back.
 """
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import models, transaction
 from django.utils.text import capfirst
 
@@ -26,10 +27,10 @@ from .availability import ensure_allowed
 from .declarations import TransitionSpec, transition_spec
 from .events import publish_transition_event
 from .idempotency import MAX_KEY_LENGTH, earlier_transition, request_hash
+from .writes import TransitionChange, Writes, declared_lock_first, declared_writes
 
 # The instance to transition, or its model and primary key.
 Target = models.Model | tuple[type[models.Model], Any]
-Writes = Callable[[Any], Any]
 EventPayload = Callable[[Any], Mapping[str, Any]]
 
 
@@ -39,7 +40,7 @@ class TransitionResult:
 
     ``instance`` is the row as locked and saved (a new object: the one passed in is not
     updated, since protected state fields cannot be reloaded in place); ``log`` is the
-    transition's log row, the earlier one when ``replayed``; ``output`` is what ``writes``
+    transition's log row, the earlier one when ``replayed``; ``output`` is what the writes
     returned (None on a replay, which runs nothing).
     """
 
@@ -69,8 +70,11 @@ def perform_transition(
     - ``idempotency_key``: the same key with the same transition, reason and ``payload`` returns
       the earlier result without running anything; with anything different it raises
       ``IdempotencyMismatch`` (409).
-    - ``writes(locked)``: the caller's domain writes, run after the fsm method under the same
-      lock and transaction (lock further rows in the order of DESIGN.md §1).
+    - ``writes(change)``: writes of this call alone, for a flow whose writes need input only it
+      has (an MFA code, the client's address). A transition's own writes are declared with
+      ``declare_writes`` and always run; a transition that declares some takes no others.
+      Either runs after the fsm method under the same lock and transaction (lock further rows
+      in the order of DESIGN.md §1) and gets a ``TransitionChange``.
     - ``event_payload(locked)``: the payload of the transition's declared event; defaults to the
       model's ``transition_event_payload(name)``.
 
@@ -86,8 +90,12 @@ def perform_transition(
     key = idempotency_key.strip()
     _validate_input(spec, reason, key)
     digest = request_hash(name, reason, payload)
+    writes = _writes_of(spec, writes)
+    lock_first = declared_lock_first(model, name)
 
     with transaction.atomic():
+        if lock_first is not None:
+            lock_first(pk)
         locked = lock_for_transition(model, pk)
         obj = ObjectRef.for_instance(locked)
         tenant_id = _tenant_of(locked)
@@ -105,9 +113,21 @@ def perform_transition(
         from_state = str(spec.state_of(locked))
         before = _snapshot(locked)
         getattr(locked, name)()
-        output = writes(locked) if writes is not None else None
-        _save_changes(locked, before)
         to_state = str(spec.state_of(locked))
+        output = None
+        if writes is not None:
+            change = TransitionChange(
+                instance=locked,
+                name=name,
+                actor=actor,
+                actor_ref=who.ref,
+                reason=reason,
+                payload=dict(payload or {}),
+                from_state=from_state,
+                to_state=to_state,
+            )
+            output = writes(change)
+        _save_changes(locked, before)
 
         log = TransitionLog(
             tenant_id=tenant_id,
@@ -154,6 +174,16 @@ def lock_for_transition(model: type[models.Model], pk: Any) -> Any:
         return model._default_manager.select_for_update().get(pk=pk)
     except model.DoesNotExist:  # type: ignore[attr-defined]
         raise NotFound(f"{capfirst(model._meta.verbose_name)} {pk} does not exist.") from None
+
+
+def _writes_of(spec: TransitionSpec, extra: Writes | None) -> Writes | None:
+    """The transition's declared writes, or else the caller's; never both (which would run first?)."""
+    declared = declared_writes(spec.model, spec.name)
+    if declared is not None and extra is not None:
+        raise ImproperlyConfigured(
+            f"{spec.model._meta.label}.{spec.name} declares its writes; a caller passes none of its own."
+        )
+    return declared if declared is not None else extra
 
 
 def _model_and_pk(target: Target) -> tuple[type[models.Model], Any]:

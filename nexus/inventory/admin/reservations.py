@@ -11,7 +11,6 @@ from django.http import Http404, HttpRequest, HttpResponseBase
 
 from nexus.core.admin.transitions import ACTION_PREFIX, TransitionAdminMixin
 from nexus.inventory.models import PERSON_TRANSITIONS, Reservation
-from nexus.inventory.services.reservations import release_handler
 
 
 @admin.register(Reservation)
@@ -47,7 +46,6 @@ class ReservationAdmin(TransitionAdminMixin, admin.ModelAdmin):
         "updated_at",
     )
     fields = readonly_fields
-    transition_handlers = {"release": release_handler}
 
     @admin.display(description="source")
     def source(self, reservation: Reservation) -> str:

@@ -27,7 +27,6 @@ from nexus.inventory.models import (
     StockMove,
     Warehouse,
 )
-from nexus.inventory.services.reservations import release_handler
 
 from . import filters
 from .serializers import (
@@ -200,7 +199,6 @@ class ReservationViewSet(
     search_fields = ["product__sku", "source_type"]
     ordering_fields = ["required_date", "created_at", "expires_at", "quantity", "id"]
     transition_names = PERSON_TRANSITIONS
-    transition_handlers = {"release": release_handler}
 
     @extend_schema(
         summary="Reserve stock",

@@ -138,7 +138,7 @@ class Reservation(TenantScopedModel, ActorFields):
         ),
     )
     def release(self) -> None:
-        """Give the open quantity back to the warehouse (the service's writes do)."""
+        """Give the open quantity back to the warehouse (the transition's declared writes do)."""
         self.previous_state = self.state
 
     @transition(
@@ -165,9 +165,8 @@ class Reservation(TenantScopedModel, ActorFields):
         ),
     )
     def consume(self) -> None:
-        """Mark the reservation shipped in full."""
+        """Mark the reservation shipped in full (its writes count the open quantity consumed)."""
         self.previous_state = self.state
-        self.consumed_quantity = self.quantity
 
     def transition_event_payload(self, transition_name: str) -> Mapping[str, Any]:
         """The ``inventory.reservation_changed`` payload after a transition."""

@@ -7,14 +7,16 @@ Reserving is one conditional statement on the availability row::
 
 so two requests can never both take the last unit (and the database's check
 ``reserved <= on_hand_sellable`` is a second line of defence). State changes go through the
-kernel's transition service, whose writes give the open quantity back to the warehouse under
-the reservation's lock. Lock order: reservations, then availability rows (DESIGN.md §1).
+kernel's transition service; the writes of ``release``, ``expire`` and ``consume`` (declared in
+``InventoryConfig.ready``, so every caller runs them) give the open quantity back to the
+warehouse under the reservation's lock. Lock order: reservations, then availability rows
+(DESIGN.md §1).
 """
 
 import datetime as dt
 import functools
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
@@ -25,7 +27,7 @@ from django.utils import timezone
 from nexus.core.errors import Conflict, InvalidInput, TransitionNotAllowed
 from nexus.core.models.refs import ActorRef
 from nexus.core.scope import require_tenant_id
-from nexus.core.transitions import Actor, TransitionRequest, TransitionResult, perform_transition
+from nexus.core.transitions import Actor, TransitionChange, perform_transition
 from nexus.inventory.models import (
     OPEN_STATES,
     Location,
@@ -253,50 +255,34 @@ def _give_back(reservation: Reservation, quantity: Decimal) -> None:
         )
 
 
-def _giving_back(quantity: Decimal) -> Callable[[Reservation], None]:
-    """Transition writes that give ``quantity`` back to the reservation's warehouse."""
+def give_back_open(change: TransitionChange) -> None:
+    """The writes of ``release`` and ``expire``: the open quantity goes back to the warehouse."""
+    reservation: Reservation = change.instance
+    _give_back(reservation, reservation.quantity - reservation.consumed_quantity)
 
-    def writes(locked: Reservation) -> None:
-        _give_back(locked, quantity)
 
-    return writes
+def consume_open(change: TransitionChange) -> None:
+    """The writes of ``consume``: the open quantity leaves the warehouse's reserved, all consumed."""
+    reservation: Reservation = change.instance
+    _give_back(reservation, reservation.quantity - reservation.consumed_quantity)
+    reservation.consumed_quantity = reservation.quantity
 
 
 def release(reservation_id: int, *, actor: Actor, reason: str = "", idempotency_key: str = "") -> Reservation:
     """Release a held or confirmed reservation: its open quantity becomes free again."""
-    return _end(reservation_id, "release", actor=actor, reason=reason, idempotency_key=idempotency_key)
+    return _move(reservation_id, "release", actor=actor, reason=reason, idempotency_key=idempotency_key)
 
 
 def confirm(reservation_id: int, *, actor: Actor, reason: str = "", idempotency_key: str = "") -> Reservation:
     """Confirm a held reservation: it keeps its stock and no longer expires."""
-    result = perform_transition(
-        (Reservation, reservation_id), "confirm", actor=actor, reason=reason, idempotency_key=idempotency_key
-    )
-    instance: Reservation = result.instance
-    return instance
+    return _move(reservation_id, "confirm", actor=actor, reason=reason, idempotency_key=idempotency_key)
 
 
-def _give_back_open(locked: Reservation) -> None:
-    """Transition writes of release and expire: the open quantity goes back to the warehouse."""
-    _give_back(locked, locked.quantity - locked.consumed_quantity)
-
-
-def release_handler(request: TransitionRequest) -> TransitionResult:
-    """The admin's and the API's handler for ``release``: the transition with its writes."""
-    return request.perform(writes=_give_back_open)
-
-
-def _end(
+def _move(
     reservation_id: int, name: str, *, actor: Actor, reason: str = "", idempotency_key: str = ""
 ) -> Reservation:
-    """Release or expire: the transition, and the open quantity given back, in one transaction."""
     result = perform_transition(
-        (Reservation, reservation_id),
-        name,
-        actor=actor,
-        reason=reason,
-        idempotency_key=idempotency_key,
-        writes=_give_back_open,
+        (Reservation, reservation_id), name, actor=actor, reason=reason, idempotency_key=idempotency_key
     )
     instance: Reservation = result.instance
     return instance
@@ -350,7 +336,7 @@ def consume(
             take = min(held, left)
             left -= take
             if take == held:
-                perform_transition(reservation, "consume", actor=actor, writes=_giving_back(take))
+                perform_transition(reservation, "consume", actor=actor)
             else:
                 reservation.consumed_quantity += take
                 reservation.save(update_fields=["consumed_quantity", "updated_at"])
@@ -383,7 +369,7 @@ def expire_reservations(*, limit: int = 1000) -> int:
     expired = 0
     for pk in due:
         try:
-            _end(pk, "expire", actor=EXPIRY_ACTOR, reason="The hold expired.")
+            _move(pk, "expire", actor=EXPIRY_ACTOR, reason="The hold expired.")
         except TransitionNotAllowed:
             continue  # confirmed or released since it was listed
         expired += 1

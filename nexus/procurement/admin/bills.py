@@ -18,7 +18,6 @@ from nexus.procurement.models import (
     VendorBillLine,
     VendorBillLineReceipt,
 )
-from nexus.procurement.services import approve_bill_handler
 
 from .documents import DocumentAdmin, DraftLinesInline
 
@@ -120,7 +119,6 @@ class VendorBillAdmin(DocumentAdmin):
     )
     readonly_fields = ("number", "total", "lines_total", "approved_at", "paid_at")
     inlines = [VendorBillLineInline]
-    transition_handlers = {"approve": approve_bill_handler}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[VendorBill]:
         return super().get_queryset(request).prefetch_related("lines")

@@ -18,7 +18,7 @@ from nexus.procurement.models import (
     PurchaseOrder,
     PurchaseOrderLine,
 )
-from nexus.procurement.services import draft_receipt, post_receipt_handler
+from nexus.procurement.services import draft_receipt
 
 from .documents import DocumentAdmin, DraftLinesInline
 
@@ -173,7 +173,6 @@ class GoodsReceiptAdmin(DocumentAdmin):
     readonly_fields = ("number", "posted_at")
     form = GoodsReceiptForm
     inlines = [GoodsReceiptLineInline]
-    transition_handlers = {"post": post_receipt_handler}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[GoodsReceipt]:
         return super().get_queryset(request).prefetch_related("lines")

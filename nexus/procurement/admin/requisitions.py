@@ -8,7 +8,6 @@ from django.http import HttpRequest
 
 from nexus.core.transitions import TransitionResult, TransitionSpec
 from nexus.procurement.models import Requisition, RequisitionLine
-from nexus.procurement.services import convert_requisition_handler
 
 from .documents import DocumentAdmin, DraftLinesInline
 
@@ -30,7 +29,6 @@ class RequisitionAdmin(DocumentAdmin):
     fields = ("number", "warehouse", "needed_by", "requested_by", "notes", "status")
     readonly_fields = ("number", "requested_by")
     inlines = [RequisitionLineInline]
-    transition_handlers = {"convert": convert_requisition_handler}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Requisition]:
         return super().get_queryset(request).distinct()

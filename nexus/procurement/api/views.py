@@ -33,11 +33,6 @@ from nexus.procurement.models import (
     VendorBillLine,
     VendorProduct,
 )
-from nexus.procurement.services import (
-    approve_bill_handler,
-    convert_requisition_handler,
-    post_receipt_handler,
-)
 from nexus.procurement.services import draft_receipt as draft_receipt_for
 
 from .serializers import (
@@ -169,7 +164,6 @@ class GoodsReceiptViewSet(
         .order_by("-received_at", "-id")
     )
     serializer_class = GoodsReceiptSerializer
-    transition_handlers = {"post": post_receipt_handler}
     filterset_fields = ["status", "purchase_order", "purchase_order__vendor", "purchase_order__warehouse"]
     search_fields = ["number", "purchase_order__number", "delivery_note"]
     ordering_fields = ["received_at", "number", "id"]
@@ -184,7 +178,6 @@ class VendorBillViewSet(DraftsOnlyDeleteMixin, AuditedModelMixin, TransitionActi
         .order_by("-bill_date", "-id")
     )
     serializer_class = VendorBillSerializer
-    transition_handlers = {"approve": approve_bill_handler}
     filterset_fields = ["status", "vendor", "currency", "purchase_order", "bill_date"]
     search_fields = ["number", "vendor_invoice_number", "vendor__code", "vendor__name"]
     ordering_fields = ["bill_date", "due_date", "number", "total", "id"]
@@ -204,7 +197,6 @@ class RequisitionViewSet(DraftsOnlyDeleteMixin, AuditedModelMixin, TransitionAct
         .order_by("-created_at", "-id")
     )
     serializer_class = RequisitionSerializer
-    transition_handlers = {"convert": convert_requisition_handler}
     filterset_fields = ["status", "warehouse", "needed_by"]
     search_fields = ["number", "notes", "lines__product__sku"]
     ordering_fields = ["needed_by", "created_at", "number", "id"]

@@ -1,6 +1,6 @@
 """The procurement services: creating, posting and converting documents, and supply by day."""
 
-from .bills import approve_bill, approve_bill_handler, bill_total
+from .bills import approve_bill, bill_total
 from .numbering import assign_number
 from .policies import OVER_RECEIPT_TOLERANCE, over_receipt_tolerance_percent
 from .purchase_orders import follow_receipts
@@ -9,11 +9,9 @@ from .receiving import (
     default_stock_location,
     draft_receipt,
     post_receipt,
-    post_receipt_handler,
 )
 from .requisitions import (
     convert_requisition,
-    convert_requisition_handler,
     order_quantity,
     preferred_terms,
 )
@@ -26,18 +24,15 @@ __all__ = [
     "RECEIPT_DOCUMENT_TYPE",
     "VendorStatistics",
     "approve_bill",
-    "approve_bill_handler",
     "assign_number",
     "bill_total",
     "convert_requisition",
-    "convert_requisition_handler",
     "default_stock_location",
     "draft_receipt",
     "follow_receipts",
     "order_quantity",
     "over_receipt_tolerance_percent",
     "post_receipt",
-    "post_receipt_handler",
     "preferred_terms",
     "record_vendor_statistics",
     "supply_demand",

@@ -1,8 +1,11 @@
-"""Approving vendor bills: the total is fixed from the lines, exact at the currency's minor unit."""
+"""Approving vendor bills: the total is fixed from the lines, exact at the currency's minor unit.
+
+Fixing the total is the writes of the bill's ``approve`` (declared in ``ProcurementConfig.ready``).
+"""
 
 from decimal import Decimal
 
-from nexus.core.transitions import Actor, TransitionRequest, TransitionResult, perform_transition
+from nexus.core.transitions import Actor, TransitionChange, TransitionResult, perform_transition
 from nexus.procurement.amounts import document_total, line_amount
 from nexus.procurement.models import VendorBill
 
@@ -14,7 +17,9 @@ def bill_total(bill: VendorBill) -> Decimal:
     return document_total(amounts, currency)
 
 
-def _fix_total(bill: VendorBill) -> Decimal:
+def fix_total(change: TransitionChange) -> Decimal:
+    """The writes of ``approve``: the bill's total, from its lines as they are under the lock."""
+    bill: VendorBill = change.instance
     bill.total = bill_total(bill)
     return bill.total
 
@@ -24,11 +29,4 @@ def approve_bill(
 ) -> TransitionResult:
     """Approve a draft bill: fix its total and publish ``procurement.vendor_bill_approved``."""
     target = bill if isinstance(bill, VendorBill) else (VendorBill, bill)
-    return perform_transition(
-        target, "approve", actor=actor, reason=reason, idempotency_key=idempotency_key, writes=_fix_total
-    )
-
-
-def approve_bill_handler(request: TransitionRequest) -> TransitionResult:
-    """The ``approve`` transition as the admin and API run it."""
-    return request.perform(writes=_fix_total)
+    return perform_transition(target, "approve", actor=actor, reason=reason, idempotency_key=idempotency_key)

@@ -1,12 +1,12 @@
 """Receiving goods against purchase orders: drafting receipts and posting them into stock.
 
-Posting (``post_receipt``, and the ``post`` handler the admin and API use) runs inside the
-receipt's transition, under its lock: it locks the order, then the order's lines, checks each
-receipt line (the order still receivable, the quantity within the tenant's over-receipt
-tolerance), posts one receipt move per line at the order's unit price in the tenant's
-currency (each creating a cost layer), records the cost and the move on the receipt line, adds
-the quantities to the order lines and moves the order to partially received or received. Any
-refusal rolls all of it back and says why.
+Posting (the writes of the receipt's ``post`` transition, declared in ``ProcurementConfig.ready``
+so that every caller runs them) happens inside the transition, under its lock: it locks the order,
+then the order's lines, checks each receipt line (the order still receivable, the quantity within
+the tenant's over-receipt tolerance), posts one receipt move per line at the order's unit price in
+the tenant's currency (each creating a cost layer), records the cost and the move on the receipt
+line, adds the quantities to the order lines and moves the order to partially received or
+received. Any refusal rolls all of it back and says why.
 """
 
 import datetime as dt
@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from nexus.core.errors import Conflict, InvalidInput, TransitionNotAllowed
-from nexus.core.transitions import Actor, TransitionRequest, TransitionResult, perform_transition
+from nexus.core.transitions import Actor, TransitionChange, TransitionResult, perform_transition
 from nexus.core.transitions.actors import actor_ref, follow_up_actor
 from nexus.inventory.models import Location, LocationKind, MoveReason, StockMove
 from nexus.inventory.quantities import checked_quantity, round_cost
@@ -99,19 +99,7 @@ def post_receipt(
 ) -> TransitionResult:
     """Post a draft receipt into stock (see the module docstring); ``result.output`` is its moves."""
     target = receipt if isinstance(receipt, GoodsReceipt) else (GoodsReceipt, receipt)
-    return perform_transition(
-        target,
-        "post",
-        actor=actor,
-        reason=reason,
-        idempotency_key=idempotency_key,
-        writes=lambda locked: _post(locked, actor),
-    )
-
-
-def post_receipt_handler(request: TransitionRequest) -> TransitionResult:
-    """The ``post`` transition as the admin and API run it."""
-    return request.perform(writes=lambda locked: _post(locked, request.actor))
+    return perform_transition(target, "post", actor=actor, reason=reason, idempotency_key=idempotency_key)
 
 
 def default_stock_location(warehouse_id: int) -> Location:
@@ -129,7 +117,10 @@ def default_stock_location(warehouse_id: int) -> Location:
     return location
 
 
-def _post(receipt: GoodsReceipt, actor: Actor) -> list[StockMove]:
+def receive_into_stock(change: TransitionChange) -> list[StockMove]:
+    """The writes of a receipt's ``post``: the goods go into stock (see the module docstring)."""
+    receipt: GoodsReceipt = change.instance
+    actor = change.actor
     order = PurchaseOrder.objects.select_for_update().get(pk=receipt.purchase_order_id)
     _ensure_receivable(order, "post")
     order_lines = {

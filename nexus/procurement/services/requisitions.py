@@ -17,7 +17,7 @@ from decimal import ROUND_CEILING, Decimal
 from django.utils import timezone
 
 from nexus.core.errors import TransitionNotAllowed
-from nexus.core.transitions import Actor, TransitionRequest, TransitionResult, perform_transition
+from nexus.core.transitions import Actor, TransitionChange, TransitionResult, perform_transition
 from nexus.procurement.models import (
     PurchaseOrder,
     PurchaseOrderLine,
@@ -59,18 +59,12 @@ def convert_requisition(
 ) -> TransitionResult:
     """Convert an approved requisition; ``result.output`` is the draft purchase orders created."""
     target = requisition if isinstance(requisition, Requisition) else (Requisition, requisition)
-    return perform_transition(
-        target, "convert", actor=actor, reason=reason, idempotency_key=idempotency_key, writes=create_orders
-    )
+    return perform_transition(target, "convert", actor=actor, reason=reason, idempotency_key=idempotency_key)
 
 
-def convert_requisition_handler(request: TransitionRequest) -> TransitionResult:
-    """The ``convert`` transition as the admin and API run it."""
-    return request.perform(writes=create_orders)
-
-
-def create_orders(requisition: Requisition) -> list[PurchaseOrder]:
-    """Create the draft purchase orders for a (locked) requisition's lines."""
+def create_orders(change: TransitionChange) -> list[PurchaseOrder]:
+    """The writes of ``convert``: the draft purchase orders for the locked requisition's lines."""
+    requisition: Requisition = change.instance
     lines = list(requisition.lines.select_related("product", "vendor").order_by("id"))
     preferred = preferred_terms([line.product_id for line in lines])
     named = _named_terms(lines)

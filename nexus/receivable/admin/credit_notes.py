@@ -9,7 +9,7 @@ from django.http import HttpRequest
 # Credit notes are numbered when issued (gap-free), not when drafted: the kernel's base as is.
 from nexus.core.admin.documents import DocumentAdmin, DraftLinesInline
 from nexus.receivable.models import CreditNote, CreditNoteLine
-from nexus.receivable.services import CREDIT_NOTE_HANDLERS, credit_note_total
+from nexus.receivable.services import credit_note_total
 from nexus.sales.amounts import line_amount
 from nexus.sales.models import SalesOrderLine
 
@@ -63,7 +63,6 @@ class CreditNoteAdmin(DocumentAdmin):
     )
     readonly_fields = ("number", "issue_date", "total", "lines_total", "applied_at")
     inlines = [CreditNoteLineInline]
-    transition_handlers = CREDIT_NOTE_HANDLERS
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[CreditNote]:
         return super().get_queryset(request).prefetch_related("lines")

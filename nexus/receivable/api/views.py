@@ -13,7 +13,6 @@ from nexus.core.api.base import NexusModelViewSet
 from nexus.core.api.lines import refuse_unless_draft
 from nexus.core.api.transitions import TransitionActionsMixin
 from nexus.receivable.models import CreditNote, CreditNoteLine
-from nexus.receivable.services import CREDIT_NOTE_HANDLERS
 
 from .serializers import CreditNoteSerializer
 
@@ -27,7 +26,6 @@ class CreditNoteViewSet(AuditedModelMixin, TransitionActionsMixin, NexusModelVie
         .order_by("-created_at", "-id")
     )
     serializer_class = CreditNoteSerializer
-    transition_handlers = CREDIT_NOTE_HANDLERS
     filterset_fields = ["status", "customer", "sales_order", "currency", "issue_date"]
     search_fields = ["number", "reason", "customer__code", "customer__name", "sales_order__number"]
     ordering_fields = ["issue_date", "created_at", "number", "total", "id"]

@@ -2,18 +2,14 @@
 
 from .credit_notes import (
     CREDIT_NOTE_DOC_TYPE,
-    CREDIT_NOTE_HANDLERS,
     credit_note_total,
     draft_credit_note,
     issue_credit_note,
-    issue_handler,
 )
 
 __all__ = [
     "CREDIT_NOTE_DOC_TYPE",
-    "CREDIT_NOTE_HANDLERS",
     "credit_note_total",
     "draft_credit_note",
     "issue_credit_note",
-    "issue_handler",
 ]

@@ -1,9 +1,10 @@
 """Credit notes: drafted from sales-order lines at their price, issued with a gap-free number.
 
-Issuing runs inside the note's transition, under its lock: it locks the sales-order lines the
-note credits, refuses crediting a line for more than was ordered (counting every issued or
-applied note) or above the line's net unit price, then takes the next gap-free ``CN`` number
-and fixes the total (the sum of the line amounts, each at the currency's minor unit).
+Issuing (the writes of the note's ``issue`` transition, declared in ``ReceivableConfig.ready`` so
+that every caller runs them) happens inside the transition, under its lock: it locks the
+sales-order lines the note credits, refuses crediting a line for more than was ordered (counting
+every issued or applied note) or above the line's net unit price, then takes the next gap-free
+``CN`` number and fixes the total (the sum of the line amounts, each at the currency's minor unit).
 """
 
 from collections import defaultdict
@@ -15,7 +16,7 @@ from django.db.models import Sum
 
 from nexus.core.errors import Conflict, InvalidInput
 from nexus.core.sequences import next_number
-from nexus.core.transitions import Actor, TransitionRequest, TransitionResult, perform_transition
+from nexus.core.transitions import Actor, TransitionChange, TransitionResult, perform_transition
 from nexus.receivable.models import CreditNote, CreditNoteLine, CreditNoteStatus
 from nexus.sales.amounts import document_total, line_amount, net_unit_price
 from nexus.sales.models import SalesOrder, SalesOrderLine
@@ -69,20 +70,12 @@ def issue_credit_note(
 ) -> TransitionResult:
     """Issue a draft note: check it against its sales-order lines, number it, fix its total."""
     target = note if isinstance(note, CreditNote) else (CreditNote, note)
-    return perform_transition(
-        target, "issue", actor=actor, reason=reason, idempotency_key=idempotency_key, writes=_issue
-    )
+    return perform_transition(target, "issue", actor=actor, reason=reason, idempotency_key=idempotency_key)
 
 
-def issue_handler(request: TransitionRequest) -> TransitionResult:
-    """The ``issue`` transition as the admin and API run it."""
-    return request.perform(writes=_issue)
-
-
-CREDIT_NOTE_HANDLERS = {"issue": issue_handler}
-
-
-def _issue(note: CreditNote) -> Decimal:
+def number_and_total(change: TransitionChange) -> Decimal:
+    """The writes of ``issue``: checked against the order lines, numbered, totalled; the total."""
+    note: CreditNote = change.instance
     lines = list(note.lines.order_by("id"))
     if note.sales_order_id is not None:
         order_currency = SalesOrder.objects.values_list("currency_id", flat=True).get(pk=note.sales_order_id)

@@ -26,10 +26,8 @@ from nexus.sales.models import (
     reserved_by_line,
 )
 from nexus.sales.services import (
-    ORDER_HANDLERS,
     LineReservation,
     draft_shipment,
-    post_shipment_handler,
     top_up_reservations,
 )
 
@@ -99,7 +97,6 @@ class SalesOrderAdmin(DocumentAdmin):
     )
     readonly_fields = ("number", "confirmed_at")
     inlines = [SalesOrderLineInline]
-    transition_handlers = ORDER_HANDLERS
     automatic_transitions = AUTOMATIC_SALES_ORDER_TRANSITIONS
     actions = ["reserve_what_is_free", "draft_shipments"]
 
@@ -237,7 +234,6 @@ class ShipmentAdmin(DocumentAdmin):
     readonly_fields = ("number", "posted_at")
     form = ShipmentForm
     inlines = [ShipmentLineInline]
-    transition_handlers = {"post": post_shipment_handler}
 
     @admin.display(description="customer", ordering="sales_order__customer__code")
     def customer(self, shipment: Shipment) -> Any:

@@ -22,8 +22,8 @@ from nexus.core.api.lines import refuse_unless_draft
 from nexus.core.api.transitions import TransitionActionsMixin
 from nexus.inventory.models import Warehouse
 from nexus.sales.models import Customer, SalesOrder, SalesOrderLine, Shipment, ShipmentLine
-from nexus.sales.services import ORDER_HANDLERS, post_shipment_handler, top_up_reservations
 from nexus.sales.services import draft_shipment as draft_shipment_for
+from nexus.sales.services import top_up_reservations
 
 from .serializers import CustomerSerializer, SalesOrderSerializer, ShipmentSerializer
 
@@ -69,7 +69,6 @@ class SalesOrderViewSet(DraftsOnlyDeleteMixin, AuditedModelMixin, TransitionActi
     serializer_class = SalesOrderSerializer
     # The shipment transitions follow postings; people never call them.
     transition_names = ["confirm", "close", "cancel"]
-    transition_handlers = ORDER_HANDLERS
     filterset_fields = ["status", "customer", "currency", "warehouse", "order_date"]
     search_fields = [
         "number",
@@ -158,7 +157,6 @@ class ShipmentViewSet(DraftsOnlyDeleteMixin, AuditedModelMixin, TransitionAction
         .order_by("-shipped_at", "-id")
     )
     serializer_class = ShipmentSerializer
-    transition_handlers = {"post": post_shipment_handler}
     filterset_fields = ["status", "sales_order", "warehouse", "dropship", "sales_order__customer"]
     search_fields = ["number", "sales_order__number", "tracking_number", "carrier"]
     ordering_fields = ["shipped_at", "number", "id"]

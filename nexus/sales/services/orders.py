@@ -1,6 +1,7 @@
 """Confirming, cancelling and closing sales orders, and following their shipments.
 
-Each runs inside the order's transition, under its lock (order, then its lines, then stock):
+The writes of each (declared in ``SalesConfig.ready``, so every caller runs them) run inside the
+order's transition, under its lock (order, then its lines, then stock):
 
 - confirm: fills each line's promised date (the requested date when blank) and reserves what is
   free for the non-dropship lines (``reserving``); ``result.output`` lists what each line got.
@@ -8,7 +9,7 @@ Each runs inside the order's transition, under its lock (order, then its lines, 
 """
 
 from nexus.core.models.refs import ActorRef
-from nexus.core.transitions import Actor, TransitionRequest, TransitionResult, perform_transition
+from nexus.core.transitions import Actor, TransitionChange, TransitionResult, perform_transition
 from nexus.core.transitions.actors import actor_ref, follow_up_actor
 from nexus.inventory.services import release_for_source
 from nexus.sales.models import SalesOrder, SalesOrderLine, SalesOrderStatus
@@ -16,7 +17,9 @@ from nexus.sales.models import SalesOrder, SalesOrderLine, SalesOrderStatus
 from .reserving import LineReservation, line_source, reserve_what_is_free
 
 
-def _confirm(order: SalesOrder, actor: Actor) -> list[LineReservation]:
+def reserve_for_confirmed(change: TransitionChange) -> list[LineReservation]:
+    """The writes of ``confirm``: promised dates filled, free stock reserved for each line."""
+    order: SalesOrder = change.instance
     lines = list(
         SalesOrderLine.objects.select_for_update()
         .select_related("product")
@@ -29,12 +32,18 @@ def _confirm(order: SalesOrder, actor: Actor) -> list[LineReservation]:
             line.promised_date = line.requested_date
     SalesOrderLine.objects.bulk_update(lines, ["promised_date"])
     wanted = [(line, line.quantity) for line in lines if not line.dropship]
-    return reserve_what_is_free(wanted, actor=actor_ref(actor))
+    return reserve_what_is_free(wanted, actor=actor_ref(change.actor))
 
 
-def _release(order: SalesOrder, actor: Actor, because: str, reason: str) -> int:
-    """Release the open reservations of every line of the order; return how many were released."""
-    who = follow_up_actor(actor, because)
+def release_reservations(change: TransitionChange) -> int:
+    """The writes of ``cancel`` and ``close``: every open reservation of the order's lines goes.
+
+    Returns how many reservations were released.
+    """
+    order: SalesOrder = change.instance
+    done = "cancelled" if change.name == "cancel" else "closed"
+    who = follow_up_actor(change.actor, f"{order} {done}")
+    reason = change.reason or f"{order} {done}."
     line_ids = list(
         SalesOrderLine.objects.select_for_update()
         .filter(order=order)
@@ -49,12 +58,7 @@ def confirm_order(
 ) -> TransitionResult:
     """Confirm a draft order and reserve stock for it (as much as is free; see ``reserving``)."""
     return perform_transition(
-        _target(order),
-        "confirm",
-        actor=actor,
-        reason=reason,
-        idempotency_key=idempotency_key,
-        writes=lambda locked: _confirm(locked, actor),
+        _target(order), "confirm", actor=actor, reason=reason, idempotency_key=idempotency_key
     )
 
 
@@ -63,12 +67,7 @@ def cancel_order(
 ) -> TransitionResult:
     """Cancel an order before anything shipped and release its reservations (a reason is required)."""
     return perform_transition(
-        _target(order),
-        "cancel",
-        actor=actor,
-        reason=reason,
-        idempotency_key=idempotency_key,
-        writes=lambda locked: _release(locked, actor, f"{locked} cancelled", reason),
+        _target(order), "cancel", actor=actor, reason=reason, idempotency_key=idempotency_key
     )
 
 
@@ -77,37 +76,8 @@ def close_order(
 ) -> TransitionResult:
     """Close a (partially) shipped order; what was not shipped is given up and its stock released."""
     return perform_transition(
-        _target(order),
-        "close",
-        actor=actor,
-        reason=reason,
-        idempotency_key=idempotency_key,
-        writes=lambda locked: _release(locked, actor, f"{locked} closed", reason or f"{locked} closed."),
+        _target(order), "close", actor=actor, reason=reason, idempotency_key=idempotency_key
     )
-
-
-def confirm_handler(request: TransitionRequest) -> TransitionResult:
-    """The ``confirm`` transition as the admin and API run it."""
-    return request.perform(writes=lambda locked: _confirm(locked, request.actor))
-
-
-def cancel_handler(request: TransitionRequest) -> TransitionResult:
-    """The ``cancel`` transition as the admin and API run it."""
-    return request.perform(
-        writes=lambda locked: _release(locked, request.actor, f"{locked} cancelled", request.reason)
-    )
-
-
-def close_handler(request: TransitionRequest) -> TransitionResult:
-    """The ``close`` transition as the admin and API run it."""
-    return request.perform(
-        writes=lambda locked: _release(
-            locked, request.actor, f"{locked} closed", request.reason or f"{locked} closed."
-        )
-    )
-
-
-ORDER_HANDLERS = {"confirm": confirm_handler, "cancel": cancel_handler, "close": close_handler}
 
 
 def follow_shipments(order: SalesOrder, *, actor: ActorRef, reason: str) -> SalesOrder:

@@ -1,13 +1,14 @@
 """Shipping against sales orders: drafting shipments and posting them out of stock.
 
-Posting (``post_shipment``, and the ``post`` handler the admin and API use) runs inside the
-shipment's transition, under its lock: it locks the order, then its lines, checks each shipment
-line (the order still shippable, the line of this order and of this warehouse — or dropship on a
-dropship shipment — and no more than is left to ship), picks the goods from the warehouse's
-stock locations (by location code), consumes the line's reservations, issues the goods at the
-warehouse's moving average, records their cost on the shipment line, adds the quantities to the
-order lines and moves the order to partially shipped or shipped. A dropship shipment moves no
-stock: it records what the vendor delivered. Any refusal rolls all of it back and says why.
+Posting (the writes of the shipment's ``post`` transition, declared in ``SalesConfig.ready`` so
+that every caller runs them) happens inside the transition, under its lock: it locks the order,
+then its lines, checks each shipment line (the order still shippable, the line of this order and
+of this warehouse — or dropship on a dropship shipment — and no more than is left to ship), picks
+the goods from the warehouse's stock locations (by location code), consumes the line's
+reservations, issues the goods at the warehouse's moving average, records their cost on the
+shipment line, adds the quantities to the order lines and moves the order to partially shipped or
+shipped. A dropship shipment moves no stock: it records what the vendor delivered. Any refusal
+rolls all of it back and says why.
 """
 
 import datetime as dt
@@ -19,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from nexus.core.errors import Conflict, InvalidInput, TransitionNotAllowed
-from nexus.core.transitions import Actor, TransitionRequest, TransitionResult, perform_transition
+from nexus.core.transitions import Actor, TransitionChange, TransitionResult, perform_transition
 from nexus.core.transitions.actors import actor_ref, follow_up_actor
 from nexus.inventory.models import Location, LocationKind, MoveReason, StockBalance, Warehouse
 from nexus.inventory.quantities import checked_quantity
@@ -112,22 +113,13 @@ def post_shipment(
 ) -> TransitionResult:
     """Post a draft shipment (see the module docstring); ``result.output`` is its stock moves."""
     target = shipment if isinstance(shipment, Shipment) else (Shipment, shipment)
-    return perform_transition(
-        target,
-        "post",
-        actor=actor,
-        reason=reason,
-        idempotency_key=idempotency_key,
-        writes=lambda locked: _post(locked, actor),
-    )
+    return perform_transition(target, "post", actor=actor, reason=reason, idempotency_key=idempotency_key)
 
 
-def post_shipment_handler(request: TransitionRequest) -> TransitionResult:
-    """The ``post`` transition as the admin and API run it."""
-    return request.perform(writes=lambda locked: _post(locked, request.actor))
-
-
-def _post(shipment: Shipment, actor: Actor) -> list:
+def ship_out_of_stock(change: TransitionChange) -> list:
+    """The writes of a shipment's ``post``: the goods leave stock (see the module docstring)."""
+    shipment: Shipment = change.instance
+    actor = change.actor
     order = SalesOrder.objects.select_for_update().get(pk=shipment.sales_order_id)
     _ensure_shippable(order, "post")
     order_lines = {

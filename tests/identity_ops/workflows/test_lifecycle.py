@@ -11,6 +11,7 @@ from nexus.core import scope
 from nexus.core.errors import InvalidInput, NotFound, PermissionDenied, TransitionNotAllowed
 from nexus.core.models import OutboxEvent, TransitionLog
 from nexus.core.models.refs import ActorRef
+from nexus.core.transitions import perform_transition
 from nexus.tenancy.access import SELECTED_TENANT_SESSION_KEY
 from nexus.tenancy.models import Membership, MembershipStatus, Role
 from tests.factories.people import MembershipFactory, TenantFactory, UserFactory
@@ -63,6 +64,61 @@ def test_suspending_a_member_ends_their_sessions_in_that_tenant_only_and_tells_t
     with scope.tenant(acme):
         event = OutboxEvent.objects.get(name="identity.membership_changed")
     assert (event.payload["status"], event.payload["changed_by"]) == ("suspended", ana.pk)
+
+
+def test_the_transition_itself_ends_the_sessions_and_tells_the_person_whoever_calls_it(
+    acme, ana, run_on_commit
+):
+    bo = UserFactory.create(email="bo@example.com")
+    membership = MembershipFactory.create(user=bo, tenant=acme, role=Role.SALES)
+    in_acme = session_in(bo, acme)
+
+    with scope.tenant(acme), run_on_commit():
+        perform_transition(membership, "suspend", actor=ana, reason="audit pending")
+
+    assert not session_exists(in_acme)
+    assert [email.subject for email in mail.outbox] == ["Your access to Acme was suspended"]
+    with scope.tenant(acme):
+        event = OutboxEvent.objects.get(name="identity.membership_changed")
+    assert (event.payload["previous_status"], event.payload["status"]) == ("active", "suspended")
+
+
+def test_an_accounts_own_transition_ends_its_logins_and_publishes_whoever_calls_it(
+    operator, ana, run_on_commit
+):
+    token = token_of(ana)
+
+    with run_on_commit():
+        perform_transition(ana, "suspend", actor=operator, reason="compromised")
+
+    token.refresh_from_db()
+    assert token.revoked_reason == "account_suspended"
+    assert [email.subject for email in mail.outbox] == ["Your account was suspended"]
+    with scope.system_context("test: read the platform's events"):
+        event = OutboxEvent.objects.get(name="identity.user_status_changed")
+    assert (event.payload["previous_status"], event.payload["status"], event.payload["changed_by"]) == (
+        "active",
+        "suspended",
+        operator.pk,
+    )
+
+
+def test_an_operator_activating_an_account_tells_the_person_a_sign_up_leaves_it_to_the_welcome(
+    operator, run_on_commit
+):
+    vouched = UserFactory.create(email="vouched@example.com", status=UserStatus.PENDING_VERIFICATION)
+    signed_up = UserFactory.create(email="new@example.com", status=UserStatus.PENDING_VERIFICATION)
+
+    with run_on_commit():
+        perform_transition(vouched, "activate", actor=operator)
+        perform_transition(signed_up, "activate", actor=ActorRef.system("registration 1: address verified"))
+
+    assert [(email.to, email.subject) for email in mail.outbox] == [
+        (["vouched@example.com"], "Your account was activated")
+    ]
+    with scope.system_context("test: read the platform's events"):
+        published = OutboxEvent.objects.filter(name="identity.user_status_changed").order_by("id")
+        assert [event.payload["user_id"] for event in published] == [vouched.pk, signed_up.pk]
 
 
 def test_a_replayed_suspension_changes_and_tells_nothing_again(acme, ana, run_on_commit):
@@ -203,17 +259,19 @@ def test_two_administrators_demoting_each_other_at_once_leave_one():
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_administrators_suspending_each_other_at_once_leave_one():
+@pytest.mark.parametrize("through", ["lifecycle flow", "transition service"])
+def test_two_administrators_suspending_each_other_at_once_leave_one(through):
     acme = TenantFactory.create(slug="acme", name="Acme")
     first, second = (MembershipFactory.create(tenant=acme, role=Role.ADMIN) for _ in range(2))
     pairs = [(first.pk, second.user_id), (second.pk, first.user_id)]
 
     def suspend(index: int) -> object:
         membership_id, actor_id = pairs[index]
+        actor = User.objects.get(pk=actor_id)
         with scope.tenant(acme):
-            return move_membership(
-                membership_id, "suspend", actor=User.objects.get(pk=actor_id), reason="coup"
-            )
+            if through == "transition service":  # as the admin and the API do
+                return perform_transition((Membership, membership_id), "suspend", actor=actor, reason="coup")
+            return move_membership(membership_id, "suspend", actor=actor, reason="coup")
 
     outcomes = run_in_parallel(suspend, threads=2)
 

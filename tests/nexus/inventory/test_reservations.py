@@ -9,6 +9,7 @@ from django.utils import timezone
 from nexus.core import scope
 from nexus.core.errors import Conflict, InvalidInput, PermissionDenied, TransitionNotAllowed
 from nexus.core.models import OutboxEvent, TransitionLog
+from nexus.core.transitions import perform_transition
 from nexus.inventory import services
 from nexus.inventory.models import MoveReason, Product, Reservation, ReservationState, StockAvailability
 from nexus.inventory.services import ReservationRequest, SourceRef
@@ -142,6 +143,37 @@ def test_release_gives_the_stock_back_once(stocked):
     assert (event.payload["state"], event.payload["previous_state"]) == ("released", "confirmed")
 
 
+@pytest.mark.parametrize(
+    ("transition", "state"), [("release", "released"), ("expire", "expired"), ("consume", "consumed")]
+)
+def test_the_transition_itself_gives_the_open_quantity_back_whoever_calls_the_service(
+    stocked, transition, state
+):
+    reservation = hold(stocked, 3, expires_at=timezone.now() + dt.timedelta(minutes=1))
+    hold(stocked, 2)
+    lapse(reservation)
+
+    perform_transition(reservation, transition, actor=ACTOR)
+
+    reservation = Reservation.objects.get(pk=reservation.pk)
+    consumed = D(3) if transition == "consume" else D(0)
+    assert (reservation.state, reservation.consumed_quantity) == (state, consumed)
+    assert pool(stocked).reserved == D(2)
+    assert services.check_stock_ledger() == []
+
+
+def test_a_replayed_release_gives_nothing_back_again(stocked):
+    reservation = hold(stocked, 3)
+    hold(stocked, 2)
+
+    first = perform_transition(reservation, "release", actor=ACTOR, idempotency_key="once")
+    again = perform_transition(reservation, "release", actor=ACTOR, idempotency_key="once")
+
+    assert (first.replayed, again.replayed) == (False, True)
+    assert pool(stocked).reserved == D(2)
+    assert services.check_stock_ledger() == []
+
+
 def test_a_person_needs_the_permission_to_release(stocked):
     reservation = hold(stocked, 3)
     viewer = MembershipFactory.create(tenant=stocked.tenant, role=Role.VIEWER).user
@@ -251,7 +283,9 @@ def test_lapsed_holds_expire_and_give_their_stock_back(stocked):
 def test_a_hold_cannot_be_expired_before_its_time(stocked):
     reservation = hold(stocked, 2, expires_at=timezone.now() + dt.timedelta(hours=1))
     with pytest.raises(TransitionNotAllowed, match="the hold has not reached its expiry time"):
-        services.reservations._end(reservation.pk, "expire", actor=ACTOR)
+        perform_transition(reservation, "expire", actor=ACTOR)
+    assert Reservation.objects.get(pk=reservation.pk).state == "held"
+    assert pool(stocked).reserved == D(2)
 
 
 def test_the_periodic_task_expires_holds_of_active_tenants_only(stocked):

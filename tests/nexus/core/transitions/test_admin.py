@@ -134,7 +134,7 @@ def test_a_transition_wanting_a_reason_asks_for_it_on_its_own_page(admin_client,
         assert Gadget.objects.get(pk=gadget.pk).status == GadgetStatus.REJECTED
 
 
-def test_the_admins_handler_runs_its_writes_under_the_transition(admin_client, gadget, tenant):
+def test_the_transitions_declared_writes_run_from_the_admin(admin_client, gadget, tenant):
     response = admin_client.post(transition_url(gadget, "archive"), {"reason": "end of line"})
 
     assert messages_of(response) == [("success", "Archived “Widget”.")]

@@ -167,7 +167,7 @@ def test_an_idempotent_retry_answers_the_same_and_a_mismatch_is_409(api, gadget,
         assert TransitionLog.objects.count() == 1
 
 
-def test_a_transitions_own_input_reaches_its_handler(api, gadget, tenant):
+def test_a_transitions_own_input_reaches_its_declared_writes(api, gadget, tenant):
     response = api.post(url(gadget, "archive"), {"note": "moved to the museum"})
 
     assert (response.status_code, response.json()["status"], response.json()["quantity"]) == (

@@ -4,7 +4,7 @@ import pytest
 
 from nexus.core.events import CATALOGUE, EventSpec, OutboxEvent
 from nexus.core.events.catalogue import ID, TEXT
-from nexus.core.transitions import perform_transition
+from nexus.core.transitions import TransitionChange, perform_transition
 from tests.kernel_example.models import Gadget, GadgetStatus
 
 pytestmark = [pytest.mark.django_db, pytest.mark.smoke]
@@ -32,7 +32,7 @@ def test_the_declared_event_is_published_with_the_models_payload(gadget, admin_u
 
 
 @pytest.mark.usefixtures("approve_publishes")
-def test_a_handler_may_build_the_payload_itself(gadget, admin_user):
+def test_a_caller_may_build_the_payload_itself(gadget, admin_user):
     perform_transition(
         gadget, "approve", actor=admin_user, event_payload=lambda g: {"gadget_id": g.pk, "status": "custom"}
     )
@@ -45,7 +45,7 @@ def test_a_refused_or_failed_transition_publishes_nothing(gadget, empty_gadget, 
     with pytest.raises(Exception, match="gadget has no quantity"):
         perform_transition(empty_gadget, "approve", actor=admin_user)
 
-    def fail(locked: Gadget) -> None:
+    def fail(change: TransitionChange) -> None:
         raise RuntimeError("boom")
 
     with pytest.raises(RuntimeError):

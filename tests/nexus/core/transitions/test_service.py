@@ -17,7 +17,7 @@ from nexus.core.errors import (
 )
 from nexus.core.models import AuditEvent, TransitionLog
 from nexus.core.models.refs import ActorKind, ActorRef
-from nexus.core.transitions import UnknownTransition, perform_transition
+from nexus.core.transitions import TransitionChange, UnknownTransition, perform_transition
 from tests.factories.kernel_example import GadgetFactory
 from tests.kernel_example.models import Gadget, GadgetNote, GadgetStatus
 
@@ -170,8 +170,8 @@ def test_an_anonymous_actor_is_not_authenticated(gadget):
 
 
 def test_a_failing_write_inside_the_transition_leaves_nothing_behind(gadget, admin_user):
-    def write_then_fail(locked: Gadget) -> None:
-        GadgetNote.objects.create(gadget=locked, text="half done")
+    def write_then_fail(change: TransitionChange) -> None:
+        GadgetNote.objects.create(gadget=change.instance, text="half done")
         raise RuntimeError("the vendor rejected the line")
 
     with pytest.raises(RuntimeError, match="the vendor rejected the line"):
@@ -181,8 +181,8 @@ def test_a_failing_write_inside_the_transition_leaves_nothing_behind(gadget, adm
 
 
 def test_writes_run_after_the_fsm_method_on_the_locked_row_and_their_result_is_returned(gadget, admin_user):
-    def note(locked: Gadget) -> GadgetNote:
-        return GadgetNote.objects.create(gadget=locked, text=f"now {locked.status}")
+    def note(change: TransitionChange) -> GadgetNote:
+        return GadgetNote.objects.create(gadget=change.instance, text=f"now {change.instance.status}")
 
     result = perform_transition(gadget, "approve", actor=admin_user, writes=note)
 
@@ -193,8 +193,8 @@ def test_writes_run_after_the_fsm_method_on_the_locked_row_and_their_result_is_r
 def test_an_idempotent_replay_returns_the_earlier_result_and_runs_nothing(gadget, admin_user):
     calls = []
 
-    def write(locked: Gadget) -> None:
-        calls.append(locked.pk)
+    def write(change: TransitionChange) -> None:
+        calls.append(change.instance.pk)
 
     first = perform_transition(
         gadget, "reject", actor=admin_user, reason="late", idempotency_key="k-1", writes=write
