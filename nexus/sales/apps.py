@@ -8,8 +8,13 @@ class SalesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from nexus.inventory.services import register_reservation_source, rows_of
+        from nexus.sales.models import LINE_SOURCE_TYPE, SalesOrderLine
         from nexus.tenancy.models import Role
         from nexus.tenancy.roles import ANY, Grant, extend_role
+
+        # Confirmed orders hold stock for their lines.
+        register_reservation_source(LINE_SOURCE_TYPE, rows_of(SalesOrderLine))
 
         # Warehouse clerks ship the goods.
         extend_role(

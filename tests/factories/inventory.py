@@ -1,4 +1,4 @@
-"""Products, warehouses and locations. Create them inside ``scope.tenant(...)``.
+"""Products, warehouses, locations and reservation sources. Create them inside ``scope.tenant(...)``.
 
 Stock itself is never made by factories: tests post it through the inventory services, so
 every balance a test sees was made the way production makes it.
@@ -9,6 +9,13 @@ from decimal import Decimal
 import factory
 
 from nexus.inventory.models import Location, LocationKind, Product, Warehouse, WarehouseKind
+from nexus.inventory.services import SourceRef, register_reservation_source, rows_of
+from tests.factories.kernel_example import GadgetFactory
+from tests.kernel_example.models import Gadget
+
+# Inventory's own tests reserve for the kernel's example gadgets, registered the way a domain
+# registers its document lines, so they need no document domain.
+GADGET_SOURCE_TYPE = "kernel_example.gadget"
 
 
 class ProductFactory(factory.django.DjangoModelFactory[Product]):
@@ -44,3 +51,9 @@ class LocationFactory(factory.django.DjangoModelFactory[Location]):
     code = factory.Sequence(lambda n: f"LOC{n}")
     name = factory.LazyAttribute(lambda o: o.code.title())
     kind = LocationKind.STOCK
+
+
+def reservation_source() -> SourceRef:
+    """A new source reservations accept in the current tenant (a gadget)."""
+    register_reservation_source(GADGET_SOURCE_TYPE, rows_of(Gadget))
+    return SourceRef(GADGET_SOURCE_TYPE, GadgetFactory.create().pk)

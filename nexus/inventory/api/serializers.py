@@ -287,6 +287,9 @@ class ReservationSerializer(TransitionsSerializerMixin, TenantModelSerializer):
         ]
         read_only_fields = ["consumed_quantity", "state", "actor_label", "created_at", "updated_at"]
         extra_kwargs = {
-            "source_type": {"help_text": "What the stock is held for: app_label.model of a document line."},
-            "source_id": {"min_value": 1},
+            "source_type": {
+                "help_text": "What the stock is held for: a registered source type, the app_label.model "
+                "of a document line (e.g. sales.salesorderline)."
+            },
+            "source_id": {"min_value": 1, "help_text": "The source's id; it must exist in this tenant."},
         }

@@ -48,13 +48,20 @@ ERRORS = {
 }
 
 
+LEDGER_BOUND = (
+    "What the stock ledger depends on — a location's warehouse and kind, a warehouse's kind, a "
+    "product's unit and unit decimals — cannot change once the row holds stock or has stock history: "
+    "409 `in_use_by_ledger`, saying why."
+)
+
+
 def _crud_schema(noun: str) -> dict[str, Any]:
     return {
         "list": extend_schema(summary=f"List {noun}s", tags=TAGS),
         "retrieve": extend_schema(summary=f"Show a {noun}", tags=TAGS),
         "create": extend_schema(summary=f"Create a {noun}", tags=TAGS),
-        "update": extend_schema(summary=f"Replace a {noun}", tags=TAGS),
-        "partial_update": extend_schema(summary=f"Change a {noun}", tags=TAGS),
+        "update": extend_schema(summary=f"Replace a {noun}", description=LEDGER_BOUND, tags=TAGS),
+        "partial_update": extend_schema(summary=f"Change a {noun}", description=LEDGER_BOUND, tags=TAGS),
         "destroy": extend_schema(
             summary=f"Delete a {noun}",
             description="Refused (409) once stock or documents refer to it.",

@@ -7,8 +7,10 @@ from django.db.models.functions import Lower
 from nexus.core.models import TenantScopedModel
 from nexus.inventory.quantities import QUANTITY_PLACES
 
+from .ledger_bound import LedgerBoundModel
 
-class Product(TenantScopedModel):
+
+class Product(LedgerBoundModel):
     """A stocked item. Its SKU is unique within the tenant whatever its letter case."""
 
     sku = models.CharField("SKU", max_length=64, help_text="Stock-keeping unit; unique ignoring case.")

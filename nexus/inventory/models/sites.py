@@ -6,6 +6,8 @@ from django.db.models.functions import Lower
 from nexus.core.models import TenantScopedModel
 from nexus.core.models.address import Coordinates, PostalAddress
 
+from .ledger_bound import LedgerBoundModel
+
 
 class WarehouseKind(models.TextChoices):
     PHYSICAL = "physical", "Physical"
@@ -13,7 +15,7 @@ class WarehouseKind(models.TextChoices):
     TRANSIT = "transit", "Transit"
 
 
-class Warehouse(TenantScopedModel, PostalAddress, Coordinates):
+class Warehouse(LedgerBoundModel, PostalAddress, Coordinates):
     """A site that holds stock (or a virtual one for dropship or goods in transit)."""
 
     code = models.CharField(max_length=16, help_text="Short code, unique ignoring case (e.g. BER1).")
@@ -48,7 +50,7 @@ class LocationKind(models.TextChoices):
     TRANSIT = "transit", "Transit"
 
 
-class Location(TenantScopedModel):
+class Location(LedgerBoundModel):
     """A place inside a warehouse. Goods count as sellable only in ``stock`` locations."""
 
     warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="locations")

@@ -15,6 +15,7 @@ from .queries import (
     receipt_positions,
     supply_demand,
 )
+from .reservation_sources import check_sources, register_reservation_source, rows_of
 from .reservations import (
     ReservationRequest,
     SourceRef,
@@ -44,6 +45,7 @@ __all__ = [
     "add_default_location",
     "adjust",
     "availability",
+    "check_sources",
     "check_stock_ledger",
     "confirm",
     "consume",
@@ -54,11 +56,13 @@ __all__ = [
     "rebuild_stock_balances",
     "receipt_positions",
     "receive",
+    "register_reservation_source",
     "release",
     "release_for_source",
     "reserve",
     "reserve_many",
     "revalue",
+    "rows_of",
     "supply_demand",
     "transfer",
 ]

@@ -1,6 +1,7 @@
 """Row locks for stock changes, taken in the fixed order of DESIGN.md §1.
 
-Availability rows, then balance rows, then cost layers, each by ascending id. Missing
+First a key-share lock on the products, locations and warehouses a batch names, then
+availability rows, then balance rows, then cost layers, each by ascending id. Missing
 availability and balance rows are created race-free first (``INSERT … ON CONFLICT DO
 NOTHING``) and then locked like the others, so two transactions that both find a row missing
 never lose each other's update. Every helper here locks; callers must be inside a transaction.
@@ -11,10 +12,11 @@ from collections.abc import Iterable, Mapping
 from functools import reduce
 from operator import or_
 
+from django.db import connection
 from django.db.models import F, Q
 
 from nexus.core.scope import require_tenant_id
-from nexus.inventory.models import CostLayer, StockAvailability, StockBalance
+from nexus.inventory.models import CostLayer, Location, Product, StockAvailability, StockBalance, Warehouse
 
 Pair = tuple[int, int]
 
@@ -35,6 +37,32 @@ def _pairs_condition(pairs: Iterable[Pair], second_field: str, **extra: object) 
             for second, products in _by_second(pairs).items()
         ),
     )
+
+
+def hold_references(product_ids: Iterable[int], location_ids: Iterable[int]) -> None:
+    """Key-share-lock the products, locations and their warehouses a batch is about to read.
+
+    The weakest row lock: concurrent postings share it, and it waits only for a transaction
+    that holds the row ``FOR UPDATE`` — the ledger-bound guard changing a location's warehouse
+    or kind, a warehouse's kind or a product's unit (``ledger_bound``). Taken before the rows
+    are read, so a batch never books goods against what such a change has just replaced.
+    PostgreSQL only; SQLite runs one writer at a time.
+    """
+    if connection.vendor != "postgresql":
+        return
+    tenant_id = require_tenant_id()
+    products, locations, warehouses = (m._meta.db_table for m in (Product, Location, Warehouse))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {products} WHERE tenant_id = %s AND id = ANY(%s) "  # noqa: S608
+            "ORDER BY id FOR KEY SHARE",
+            [tenant_id, sorted(set(product_ids))],
+        )
+        cursor.execute(
+            f"SELECT 1 FROM {locations} l JOIN {warehouses} w ON w.id = l.warehouse_id "  # noqa: S608
+            "WHERE l.tenant_id = %s AND l.id = ANY(%s) ORDER BY l.id FOR KEY SHARE",
+            [tenant_id, sorted(set(location_ids))],
+        )
 
 
 def lock_availability(pairs: Iterable[Pair]) -> dict[Pair, StockAvailability]:

@@ -1,7 +1,8 @@
 """Posting stock moves: the only way stock, value and cost layers change.
 
 ``post_moves`` takes a batch of requests and, in one transaction and a constant number of
-queries, locks what they touch (availability, balances, cost layers — DESIGN.md §1 order),
+queries, locks what they touch (the products and locations named, key-share; then
+availability, balances, cost layers — DESIGN.md §1 order),
 applies them in order in memory, refuses the whole batch with a clear error if any request
 would break an invariant, and otherwise writes the moves, the new layers, the layer
 consumptions, the balances, the availability rows and the events.
@@ -59,7 +60,7 @@ from nexus.inventory.quantities import (
 )
 
 from . import events
-from .locking import Pair, lock_availability, lock_balances, lock_open_layers
+from .locking import Pair, hold_references, lock_availability, lock_balances, lock_open_layers
 from .valuation import OpenLayer, add_layer, consume_fifo, spread_value
 
 
@@ -172,6 +173,7 @@ def _load(requests: Sequence[MoveRequest]) -> tuple[dict[int, Product], dict[int
     location_ids = {
         loc for r in requests for loc in (r.from_location_id, r.to_location_id) if loc is not None
     }
+    hold_references(product_ids, location_ids)
     products = Product.objects.in_bulk(product_ids)
     locations = Location.objects.select_related("warehouse").in_bulk(location_ids)
     return products, locations

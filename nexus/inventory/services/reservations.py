@@ -47,6 +47,7 @@ from nexus.inventory.quantities import (
 )
 
 from . import events
+from .reservation_sources import check_sources
 
 logger = logging.getLogger(__name__)
 
@@ -136,10 +137,12 @@ def _take_free_stock(request: ReservationRequest, quantity: Decimal) -> int | No
 def reserve(request: ReservationRequest, *, actor: ActorRef) -> Reservation:
     """Hold ``quantity`` of sellable stock for the source; refuse (409) when not enough is free.
 
-    Raises ``InvalidInput`` for an unknown or inactive product, a bad quantity or source, and
-    ``Conflict`` (``insufficient_stock``) naming what is free when the stock is not there.
+    Raises ``InvalidInput`` for an unknown or inactive product, a bad quantity, a source of an
+    unregistered type or missing from the tenant (``reservation_sources``), and ``Conflict``
+    (``insufficient_stock``) naming what is free when the stock is not there.
     """
     _check_source(request)
+    check_sources([request.source])
     quantity = checked_quantity(request.quantity, unit="", unit_decimals=QUANTITY_PLACES)
     with transaction.atomic():
         unit_decimals = _take_free_stock(request, quantity)
@@ -159,15 +162,17 @@ def reserve(request: ReservationRequest, *, actor: ActorRef) -> Reservation:
 def reserve_many(requests: Sequence[ReservationRequest], *, actor: ActorRef) -> list[Reservation]:
     """Reserve several lines at once, all or none; return the reservations in request order.
 
-    Locks the availability rows involved (ascending id), checks every line against what is
-    free (lines for the same product and warehouse add up), then writes: a constant number of
-    queries plus one outbox event per reservation.
+    Checks the sources (one query per source type), locks the availability rows involved
+    (ascending id), checks every line against what is free (lines for the same product and
+    warehouse add up), then writes: a constant number of queries plus one outbox event per
+    reservation.
     """
     if not requests:
         return []
     with transaction.atomic():
         products = Product.objects.in_bulk({r.product_id for r in requests})
         quantities = [_check_request(r, products.get(r.product_id)) for r in requests]
+        check_sources(r.source for r in requests)
         pairs = {(r.product_id, r.warehouse_id) for r in requests}
         condition = Q()
         for product_id, warehouse_id in pairs:

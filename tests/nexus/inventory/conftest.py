@@ -1,4 +1,5 @@
-"""A tenant with a warehouse (stock, staging, quality-hold locations), a second warehouse and a product."""
+"""A tenant with a warehouse (stock, staging, quality-hold locations), a second warehouse, a product
+and a line to reserve for."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -11,8 +12,9 @@ from rest_framework.test import APIClient
 from nexus.core import scope
 from nexus.core.models.refs import ActorRef
 from nexus.inventory.models import Location, LocationKind, Product, Warehouse
+from nexus.inventory.services import SourceRef
 from nexus.tenancy.models import Tenant
-from tests.factories.inventory import LocationFactory, ProductFactory, WarehouseFactory
+from tests.factories.inventory import LocationFactory, ProductFactory, WarehouseFactory, reservation_source
 from tests.factories.people import TenantFactory
 
 ACTOR = ActorRef.system("tests")
@@ -28,6 +30,7 @@ class Site:
     hold: Location
     other_warehouse: Warehouse
     other_stock: Location
+    line: SourceRef  # what the site's reservations are for
 
 
 def make_site(slug: str = "acme") -> Site:
@@ -44,6 +47,7 @@ def make_site(slug: str = "acme") -> Site:
             hold=LocationFactory.create(warehouse=warehouse, code="QC", kind=LocationKind.QUALITY_HOLD),
             other_warehouse=other,
             other_stock=LocationFactory.create(warehouse=other, code="STOCK"),
+            line=reservation_source(),
         )
 
 

@@ -21,7 +21,7 @@ from nexus.inventory.models import (
     StockMove,
     Warehouse,
 )
-from nexus.inventory.services import ReservationRequest, SourceRef
+from nexus.inventory.services import ReservationRequest
 from nexus.tenancy.access import SELECTED_TENANT_SESSION_KEY
 from nexus.tenancy.models import Role
 from tests.factories.inventory import LocationFactory, ProductFactory, WarehouseFactory
@@ -55,9 +55,7 @@ def add_rows(site, n: int) -> None:
         services.receive(product.pk, site.stock.pk, 5, "1.50", actor=ACTOR)
         services.transfer(product.pk, site.stock.pk, location.pk, 1, actor=ACTOR)
         services.reserve(
-            ReservationRequest(
-                product.pk, site.warehouse.pk, 1, dt.date(2026, 12, 1), SourceRef("sales.line", 1)
-            ),
+            ReservationRequest(product.pk, site.warehouse.pk, 1, dt.date(2026, 12, 1), site.line),
             actor=ACTOR,
         )
         WarehouseFactory.create()
@@ -211,9 +209,7 @@ def test_a_viewer_cannot_adjust(site):
 def test_reservations_offer_confirm_and_release_only(site, clerk):
     services.receive(site.product.pk, site.stock.pk, 10, "2.00", actor=ACTOR)
     reservation = services.reserve(
-        ReservationRequest(
-            site.product.pk, site.warehouse.pk, 4, dt.date(2026, 12, 1), SourceRef("sales.line", 7)
-        ),
+        ReservationRequest(site.product.pk, site.warehouse.pk, 4, dt.date(2026, 12, 1), site.line),
         actor=ACTOR,
     )
     page = clerk.get(f"{ADMIN}/reservation/{reservation.pk}/change/").content.decode()

@@ -14,7 +14,7 @@ from nexus.inventory import services
 from nexus.inventory.models import Location, Product, Reservation, StockAvailability, StockMove, Warehouse
 from nexus.inventory.services import ReservationRequest, SourceRef
 from nexus.tenancy.models import Role
-from tests.factories.inventory import LocationFactory, ProductFactory, WarehouseFactory
+from tests.factories.inventory import LocationFactory, ProductFactory, WarehouseFactory, reservation_source
 from tests.factories.people import MembershipFactory
 from tests.nexus.inventory.conftest import ACTOR, Site, TenantAPIClient, make_site
 
@@ -43,9 +43,9 @@ def other(site) -> Site:
     return made
 
 
-def reserve(site: Site, quantity: int, line: int = 1) -> Reservation:
+def reserve(site: Site, quantity: int, source: SourceRef | None = None) -> Reservation:
     request = ReservationRequest(
-        site.product.pk, site.warehouse.pk, quantity, dt.date(2026, 12, 1), SourceRef("sales.line", line)
+        site.product.pk, site.warehouse.pk, quantity, dt.date(2026, 12, 1), source or site.line
     )
     return services.reserve(request, actor=ACTOR)
 
@@ -209,8 +209,8 @@ def test_another_tenants_ids_in_writable_references_are_field_errors(api, site, 
                 "warehouse": other.warehouse.pk,
                 "quantity": "1",
                 "required_date": DAY,
-                "source_type": "sales.line",
-                "source_id": 1,
+                "source_type": site.line.type,
+                "source_id": site.line.id,
             },
             format="json",
         ),
@@ -268,9 +268,7 @@ def add_rows(site: Site, n: int) -> None:
         services.receive(product.pk, site.stock.pk, 3, "1.00", actor=ACTOR)
         services.transfer(product.pk, site.stock.pk, site.staging.pk, 1, actor=ACTOR)
         services.reserve(
-            ReservationRequest(
-                product.pk, site.warehouse.pk, 1, dt.date(2026, 12, 1), SourceRef("sales.line", 1)
-            ),
+            ReservationRequest(product.pk, site.warehouse.pk, 1, dt.date(2026, 12, 1), site.line),
             actor=ACTOR,
         )
 
@@ -379,8 +377,8 @@ def test_creating_a_reservation_reserves(api, site):
             "warehouse": site.warehouse.pk,
             "quantity": "4",
             "required_date": DAY,
-            "source_type": "sales.salesorderline",
-            "source_id": 12,
+            "source_type": site.line.type,
+            "source_id": site.line.id,
         },
         format="json",
     )
@@ -400,8 +398,8 @@ def test_reserving_more_than_is_free_answers_409(api, site):
             "warehouse": site.warehouse.pk,
             "quantity": "4",
             "required_date": DAY,
-            "source_type": "sales.salesorderline",
-            "source_id": 12,
+            "source_type": site.line.type,
+            "source_id": site.line.id,
         },
         format="json",
     )
@@ -422,8 +420,8 @@ def test_the_state_cannot_be_written(api, site):
             "warehouse": site.warehouse.pk,
             "quantity": "1",
             "required_date": DAY,
-            "source_type": "sales.line",
-            "source_id": 1,
+            "source_type": site.line.type,
+            "source_id": site.line.id,
             "state": "consumed",
         },
         format="json",
@@ -455,13 +453,13 @@ def test_confirm_and_release_are_transitions(api, site):
 
 def test_reservations_filter_by_state_and_source(api, site):
     services.receive(site.product.pk, site.stock.pk, 10, "2.00", actor=ACTOR)
-    first, second = reserve(site, 1, line=1), reserve(site, 1, line=2)
+    first, second = reserve(site, 1), reserve(site, 1, source=reservation_source())
     services.release(first.pk, actor=ACTOR)
     held = api.get(f"{API}/reservations/", {"state": "held"}).json()["results"]
     assert [r["id"] for r in held] == [second.pk]
-    by_source = api.get(f"{API}/reservations/", {"source_type": "sales.line", "source_id": 1}).json()[
-        "results"
-    ]
+    by_source = api.get(
+        f"{API}/reservations/", {"source_type": site.line.type, "source_id": site.line.id}
+    ).json()["results"]
     assert [r["id"] for r in by_source] == [first.pk]
 
 

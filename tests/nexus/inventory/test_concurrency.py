@@ -9,7 +9,7 @@ from nexus.core import scope
 from nexus.core.errors import Conflict
 from nexus.inventory import services
 from nexus.inventory.models import Reservation, StockAvailability, StockBalance, StockMove
-from nexus.inventory.services import ReservationRequest, SourceRef
+from nexus.inventory.services import ReservationRequest
 from tests.helpers.concurrency import run_in_parallel
 from tests.nexus.inventory.conftest import ACTOR, Site, make_site
 
@@ -35,7 +35,7 @@ def test_forty_threads_reserving_one_of_ten_give_ten_holds_and_thirty_refusals(c
                 site.warehouse.pk,
                 1,
                 dt.date(2026, 12, 1),
-                SourceRef("sales.salesorderline", index + 1),
+                site.line,
             )
             return services.reserve(request, actor=ACTOR)
 

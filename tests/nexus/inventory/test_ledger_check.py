@@ -10,7 +10,7 @@ from django.db.models import F
 
 from nexus.inventory import services
 from nexus.inventory.models import CostLayer, Reservation, StockAvailability, StockBalance
-from nexus.inventory.services import Difference, ReservationRequest, SourceRef
+from nexus.inventory.services import Difference, ReservationRequest
 from tests.nexus.inventory.conftest import ACTOR, make_site
 
 D = Decimal
@@ -25,9 +25,7 @@ def busy(site):
     services.issue(p, site.stock.pk, 1, actor=ACTOR)
     services.revalue(p, site.staging.pk, "1.20", note="freight", actor=ACTOR)
     services.reserve(
-        ReservationRequest(
-            p, site.warehouse.pk, 3, dt.date(2026, 12, 1), SourceRef("sales.salesorderline", 1)
-        ),
+        ReservationRequest(p, site.warehouse.pk, 3, dt.date(2026, 12, 1), site.line),
         actor=ACTOR,
     )
     return site

@@ -19,7 +19,7 @@ from nexus.inventory.models import (
     StockMove,
     WarehouseKind,
 )
-from nexus.inventory.services import DocumentRef, MoveRequest, ReservationRequest, SourceRef
+from nexus.inventory.services import DocumentRef, MoveRequest, ReservationRequest
 from tests.factories.inventory import LocationFactory, ProductFactory, WarehouseFactory
 from tests.nexus.inventory.conftest import ACTOR, make_site
 
@@ -60,7 +60,7 @@ def test_taking_more_than_a_location_holds_is_refused_and_changes_nothing(stocke
 def test_stock_reserved_for_others_cannot_leave(stocked):
     p = stocked.product.pk
     services.reserve(
-        ReservationRequest(p, stocked.warehouse.pk, 8, TODAY, SourceRef("sales.salesorderline", 1)),
+        ReservationRequest(p, stocked.warehouse.pk, 8, TODAY, stocked.line),
         actor=ACTOR,
     )
     before = snapshot()

@@ -27,8 +27,8 @@ from nexus.inventory.models import (
     StockBalance,
     StockMove,
 )
-from nexus.inventory.services import ReservationRequest, SourceRef
-from tests.factories.inventory import ProductFactory
+from nexus.inventory.services import ReservationRequest
+from tests.factories.inventory import ProductFactory, reservation_source
 from tests.helpers.transactions import rolled_back
 from tests.nexus.inventory.conftest import ACTOR
 
@@ -61,6 +61,7 @@ class World:
         self.warehouses = [site.warehouse.pk, site.other_warehouse.pk]
         self.on_hand: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
         self.reservations: list[int] = []
+        self.lines = [reservation_source() for _ in range(3)]
 
     def sellable(self, product_id: int, warehouse_id: int) -> Decimal:
         return sum(
@@ -115,9 +116,9 @@ class World:
         elif kind == "reserve":
             warehouse = data.draw(st.sampled_from(self.warehouses))
             quantity = data.draw(st.integers(1, int(self.sellable(product, warehouse)) + 2))
-            source = data.draw(st.integers(1, 3))
-            label = f"reserve {quantity} in {warehouse} for line {source}"
-            request = ReservationRequest(product, warehouse, quantity, DAY, SourceRef("sales.line", source))
+            source = data.draw(st.sampled_from(self.lines))
+            label = f"reserve {quantity} in {warehouse} for line {source.id}"
+            request = ReservationRequest(product, warehouse, quantity, DAY, source)
             self.reservations.append(services.reserve(request, actor=ACTOR).pk)
         elif kind == "release":
             if not self.reservations:
@@ -128,13 +129,13 @@ class World:
         else:
             stock = self.locations[0]
             quantity = self.around(data, product, stock.pk)
-            source = data.draw(st.integers(1, 3))
-            label = f"ship {quantity} for line {source}"
+            source = data.draw(st.sampled_from(self.lines))
+            label = f"ship {quantity} for line {source.id}"
             services.issue(
                 product,
                 stock.pk,
                 quantity,
-                consume_reservations_of=SourceRef("sales.line", source),
+                consume_reservations_of=source,
                 actor=ACTOR,
             )
             self.on_hand[(product, stock.pk)] -= quantity

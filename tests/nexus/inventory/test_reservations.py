@@ -15,12 +15,12 @@ from nexus.inventory.models import MoveReason, Product, Reservation, Reservation
 from nexus.inventory.services import ReservationRequest, SourceRef
 from nexus.inventory.tasks import expire_reservations_task
 from nexus.tenancy.models import Role, TenantStatus
+from tests.factories.inventory import GADGET_SOURCE_TYPE, reservation_source
 from tests.factories.people import MembershipFactory
 from tests.nexus.inventory.conftest import ACTOR, make_site
 
 D = Decimal
 DAY = dt.date(2026, 12, 1)
-LINE = SourceRef("sales.salesorderline", 41)
 
 
 @pytest.fixture
@@ -29,10 +29,16 @@ def stocked(site):
     return site
 
 
-def hold(site, quantity, source=LINE, **kwargs) -> Reservation:
+def hold(site, quantity, source=None, **kwargs) -> Reservation:
+    """Reserve in the site's warehouse, for the site's line unless another source is given."""
     return services.reserve(
         ReservationRequest(
-            site.product.pk, site.warehouse.pk, quantity, kwargs.pop("day", DAY), source, **kwargs
+            site.product.pk,
+            site.warehouse.pk,
+            quantity,
+            kwargs.pop("day", DAY),
+            source or site.line,
+            **kwargs,
         ),
         actor=ACTOR,
     )
@@ -56,8 +62,8 @@ def test_reserving_takes_free_stock_and_publishes(stocked):
         "required_date": "2026-12-01",
         "state": "held",
         "previous_state": None,
-        "source_type": "sales.salesorderline",
-        "source_id": 41,
+        "source_type": GADGET_SOURCE_TYPE,
+        "source_id": stocked.line.id,
         "schema_version": 1,
     }
 
@@ -66,7 +72,7 @@ def test_reserving_takes_free_stock_and_publishes(stocked):
 def test_reserving_more_than_is_free_is_refused_with_the_figures(stocked):
     hold(stocked, 7)
     with pytest.raises(Conflict) as refused:
-        hold(stocked, 4, source=SourceRef("sales.salesorderline", 42))
+        hold(stocked, 4, source=reservation_source())
     assert refused.value.code == "insufficient_stock"
     assert (
         refused.value.detail == "Cannot reserve 4 pcs of BOLT-10 in BER1: 3 free (10 sellable, 7 reserved)."
@@ -82,7 +88,7 @@ def test_only_sellable_stock_can_be_reserved(site):
         hold(site, 1)
     with pytest.raises(Conflict, match="in HAM1: 0 free"):
         services.reserve(
-            ReservationRequest(site.product.pk, site.other_warehouse.pk, 1, DAY, LINE), actor=ACTOR
+            ReservationRequest(site.product.pk, site.other_warehouse.pk, 1, DAY, site.line), actor=ACTOR
         )
 
 
@@ -91,7 +97,7 @@ def test_only_sellable_stock_can_be_reserved(site):
     [
         ({"quantity": "0.5"}, "quantity"),
         ({"source": SourceRef("", 1)}, "source_type"),
-        ({"source": SourceRef("sales.salesorderline", 0)}, "source_id"),
+        ({"source": SourceRef(GADGET_SOURCE_TYPE, 0)}, "source_id"),
         ({"expires_at": dt.datetime(2000, 1, 1, tzinfo=dt.UTC)}, "expires_at"),
         ({"warehouse_id": 999_999}, "warehouse"),
     ],
@@ -102,7 +108,7 @@ def test_malformed_reservations_are_refused(stocked, change, field):
         "warehouse_id": stocked.warehouse.pk,
         "quantity": 1,
         "required_date": DAY,
-        "source": LINE,
+        "source": stocked.line,
     }
     with pytest.raises(InvalidInput) as refused:
         services.reserve(ReservationRequest(**(values | change)), actor=ACTOR)
@@ -115,7 +121,7 @@ def test_an_inactive_or_unknown_product_cannot_be_reserved(stocked):
     with pytest.raises(InvalidInput, match="BOLT-10 is inactive and cannot be reserved"):
         hold(stocked, 1)
     with pytest.raises(InvalidInput, match="Product 999999 does not exist"):
-        services.reserve(ReservationRequest(999_999, stocked.warehouse.pk, 1, DAY, LINE), actor=ACTOR)
+        services.reserve(ReservationRequest(999_999, stocked.warehouse.pk, 1, DAY, stocked.line), actor=ACTOR)
     assert pool(stocked).reserved == 0
 
 
@@ -187,10 +193,10 @@ def test_a_person_needs_the_permission_to_release(stocked):
 def test_shipping_consumes_the_sources_reservations_partly_then_wholly(stocked):
     p = stocked.product.pk
     reservation = hold(stocked, 6)
-    hold(stocked, 4, source=SourceRef("sales.salesorderline", 99))  # someone else's
+    hold(stocked, 4, source=reservation_source())  # someone else's
     # 10 sellable, all reserved: the shipment may take only what was reserved for its line
     services.issue(
-        p, stocked.stock.pk, 4, reason=MoveReason.SHIPMENT, consume_reservations_of=LINE, actor=ACTOR
+        p, stocked.stock.pk, 4, reason=MoveReason.SHIPMENT, consume_reservations_of=stocked.line, actor=ACTOR
     )
     reservation = Reservation.objects.get(pk=reservation.pk)
     assert (reservation.state, reservation.consumed_quantity, reservation.open_quantity) == (
@@ -200,14 +206,19 @@ def test_shipping_consumes_the_sources_reservations_partly_then_wholly(stocked):
     )
     assert (pool(stocked).on_hand_sellable, pool(stocked).reserved) == (D(6), D(6))
     services.issue(
-        p, stocked.stock.pk, 2, reason=MoveReason.SHIPMENT, consume_reservations_of=LINE, actor=ACTOR
+        p, stocked.stock.pk, 2, reason=MoveReason.SHIPMENT, consume_reservations_of=stocked.line, actor=ACTOR
     )
     reservation = Reservation.objects.get(pk=reservation.pk)
     assert (reservation.state, reservation.consumed_quantity) == ("consumed", D(6))
     assert (pool(stocked).on_hand_sellable, pool(stocked).reserved) == (D(4), D(4))
     with pytest.raises(Conflict, match="at most 0 can leave"):
         services.issue(
-            p, stocked.stock.pk, 1, reason=MoveReason.SHIPMENT, consume_reservations_of=LINE, actor=ACTOR
+            p,
+            stocked.stock.pk,
+            1,
+            reason=MoveReason.SHIPMENT,
+            consume_reservations_of=stocked.line,
+            actor=ACTOR,
         )
     assert services.check_stock_ledger() == []
 
@@ -215,7 +226,7 @@ def test_shipping_consumes_the_sources_reservations_partly_then_wholly(stocked):
 def test_consume_takes_the_earliest_required_date_first(stocked):
     later = hold(stocked, 3, day=DAY + dt.timedelta(days=5))
     sooner = hold(stocked, 3, day=DAY)
-    assert services.consume(LINE, stocked.product.pk, stocked.warehouse.pk, 4, actor=ACTOR) == D(4)
+    assert services.consume(stocked.line, stocked.product.pk, stocked.warehouse.pk, 4, actor=ACTOR) == D(4)
     sooner, later = Reservation.objects.get(pk=sooner.pk), Reservation.objects.get(pk=later.pk)
     assert (sooner.state, later.state, later.consumed_quantity) == ("consumed", "held", D(1))
     assert pool(stocked).reserved == D(2)
@@ -223,8 +234,8 @@ def test_consume_takes_the_earliest_required_date_first(stocked):
 
 def test_release_for_source_releases_every_open_reservation_of_it(stocked):
     first, second = hold(stocked, 2), hold(stocked, 3)
-    other = hold(stocked, 1, source=SourceRef("sales.salesorderline", 7))
-    released = services.release_for_source(LINE, actor=ACTOR, reason="order cancelled")
+    other = hold(stocked, 1, source=reservation_source())
+    released = services.release_for_source(stocked.line, actor=ACTOR, reason="order cancelled")
     assert sorted(r.pk for r in released) == [first.pk, second.pk]
     assert pool(stocked).reserved == D(1)
     assert Reservation.objects.get(pk=other.pk).state == "held"
@@ -233,11 +244,9 @@ def test_release_for_source_releases_every_open_reservation_of_it(stocked):
 def test_reserve_many_is_all_or_nothing(stocked):
     second = make_product_with_stock(stocked, "NUT-5", 3)
     requests = [
-        ReservationRequest(stocked.product.pk, stocked.warehouse.pk, 6, DAY, LINE),
-        ReservationRequest(second.pk, stocked.warehouse.pk, 2, DAY, LINE),
-        ReservationRequest(
-            stocked.product.pk, stocked.warehouse.pk, 5, DAY, SourceRef("sales.salesorderline", 2)
-        ),
+        ReservationRequest(stocked.product.pk, stocked.warehouse.pk, 6, DAY, stocked.line),
+        ReservationRequest(second.pk, stocked.warehouse.pk, 2, DAY, stocked.line),
+        ReservationRequest(stocked.product.pk, stocked.warehouse.pk, 5, DAY, reservation_source()),
     ]
     with pytest.raises(Conflict, match="Cannot reserve 11 pcs of BOLT-10 in BER1: 10 free"):
         services.reserve_many(requests, actor=ACTOR)

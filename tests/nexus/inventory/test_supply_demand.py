@@ -4,16 +4,12 @@ import datetime as dt
 from decimal import Decimal
 
 from nexus.inventory import services
-from nexus.inventory.services import ReservationRequest, SourceRef, SupplyDemandRow
-from tests.factories.inventory import LocationFactory, ProductFactory, WarehouseFactory
+from nexus.inventory.services import ReservationRequest, SupplyDemandRow
+from tests.factories.inventory import LocationFactory, ProductFactory, WarehouseFactory, reservation_source
 from tests.nexus.inventory.conftest import ACTOR
 
 D = Decimal
 START, END = dt.date(2026, 12, 1), dt.date(2026, 12, 31)
-
-
-def line(n: int) -> SourceRef:
-    return SourceRef("sales.salesorderline", n)
 
 
 def test_on_hand_now_and_reservations_by_required_date(site):
@@ -22,14 +18,15 @@ def test_on_hand_now_and_reservations_by_required_date(site):
     services.receive(p, site.hold.pk, 5, "1.00", actor=ACTOR)  # not sellable: no supply
     services.receive(p, site.other_stock.pk, 7, "1.00", actor=ACTOR)
     reserve = services.reserve
-    reserve(ReservationRequest(p, w, 3, dt.date(2026, 11, 20), line(1)), actor=ACTOR)  # overdue: dated START
-    reserve(ReservationRequest(p, w, 4, dt.date(2026, 12, 10), line(2)), actor=ACTOR)
-    reserve(ReservationRequest(p, w, 2, dt.date(2026, 12, 10), line(3)), actor=ACTOR)
-    reserve(ReservationRequest(p, w, 1, dt.date(2027, 1, 5), line(4)), actor=ACTOR)  # after END: left out
-    released = reserve(ReservationRequest(p, w, 5, dt.date(2026, 12, 12), line(5)), actor=ACTOR)
+    line = {n: reservation_source() for n in range(1, 7)}
+    reserve(ReservationRequest(p, w, 3, dt.date(2026, 11, 20), line[1]), actor=ACTOR)  # overdue: dated START
+    reserve(ReservationRequest(p, w, 4, dt.date(2026, 12, 10), line[2]), actor=ACTOR)
+    reserve(ReservationRequest(p, w, 2, dt.date(2026, 12, 10), line[3]), actor=ACTOR)
+    reserve(ReservationRequest(p, w, 1, dt.date(2027, 1, 5), line[4]), actor=ACTOR)  # after END: left out
+    released = reserve(ReservationRequest(p, w, 5, dt.date(2026, 12, 12), line[5]), actor=ACTOR)
     services.release(released.pk, actor=ACTOR)
-    reserve(ReservationRequest(p, w, 5, dt.date(2026, 12, 15), line(6)), actor=ACTOR)
-    services.issue(p, site.stock.pk, 2, consume_reservations_of=line(6), actor=ACTOR)
+    reserve(ReservationRequest(p, w, 5, dt.date(2026, 12, 15), line[6]), actor=ACTOR)
+    services.issue(p, site.stock.pk, 2, consume_reservations_of=line[6], actor=ACTOR)
 
     rows = services.supply_demand([p], [w, site.other_warehouse.pk], START, END)
 
@@ -49,9 +46,7 @@ def test_many_products_and_warehouses_take_two_queries(site, django_assert_num_q
     for product in products:
         for warehouse, stock in zip(warehouses, stocks, strict=True):
             services.receive(product.pk, stock.pk, 5, 1, actor=ACTOR)
-            services.reserve(
-                ReservationRequest(product.pk, warehouse.pk, 1, START, line(product.pk)), actor=ACTOR
-            )
+            services.reserve(ReservationRequest(product.pk, warehouse.pk, 1, START, site.line), actor=ACTOR)
     with django_assert_num_queries(2):
         rows = services.supply_demand([p.pk for p in products], [w.pk for w in warehouses], START, END)
     assert len(rows) == 15 * 5 * 2
