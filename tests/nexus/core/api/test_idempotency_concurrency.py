@@ -1,11 +1,14 @@
-"""Idempotency keys under concurrency, on PostgreSQL with parallel clients."""
+"""Idempotency keys under concurrency and lost connections, on PostgreSQL with parallel clients."""
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import partial
 from typing import Any
 
 import pytest
-from django.db import connections, transaction
+from django.db import connection, connections, transaction
+from django.db.models.signals import post_save
 
 from nexus.core import idempotency, scope
 from nexus.core.models import Currency, IdempotencyRecord
@@ -115,3 +118,61 @@ def test_a_retry_while_the_first_request_holds_the_key_is_refused_cleanly(site, 
     assert orders(site) == 0
     with scope.tenant(site.tenant):
         assert not IdempotencyRecord.objects.exists()  # the holder rolled back: the key is free
+
+
+def terminate_backend(pid: int) -> None:
+    """End a database session from another connection, as an operator or a failover would."""
+
+    def terminate() -> None:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_terminate_backend(%s, 5000)", [pid])
+        finally:
+            connections.close_all()
+
+    killer = threading.Thread(target=terminate)
+    killer.start()
+    killer.join(10)
+
+
+@contextmanager
+def when_an_order_is_created(then: Callable[[int], None]) -> Iterator[None]:
+    """Call ``then(<the creating session's pid>)`` as each purchase order is inserted."""
+
+    def receiver(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
+        if created:
+            then(connection.connection.info.backend_pid)
+
+    post_save.connect(receiver, sender=PurchaseOrder)
+    try:
+        yield
+    finally:
+        post_save.disconnect(receiver, sender=PurchaseOrder)
+
+
+def test_a_create_whose_connection_is_lost_after_the_commit_answers_and_its_retry_replays(site, buyer):
+    api = TenantAPIClient(buyer, site.tenant)
+
+    with when_an_order_is_created(lambda pid: transaction.on_commit(partial(terminate_backend, pid))):
+        first = api.post(ORDERS, order_body(site), format="json", HTTP_IDEMPOTENCY_KEY="po-1")
+    retry = api.post(ORDERS, order_body(site), format="json", HTTP_IDEMPOTENCY_KEY="po-1")
+
+    assert first.status_code == 201
+    assert (retry.status_code, retry["Idempotent-Replayed"]) == (201, "true")
+    assert retry.content == first.content
+    assert orders(site) == 1
+
+
+def test_a_create_whose_connection_is_lost_before_the_commit_is_a_503_and_its_retry_creates_once(site, buyer):
+    api = TenantAPIClient(buyer, site.tenant)
+
+    with when_an_order_is_created(terminate_backend):
+        lost = api.post(ORDERS, order_body(site), format="json", HTTP_IDEMPOTENCY_KEY="po-1")
+    nothing_created = orders(site) == 0
+    retry = api.post(ORDERS, order_body(site), format="json", HTTP_IDEMPOTENCY_KEY="po-1")
+
+    assert (lost.status_code, lost.json()["code"], lost["Retry-After"]) == (503, "service_unavailable", "1")
+    assert nothing_created
+    assert retry.status_code == 201
+    assert not retry.has_header("Idempotent-Replayed")
+    assert orders(site) == 1
