@@ -83,6 +83,9 @@ def _started(started: mfa_enrolment.EnrolmentStarted) -> dict[str, Any]:
 class TotpEnrolmentStartView(EnrolmentView):
     """Start enrolling an authenticator app: scan the QR code, then confirm with a code."""
 
+    # Its answer holds a secret shown once: never stored for an Idempotency-Key.
+    idempotent_posts = False
+
     @extend_schema(
         summary="Start enrolling an authenticator app",
         request=EnrolmentStartInput,
@@ -108,6 +111,9 @@ class TotpEnrolmentDetailView(EnrolmentView):
 
 
 class TotpEnrolmentConfirmView(EnrolmentView):
+    # Its answer holds a secret shown once: never stored for an Idempotency-Key.
+    idempotent_posts = False
+
     @extend_schema(
         summary="Confirm an enrolment with a code from the app",
         request=EnrolmentCodeInput,

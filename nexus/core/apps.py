@@ -17,6 +17,10 @@ class CoreConfig(AppConfig):
 
         register_outbox_purge_rules()
 
+        from .idempotency import register_idempotency_purge_rule
+
+        register_idempotency_purge_rule()
+
         from .audit.system_entries import connect_migration_signals, record_system_context_entry
         from .scope import system_entry_recorders
 

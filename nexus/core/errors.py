@@ -11,6 +11,9 @@ class NexusError(Exception):
     status = 400
     code = "error"
     default_detail = "The request could not be completed."
+    #: The same request may succeed later (a running duplicate, a dependency down): an API
+    #: answer of this error is never stored for an ``Idempotency-Key``.
+    retryable = False
 
     def __init__(
         self,
@@ -78,6 +81,12 @@ class IdempotencyMismatch(Conflict):
     default_detail = "This idempotency key was already used with a different request."
 
 
+class IdempotencyInProgress(Conflict):
+    code = "idempotency_in_progress"
+    default_detail = "A request with this idempotency key is still running; retry in a moment."
+    retryable = True
+
+
 class AlreadyPosted(Conflict):
     code = "already_posted"
     default_detail = "A posted document cannot be changed; correct it with a new document."
@@ -87,9 +96,11 @@ class Throttled(NexusError):
     status = 429
     code = "throttled"
     default_detail = "Too many requests; try again later."
+    retryable = True
 
 
 class DependencyUnavailable(NexusError):
     status = 503
     code = "service_unavailable"
     default_detail = "A service this request needs is unavailable; try again later."
+    retryable = True

@@ -81,10 +81,17 @@ def _apply(connection: BaseDatabaseWrapper, scope: Scope) -> None:
                 ["" if scope.tenant_id is None else str(scope.tenant_id), "on" if scope.system else ""],
             )
     except DatabaseError:
-        if not connection.in_atomic_block:
+        if connection.in_atomic_block:
+            # An aborted transaction (the error is still propagating): same reasoning as above.
+            logger.debug("scope not mirrored to an aborted transaction; its rollback restores it")
+            return
+        if connection.is_usable():
             raise
-        # An aborted transaction (the error is still propagating): same reasoning as above.
-        logger.debug("scope not mirrored to an aborted transaction; its rollback restores it")
+        # The connection was lost (terminated, network), perhaps right after a commit whose
+        # answer is ready: close it rather than fail the request. A lost session keeps no
+        # settings, and the next connection gets the scope through ``connection_created``.
+        logger.warning("database connection lost while setting the scope; closing it")
+        connection.close()
 
 
 def _sync_database(scope: Scope) -> None:

@@ -4,6 +4,7 @@ With nothing set, Nexus runs embedded: SQLite in ``var/`` (WAL, immediate transa
 Celery in eager mode and a local-memory cache. Every variable is listed in ``.env.example``.
 """
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -206,6 +207,12 @@ OUTBOX_ENQUEUE_TIMEOUT_SECONDS = env.float("OUTBOX_ENQUEUE_TIMEOUT_SECONDS", def
 OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=30)
 
 HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=2.0)
+
+# API retries (docs/kernel.md, "Retries"): an Idempotency-Key answers with the first answer for
+# this long (then its record is purged); a retry waits this long for the same key's request
+# still running before it is answered 409 idempotency_in_progress.
+NEXUS_IDEMPOTENCY_KEY_LIFETIME = timedelta(hours=env.int("NEXUS_IDEMPOTENCY_KEY_HOURS", default=24))
+NEXUS_IDEMPOTENCY_WAIT_SECONDS = env.float("NEXUS_IDEMPOTENCY_WAIT_SECONDS", default=10.0)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -99,6 +99,9 @@ class MfaVerifyView(GlobalView):
 class RefreshView(GlobalView):
     """Swap the presented token for a new one of its family; the old one stops working at once."""
 
+    # Its answer holds a secret shown once: never stored for an Idempotency-Key.
+    idempotent_posts = False
+
     @extend_schema(
         summary="Refresh (rotate) the login token",
         request=None,
@@ -273,6 +276,9 @@ class MemberLoginsRevokeView(NexusAPIView):
 class ServiceTokenListView(NexusAPIView):
     """The tenant's live service tokens; a tenant admin creates one (step-up required)."""
 
+    # Its answer holds a secret shown once: never stored for an Idempotency-Key.
+    idempotent_posts = False
+
     permission_classes = [IsTenantAdmin]
 
     def get_permissions(self) -> list[Any]:
@@ -380,6 +386,9 @@ class MfaStatusView(GlobalView):
 
 class RecoveryCodesView(GlobalView):
     """Replace the caller's recovery codes (step-up required); the new ones are shown once."""
+
+    # Its answer holds a secret shown once: never stored for an Idempotency-Key.
+    idempotent_posts = False
 
     permission_classes = [IsPerson, RequiresRecentMfa]
 

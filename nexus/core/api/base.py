@@ -33,6 +33,7 @@ from rest_framework.views import APIView
 from nexus.core import scope
 from nexus.core.errors import TenantRequired
 
+from .idempotency import IdempotencyKeySchema, IdempotentPostMixin
 from .permissions import TenantModelPermissions
 
 # Takes the authenticated request; returns the tenant it names (None when it names none) or
@@ -69,10 +70,14 @@ class TenantSchema(AutoSchema):
         return parameters
 
 
+class NexusSchema(IdempotencyKeySchema, TenantSchema):
+    """Document the kernel's request headers: ``X-Tenant`` and, on POSTs, ``Idempotency-Key``."""
+
+
 class TenantResolvingMixin:
     """Resolve and activate the request's tenant right after authentication; restore it after."""
 
-    schema: ViewInspector | None = TenantSchema()
+    schema: ViewInspector | None = NexusSchema()
 
     #: Answer 400 ``tenant_required`` when an authenticated caller names no tenant.
     tenant_required: bool = True
@@ -114,11 +119,11 @@ class TenantResolvingMixin:
                 self._scope_token = None
 
 
-class NexusAPIView(TenantResolvingMixin, APIView):
-    """An API view in the tenant named by the request."""
+class NexusAPIView(TenantResolvingMixin, IdempotentPostMixin, APIView):
+    """An API view in the tenant named by the request; its POSTs honour ``Idempotency-Key``."""
 
 
-class NexusGenericViewSet(TenantResolvingMixin, viewsets.GenericViewSet):
+class NexusGenericViewSet(TenantResolvingMixin, IdempotentPostMixin, viewsets.GenericViewSet):
     """A viewset over a tenant's rows; permissions come from the caller's role in the tenant."""
 
     permission_classes = [TenantModelPermissions]

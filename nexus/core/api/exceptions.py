@@ -2,8 +2,9 @@
 
 ``nexus_exception_handler`` (``REST_FRAMEWORK["EXCEPTION_HANDLER"]``) maps the application's
 ``NexusError`` family, DRF's exceptions, Django's ``ValidationError``/``Http404``/
-``PermissionDenied``, integrity errors and protected deletes to that shape, so that nothing a
-client can send turns into a 500. ``fields`` appears only on validation errors.
+``PermissionDenied``, integrity errors, protected deletes and a database that did not answer
+(503) to that shape, so that nothing a client can send turns into a 500. ``fields`` appears
+only on validation errors.
 """
 
 from collections.abc import Mapping
@@ -11,7 +12,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DataError, IntegrityError
+from django.db import DataError, IntegrityError, InterfaceError, OperationalError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
 from rest_framework import exceptions as drf
@@ -24,6 +25,12 @@ from nexus.core.errors import NexusError
 FieldErrors = dict[str, list[str]]
 
 INVALID_DETAIL = "The input is not valid; see the fields."
+# A lost connection, a deadlock, a time-out: the request's transaction did not commit, except
+# when the connection was lost during the commit itself, which a keyed retry finds out.
+DATABASE_UNAVAILABLE = (
+    "The database could not complete the request; retry it, with the same Idempotency-Key so that "
+    "it is done only once."
+)
 
 # SQLSTATE classes of integrity errors a client can cause (PostgreSQL), and SQLite's wording.
 _UNIQUE = ("23505", "23P01", "UNIQUE constraint failed")
@@ -75,6 +82,8 @@ def _answer(exc: Exception) -> tuple[int, dict[str, Any], dict[str, str]] | None
         return _integrity(exc)
     if isinstance(exc, DataError):
         return 400, error_body("invalid", "A value is malformed or out of range."), {}
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        return 503, error_body("service_unavailable", DATABASE_UNAVAILABLE), {"Retry-After": "1"}
     return None
 
 
