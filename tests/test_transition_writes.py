@@ -38,6 +38,7 @@ from nexus.sales.services.orders import release_reservations, reserve_for_confir
 from nexus.sales.services.shipping import ship_out_of_stock
 from nexus.tenancy.models import Role
 from nexus.tenancy.services import lock_administrators
+from tests.factories.inventory import reservation_source
 from tests.kernel_example.writes import keep_archive_note
 from tests.nexus.procurement.conftest import Site, make_site, member
 from tests.nexus.procurement.helpers import TenantAdminClient, TenantAPIClient, messages_of, sent_order
@@ -161,7 +162,7 @@ DAY = dt.date(2026, 3, 2)
 def test_releasing_a_reservation_gives_its_stock_back_whichever_path_asks(path, site, boss, calls):
     system = ActorRef.system("tests")
     inventory.receive(site.bolt.pk, site.stock_a.pk, 10, "1.00", actor=system)
-    line = inventory.SourceRef("sales.salesorderline", 1)
+    line = reservation_source()
     reservation = inventory.reserve(
         inventory.ReservationRequest(site.bolt.pk, site.warehouse.pk, 4, DAY, line), actor=system
     )
