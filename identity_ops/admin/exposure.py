@@ -2,14 +2,14 @@
 
 from typing import Any
 
-from django.contrib import admin
 from django.db.models import Model
 from django.http import Http404, HttpRequest
+from unfold.admin import ModelAdmin
 
 from nexus.core.admin.transitions import ACTION_PREFIX
 
 
-class ExposedTransitionsMixin(admin.ModelAdmin):
+class ExposedTransitionsMixin(ModelAdmin):
     """Keep only ``exposed_transitions`` among the buttons and change-list actions."""
 
     exposed_transitions: tuple[str, ...] = ()

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.contrib import admin, messages
+from django.contrib import messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import redirect_to_login
@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.urls import URLPattern, URLResolver, path, reverse
 from django.views.decorators.http import require_POST
+from unfold.forms import AuthenticationForm as UnfoldAuthenticationForm
+from unfold.sites import UnfoldAdminSite
 
 from nexus.core.scope import current_tenant_id
 
@@ -17,7 +19,7 @@ from .access import SELECTED_TENANT_SESSION_KEY, admin_memberships, may_use_admi
 from .middleware import tenant_unavailable
 
 
-class NexusAdminLoginForm(AdminAuthenticationForm):
+class NexusAdminLoginForm(UnfoldAuthenticationForm):
     """Log in only people the admin admits somewhere: operators, or staff of an active tenant."""
 
     error_messages = {
@@ -35,7 +37,7 @@ class NexusAdminLoginForm(AdminAuthenticationForm):
             raise ValidationError(self.error_messages["no_admin_access"], code="no_admin_access")
 
 
-class NexusAdminSite(admin.AdminSite):
+class NexusAdminSite(UnfoldAdminSite):
     """``admin.site``: platform operators, or an active staff-role membership in the current tenant.
 
     The current tenant is the one the session selected (``TenantMiddleware``); the header shows

@@ -13,10 +13,10 @@ as the save. Inline objects are audited by their own model's admin, not here.
 
 from typing import Any
 
-from django.contrib import admin
 from django.db import models, transaction
 from django.forms import ModelForm
 from django.http import HttpRequest
+from unfold.admin import ModelAdmin
 
 from nexus.core.audit.changes import record_model_change, stored_values
 from nexus.core.models.refs import ActorRef, ObjectRef
@@ -24,7 +24,7 @@ from nexus.core.models.refs import ActorRef, ObjectRef
 _BEFORE = "_nexus_audit_before"
 
 
-class AuditedModelAdmin(admin.ModelAdmin):
+class AuditedModelAdmin(ModelAdmin):
     #: Fields never written to the audit trail (secrets, bulky derived values).
     audit_exclude: tuple[str, ...] = ()
 

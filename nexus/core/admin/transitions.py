@@ -26,6 +26,7 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator, capfirst
+from unfold.admin import ModelAdmin
 
 from nexus.core.errors import NexusError
 from nexus.core.models import TransitionLog
@@ -66,7 +67,7 @@ def new_idempotency_key() -> str:
     return uuid.uuid4().hex
 
 
-class TransitionAdminMixin(admin.ModelAdmin):
+class TransitionAdminMixin(ModelAdmin):
     """Transitions of the model as buttons, change-list actions and history (see module docstring)."""
 
     #: Per-transition handlers (name → handler); unnamed transitions run the bare service.
@@ -352,7 +353,7 @@ def _model_name(object_type: str) -> str:
 
 
 @admin.register(TransitionLog)
-class TransitionLogAdmin(admin.ModelAdmin):
+class TransitionLogAdmin(ModelAdmin):
     """Every state change in the current tenant: read-only, filterable, searchable by object id."""
 
     list_display = (

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
+from unfold.admin import TabularInline
 
 from nexus.core.errors import NexusError
 from nexus.core.models.refs import ActorRef
@@ -198,7 +199,7 @@ class StockAvailabilityAdmin(ReadOnlyAdmin):
         return row.available
 
 
-class ConsumptionInline(admin.TabularInline):
+class ConsumptionInline(TabularInline):
     model = CostLayerConsumption
     fields = ("move_link", "quantity", "unit_cost")
     readonly_fields = fields

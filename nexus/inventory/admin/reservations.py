@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import Http404, HttpRequest, HttpResponseBase
+from unfold.admin import ModelAdmin
 
 from nexus.core.admin.transitions import ACTION_PREFIX, TransitionAdminMixin
 from nexus.inventory.models import PERSON_TRANSITIONS, Reservation
@@ -15,7 +16,7 @@ from nexus.inventory.services.reservations import release_handler
 
 
 @admin.register(Reservation)
-class ReservationAdmin(TransitionAdminMixin, admin.ModelAdmin):
+class ReservationAdmin(TransitionAdminMixin, ModelAdmin):
     list_display = (
         "id",
         "product",
