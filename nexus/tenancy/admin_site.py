@@ -113,6 +113,8 @@ def page_in_tenant(request: HttpRequest, site: admin.AdminSite, wanted: str, ten
         match = resolve(urlsplit(wanted).path)
     except Resolver404:
         return index
+    if not match.url_name:  # the admin's catch-all: no such page
+        return index
     model_admin = _model_admin_of(site, match.url_name or "") if match.namespace == site.name else None
     if model_admin is None:
         return wanted
