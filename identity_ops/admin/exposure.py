@@ -15,7 +15,7 @@ class ExposedTransitionsMixin(ModelAdmin):
     exposed_transitions: tuple[str, ...] = ()
 
     def transition_buttons(self, request: HttpRequest, obj: Model) -> list[dict[str, Any]]:
-        buttons: list[dict[str, Any]] = super().transition_buttons(request, obj)  # type: ignore[misc]
+        buttons: list[dict[str, Any]] = super().transition_buttons(request, obj)
         return [button for button in buttons if button["name"] in self.exposed_transitions]
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
@@ -30,4 +30,4 @@ class ExposedTransitionsMixin(ModelAdmin):
     def transition_view(self, request: HttpRequest, object_id: str, transition: str) -> Any:
         if transition not in self.exposed_transitions:
             raise Http404(f"{transition!r} is not performed from this screen.")
-        return super().transition_view(request, object_id, transition)  # type: ignore[misc]
+        return super().transition_view(request, object_id, transition)

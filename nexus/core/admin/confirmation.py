@@ -16,7 +16,13 @@ Two guards, both generic over models:
 from typing import Any
 
 from django.contrib.admin.options import IS_POPUP_VAR, BaseModelAdmin
-from django.contrib.admin.utils import display_for_field, display_for_value, label_for_field, lookup_field
+from django.contrib.admin.utils import (
+    display_for_field,
+    display_for_value,
+    flatten,
+    label_for_field,
+    lookup_field,
+)
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Field, Model
 from django.http import HttpRequest
@@ -84,7 +90,7 @@ def _value(model_admin: BaseModelAdmin, obj: Model, name: str) -> str:
 
 def object_summary(model_admin: BaseModelAdmin, request: HttpRequest, obj: Model) -> list[tuple[str, str]]:
     """(label, value) of every field the change page shows, as saved."""
-    names = model_admin.get_fields(request, obj)
+    names = flatten(model_admin.get_fields(request, obj))
     return [
         (capfirst(str(label_for_field(name, type(obj), model_admin))), _value(model_admin, obj, name))
         for name in names
@@ -96,7 +102,7 @@ def lines_summary(model_admin: Any, request: HttpRequest, obj: Model) -> list[di
     tables = []
     for inline in model_admin.get_inline_instances(request, obj):
         formset = inline.get_formset(request, obj)
-        names = [name for name in inline.get_fields(request, obj) if name != formset.fk.name]
+        names = [name for name in flatten(inline.get_fields(request, obj)) if name != formset.fk.name]
         rows = inline.get_queryset(request).filter(**{formset.fk.name: obj}).order_by("pk")
         tables.append(
             {

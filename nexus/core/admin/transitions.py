@@ -11,7 +11,7 @@ become admin messages. ``TransitionLogAdmin`` lists every transition of the curr
 
 import uuid
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.apps import apps
@@ -79,7 +79,7 @@ class TransitionAdminMixin(ModelAdmin):
     transition_handlers: Mapping[str, TransitionHandler] = {}
     #: How many history rows the change page shows (newest first).
     transition_history_limit = 50
-    change_form_template = "admin/transitions/change_form.html"
+    change_form_template: ClassVar[Any] = "admin/transitions/change_form.html"
     transition_form_template = "admin/transitions/transition_form.html"
     transition_action_template = "admin/transitions/action_form.html"
     #: The field every write bumps; a transition refuses a row that moved past the page's value.

@@ -83,7 +83,7 @@ class StockMoveAdmin(ReadOnlyAdmin):
         "id",
         "occurred_at",
         "reason",
-        "product",
+        "product_sku",
         "quantity",
         "from_location",
         "to_location",
@@ -99,6 +99,11 @@ class StockMoveAdmin(ReadOnlyAdmin):
     autocomplete_fields = ("product", "to_location")  # the adjustment form's widgets look these up
     change_list_template = "admin/inventory/stockmove/change_list.html"
     adjustment_template = "admin/inventory/stockmove/adjust.html"
+    list_fullwidth = True  # a ledger: many columns, read across
+
+    @admin.display(description="product", ordering="product__sku")
+    def product_sku(self, move: StockMove) -> str:
+        return format_html('<span title="{}">{}</span>', move.product.name, move.product.sku)
 
     @admin.display(description="document")
     def document(self, move: StockMove) -> str:

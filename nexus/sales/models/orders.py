@@ -358,7 +358,7 @@ def short_stock_lines() -> QuerySet[SalesOrderLine]:
         .annotate(open=Sum(F("quantity") - F("consumed_quantity")))
         .values("open")
     )
-    quantity = DecimalField(max_digits=20, decimal_places=QUANTITY_PLACES)
+    quantity: DecimalField[Decimal, Decimal] = DecimalField(max_digits=20, decimal_places=QUANTITY_PLACES)
     return (
         SalesOrderLine.objects.filter(order__status__in=OPEN_SALES_STATES, dropship=False)
         .annotate(reserved_open=Coalesce(Subquery(reserved, output_field=quantity), Value(ZERO_QUANTITY)))
