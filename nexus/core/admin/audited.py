@@ -1,9 +1,9 @@
 """``AuditedModelAdmin``: every save or delete in an admin screen leaves an audit event.
 
-Mix it in before ``admin.ModelAdmin``::
+Mix it in before Unfold's ``ModelAdmin`` (``unfold.admin``)::
 
     @admin.register(Product)
-    class ProductAdmin(AuditedModelAdmin, admin.ModelAdmin):
+    class ProductAdmin(AuditedModelAdmin, ModelAdmin):
         audit_exclude = ("internal_notes",)
 
 Creations, changes and deletions record ``<app>.<model>.created|changed|deleted`` with

@@ -1,6 +1,6 @@
 """Transitions in the admin: buttons, change-list actions, history, and the transition log.
 
-``TransitionAdminMixin`` goes before ``admin.ModelAdmin`` in a model's admin. It makes state
+``TransitionAdminMixin`` goes before Unfold's ``ModelAdmin`` in a model's admin. It makes state
 fields read-only, shows the object's transitions as buttons on its change page (each a POST to
 a view of its own, never the change-form save), asks for a reason on an intermediate page when a
 transition wants one, adds one change-list action per transition (each object in its own
