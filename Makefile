@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo demo-data test smoke lint bench clean
+.PHONY: install demo demo-data test smoke lint bench screenshots clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ smoke: install
 bench: install
 	$(PY) bench/transition_throughput.py
 	$(PY) bench/reservations.py
+
+## The admin's main screens as PNG in docs/screenshots/ (demo data, Debian's chromium)
+screenshots: demo-data
+	$(PY) scripts/screenshots.py
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -2,20 +2,20 @@
 
 from typing import Any
 
-from django.contrib import admin
 from django.db.models import Model
 from django.http import Http404, HttpRequest
+from unfold.admin import ModelAdmin
 
 from nexus.core.admin.transitions import ACTION_PREFIX
 
 
-class ExposedTransitionsMixin(admin.ModelAdmin):
+class ExposedTransitionsMixin(ModelAdmin):
     """Keep only ``exposed_transitions`` among the buttons and change-list actions."""
 
     exposed_transitions: tuple[str, ...] = ()
 
     def transition_buttons(self, request: HttpRequest, obj: Model) -> list[dict[str, Any]]:
-        buttons: list[dict[str, Any]] = super().transition_buttons(request, obj)  # type: ignore[misc]
+        buttons: list[dict[str, Any]] = super().transition_buttons(request, obj)
         return [button for button in buttons if button["name"] in self.exposed_transitions]
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
@@ -30,4 +30,4 @@ class ExposedTransitionsMixin(admin.ModelAdmin):
     def transition_view(self, request: HttpRequest, object_id: str, transition: str) -> Any:
         if transition not in self.exposed_transitions:
             raise Http404(f"{transition!r} is not performed from this screen.")
-        return super().transition_view(request, object_id, transition)  # type: ignore[misc]
+        return super().transition_view(request, object_id, transition)

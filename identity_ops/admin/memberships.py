@@ -12,6 +12,7 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from unfold.admin import ModelAdmin
 
 from identity_ops.wiring import membership_model, memberships
 from identity_ops.workflows.lifecycle import MEMBERSHIP_TRANSITIONS, change_role
@@ -49,7 +50,7 @@ class MembershipRoleForm(forms.ModelForm):
 
 
 @admin.register(Membership)
-class MembershipAdmin(ExposedTransitionsMixin, TransitionAdminMixin, admin.ModelAdmin):
+class MembershipAdmin(ExposedTransitionsMixin, TransitionAdminMixin, ModelAdmin):
     form = MembershipRoleForm
     exposed_transitions = MEMBERSHIP_TRANSITIONS
     list_display = ("user_email", "user_name", "tenant", "role", "status", "created_at")

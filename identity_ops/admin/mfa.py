@@ -18,10 +18,13 @@ from identity_ops.contracts.mfa import Client
 from identity_ops.models import MfaEnrolment, MfaEnrolmentStatus
 from identity_ops.wiring import mfa_authenticators, user_model
 from identity_ops.workflows import mfa_enrolment
+from nexus.core.admin.navigation import register_account_link
 from nexus.core.errors import NexusError
 from nexus.core.stepup import has_recent_mfa, step_up_url
 
 PENDING_SESSION_KEY = "nexus_mfa_enrolment_id"
+
+register_account_link("Two-factor authentication", "admin-mfa-setup", order=10)
 
 
 def _client(request: HttpRequest) -> Client:

@@ -5,10 +5,12 @@ from urllib.parse import urlencode
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
+from django.contrib.auth.forms import BaseUserCreationForm
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
+from unfold.admin import TabularInline
+from unfold.forms import AdminPasswordChangeForm, UserChangeForm
 
 from identity_ops.wiring import device_model, user_model
 from identity_ops.workflows.lifecycle import PERSON_TRANSITIONS, end_person_logins
@@ -39,7 +41,7 @@ class PersonCreationForm(BaseUserCreationForm):
         fields = ("email", "full_name")
 
 
-class DeviceInline(admin.TabularInline):
+class DeviceInline(TabularInline):
     """The person's logins: browser sessions and API token devices, newest first (read-only)."""
 
     model = Device
@@ -79,6 +81,7 @@ class PersonAdmin(ExposedTransitionsMixin, TransitionAdminMixin, AuditedModelAdm
 
     form = PersonForm
     add_form = PersonCreationForm
+    change_password_form = AdminPasswordChangeForm
     add_fieldsets = ((None, {"fields": ("email", "full_name", "password1", "password2")}),)
     exposed_transitions = PERSON_TRANSITIONS
     list_display = ("email", "full_name", "status", "is_platform_operator", "last_login", "date_joined")

@@ -2,14 +2,14 @@
 
 from typing import Any
 
-from django.contrib import admin
 from django.http import HttpRequest
+from unfold.admin import ModelAdmin
 
 from identity_ops.wiring import tenants
 from nexus.core.scope import current_tenant_id
 
 
-class MembershipRightsAdmin(admin.ModelAdmin):
+class MembershipRightsAdmin(ModelAdmin):
     """Visible with the permission to view memberships, changed with the one to manage them.
 
     Tenant-scoped rows: nothing is shown without a selected tenant (operators pick one with the

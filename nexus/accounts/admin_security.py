@@ -12,7 +12,9 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from unfold.admin import ModelAdmin
 
+from nexus.core.admin.navigation import Group, register_screen
 from nexus.core.errors import NexusError
 from nexus.core.scope import current_tenant_id
 from nexus.core.stepup import has_recent_mfa, step_up_url
@@ -35,7 +37,7 @@ def _operator(request: HttpRequest) -> bool:
     return bool(getattr(request.user, "is_platform_operator", False))
 
 
-class ReadOnlySecurityAdmin(admin.ModelAdmin):
+class ReadOnlySecurityAdmin(ModelAdmin):
     """Rows change only through the actions; operators and the tenant's administrators see them."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
@@ -196,3 +198,9 @@ class ServiceTokenAdmin(ReadOnlySecurityAdmin):
             service_tokens.revoke_service_token(token.pk, tenant_id=token.tenant_id, revoked_by=request.user)  # type: ignore[arg-type]
             revoked += 1
         messages.success(request, f"Revoked {revoked} service token{'s' if revoked != 1 else ''}.")
+
+
+register_screen(Group.PEOPLE_AND_ACCESS, model=ServiceToken, icon="key", order=60)
+register_screen(
+    Group.PEOPLE_AND_ACCESS, model=LoginThrottle, title="Sign-in lockouts", icon="lock_clock", order=70
+)

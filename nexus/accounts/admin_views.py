@@ -22,6 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
+from unfold.widgets import UnfoldAdminTextInputWidget
 
 from nexus.core.errors import NexusError
 from nexus.tenancy.admin_site import NexusAdminLoginForm, select_default_tenant
@@ -45,7 +46,7 @@ class CodeForm(forms.Form):
         label="Code",
         max_length=32,
         help_text="The 6-digit code of your authenticator app, or one of your recovery codes.",
-        widget=forms.TextInput(
+        widget=UnfoldAdminTextInputWidget(
             attrs={"autocomplete": "one-time-code", "autofocus": True, "inputmode": "numeric"}
         ),
     )

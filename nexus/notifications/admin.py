@@ -16,9 +16,12 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.text import Truncator
+from unfold.admin import ModelAdmin
 
 from nexus.accounts.models import User
+from nexus.core.admin.navigation import Group, register_account_link, register_screen
 from nexus.core.admin.operators import is_platform_operator
+from nexus.core.admin.queues import register_queue
 from nexus.core.errors import Conflict
 from nexus.core.models.refs import ActorRef
 
@@ -29,7 +32,7 @@ MY_NOTIFICATIONS_PAGE_SIZE = 25
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ModelAdmin):
     list_display = (
         "created_at",
         "recipient_email",
@@ -182,3 +185,19 @@ class NotificationAdmin(admin.ModelAdmin):
             "unread": unread_count(user),
         }
         return TemplateResponse(request, "admin/notifications/my_notifications.html", context)
+
+
+register_screen(Group.SYSTEM, model=Notification, title="Notification log", icon="mark_email_read", order=50)
+register_account_link("My notifications", "admin:notifications_notification_mine", order=20)
+register_queue(
+    "notifications.failed",
+    title="Failed notifications",
+    description="Emails the mail server refused: re-send them from the log.",
+    group=Group.SYSTEM,
+    permission=is_platform_operator,
+    queryset=lambda request: Notification.objects.filter(status=NotificationStatus.FAILED),
+    changelist="admin:notifications_notification_changelist",
+    filters={"status__exact": NotificationStatus.FAILED},
+    needs_tenant=False,
+    order=30,
+)

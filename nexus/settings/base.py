@@ -22,7 +22,9 @@ ALLOWED_HOSTS: list[str] = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1"
 CSRF_TRUSTED_ORIGINS: list[str] = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    # django.contrib.admin with the tenant-aware NexusAdminSite as admin.site.
+    # Unfold's templates and static files before the admin's; its basic config leaves admin.site alone.
+    "unfold.apps.BasicAppConfig",
+    # django.contrib.admin with the tenant-aware NexusAdminSite (an Unfold site) as admin.site.
     "nexus.tenancy.admin_config.NexusAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -149,6 +151,26 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+
+# The admin's look (django-unfold; its fonts, icons, scripts and charts are bundled static files).
+# Each app places its screens in the sidebar and its work queues on the dashboard through the
+# kernel's registries (nexus.core.admin.navigation, nexus.core.admin.queues).
+UNFOLD: dict[str, Any] = {
+    "SITE_TITLE": "Nexus",
+    "SITE_HEADER": "Nexus",
+    "SITE_SUBHEADER": "Back office",
+    "SITE_SYMBOL": "hub",
+    "SHOW_HISTORY": True,
+    "SHOW_VIEW_ON_SITE": False,
+    "BORDER_RADIUS": "6px",
+    "DASHBOARD_CALLBACK": "nexus.core.admin.dashboard.dashboard_context",
+    "ACCOUNT": {"navigation": "nexus.core.admin.navigation.account_links"},
+    "SIDEBAR": {
+        "show_search": False,
+        "show_all_applications": False,
+        "navigation": "nexus.core.admin.navigation.sidebar_navigation",
+    },
+}
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")

@@ -8,7 +8,9 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
+from unfold.admin import ModelAdmin
 
+from nexus.core.admin.navigation import Group, register_screen
 from nexus.core.errors import NexusError
 from nexus.core.models.refs import ActorRef
 
@@ -23,7 +25,7 @@ def _is_operator(request: HttpRequest) -> bool:
 
 
 @admin.register(Tenant)
-class TenantAdmin(admin.ModelAdmin):
+class TenantAdmin(ModelAdmin):
     """Tenants are the platform operators' business; tenant staff never see this list."""
 
     list_display = ("name", "slug", "status", "default_currency", "time_zone", "active_members", "created_at")
@@ -87,3 +89,6 @@ class TenantAdmin(admin.ModelAdmin):
             self.message_user(request, f"{len(done)} tenant(s) {verb}: {', '.join(done)}.", messages.SUCCESS)
         for failure in failures:
             self.message_user(request, failure, messages.WARNING)
+
+
+register_screen(Group.PEOPLE_AND_ACCESS, model=Tenant, icon="domain", order=50)

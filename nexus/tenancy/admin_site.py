@@ -1,23 +1,30 @@
 """The admin site: admits platform operators and staff of the current tenant; switches tenants."""
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.contrib import admin, messages
+from django.contrib.admin import ModelAdmin
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
-from django.urls import URLPattern, URLResolver, path, reverse
+from django.urls import Resolver404, URLPattern, URLResolver, path, resolve, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+from unfold.forms import AuthenticationForm as UnfoldAuthenticationForm
+from unfold.sites import UnfoldAdminSite
 
+from nexus.core import scope
 from nexus.core.scope import current_tenant_id
 
 from .access import SELECTED_TENANT_SESSION_KEY, admin_memberships, may_use_admin_in
 from .middleware import tenant_unavailable
 
 
-class NexusAdminLoginForm(AdminAuthenticationForm):
+class NexusAdminLoginForm(UnfoldAuthenticationForm):
     """Log in only people the admin admits somewhere: operators, or staff of an active tenant."""
 
     error_messages = {
@@ -35,7 +42,7 @@ class NexusAdminLoginForm(AdminAuthenticationForm):
             raise ValidationError(self.error_messages["no_admin_access"], code="no_admin_access")
 
 
-class NexusAdminSite(admin.AdminSite):
+class NexusAdminSite(UnfoldAdminSite):
     """``admin.site``: platform operators, or an active staff-role membership in the current tenant.
 
     The current tenant is the one the session selected (``TenantMiddleware``); the header shows
@@ -71,7 +78,7 @@ class NexusAdminSite(admin.AdminSite):
         return response
 
     def switch_tenant(self, request: HttpRequest) -> HttpResponseBase:
-        return _switch_tenant(request, self.name)
+        return _switch_tenant(request, self)
 
 
 def select_default_tenant(request: HttpRequest) -> None:
@@ -86,18 +93,57 @@ def select_default_tenant(request: HttpRequest) -> None:
         request.session.pop(SELECTED_TENANT_SESSION_KEY, None)
 
 
+def _model_admin_of(site: admin.AdminSite, url_name: str) -> "ModelAdmin[Any] | None":
+    for model, model_admin in site._registry.items():
+        if url_name.startswith(f"{model._meta.app_label}_{model._meta.model_name}_"):
+            return model_admin
+    return None
+
+
+def page_in_tenant(request: HttpRequest, site: admin.AdminSite, wanted: str, tenant_id: int | None) -> str:
+    """Where to land after switching to ``tenant_id``: ``wanted`` if it exists there, else the index.
+
+    A model's page exists there when the person may use it in that tenant (their role there) and,
+    for one object's pages, when the object belongs to that tenant.
+    """
+    index = reverse("admin:index", current_app=site.name)
+    if not wanted or not url_has_allowed_host_and_scheme(wanted, {request.get_host()}):
+        return index
+    try:
+        match = resolve(urlsplit(wanted).path)
+    except Resolver404:
+        return index
+    if not match.url_name:  # the admin's catch-all: no such page
+        return index
+    model_admin = _model_admin_of(site, match.url_name or "") if match.namespace == site.name else None
+    if model_admin is None:
+        return wanted
+    with scope.tenant(tenant_id):
+        if not model_admin.has_module_permission(request) or not any(
+            model_admin.get_model_perms(request).values()
+        ):
+            return index
+        object_id = match.kwargs.get("object_id")
+        if object_id is not None and model_admin.get_object(request, unquote(object_id)) is None:
+            return index
+    return wanted
+
+
 @require_POST
-def _switch_tenant(request: HttpRequest, site_name: str) -> HttpResponseBase:
-    """Select the tenant named by ``tenant`` (a slug); an operator may select none (``""``)."""
+def _switch_tenant(request: HttpRequest, site: admin.AdminSite) -> HttpResponseBase:
+    """Select the tenant named by ``tenant`` (a slug); an operator may select none (``""``).
+
+    The person stays on the page named by ``next`` where it exists in the new tenant.
+    """
     user = request.user
     if not user.is_authenticated:
-        return redirect_to_login(request.get_full_path(), reverse("admin:login", current_app=site_name))
+        return redirect_to_login(request.get_full_path(), reverse("admin:login", current_app=site.name))
     slug = request.POST.get("tenant", "").strip()
-    index = reverse("admin:index", current_app=site_name)
+    wanted = request.POST.get("next", "")
     if not slug and user.is_platform_operator:
         request.session.pop(SELECTED_TENANT_SESSION_KEY, None)
         messages.success(request, "You are now working across the platform, in no tenant.")
-        return HttpResponseRedirect(index)
+        return HttpResponseRedirect(page_in_tenant(request, site, wanted, None))
     membership = next((m for m in admin_memberships(user) if m.tenant.slug == slug), None)
     if membership is None:
         return tenant_unavailable(
@@ -107,4 +153,4 @@ def _switch_tenant(request: HttpRequest, site_name: str) -> HttpResponseBase:
         )
     request.session[SELECTED_TENANT_SESSION_KEY] = membership.tenant_id
     messages.success(request, f"You are now working in {membership.tenant.name}.")
-    return HttpResponseRedirect(index)
+    return HttpResponseRedirect(page_in_tenant(request, site, wanted, membership.tenant_id))

@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -64,6 +65,7 @@ class TenantMiddleware:
 def tenant_unavailable(request: HttpRequest, reason: str) -> HttpResponse:
     """The 403 page for a tenant the person may not (or may no longer) work in."""
     context = {
+        **admin.site.each_context(request),
         "title": "Tenant not available",
         "reason": reason,
         "tenant_choices": admin_memberships(request.user),

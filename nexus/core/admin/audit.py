@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html
+from unfold.admin import ModelAdmin
 
 from nexus.core import scope
 from nexus.core.audit.sealer import seal_lag
@@ -59,7 +60,7 @@ def pretty_json(value: Any) -> str:
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ModelAdmin):
     list_display = ("occurred_at", "tenant", "actor_display", "action", "object_display", "is_sealed")
     list_display_links = ("occurred_at", "action")
     search_fields = ("=id", "action", "actor_label", "=actor_id", "object_label", "=object_id", "=request_id")
@@ -149,5 +150,5 @@ class AuditEventAdmin(admin.ModelAdmin):
         context = {**(extra_context or {}), "seal_lag": seal_lag(chains)}
         return super().changelist_view(request, context)
 
-    change_view = _in_audit_scope(admin.ModelAdmin.change_view)
-    history_view = _in_audit_scope(admin.ModelAdmin.history_view)
+    change_view = _in_audit_scope(ModelAdmin.change_view)
+    history_view = _in_audit_scope(ModelAdmin.history_view)

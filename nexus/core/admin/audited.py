@@ -1,9 +1,9 @@
 """``AuditedModelAdmin``: every save or delete in an admin screen leaves an audit event.
 
-Mix it in before ``admin.ModelAdmin``::
+Mix it in before Unfold's ``ModelAdmin`` (``unfold.admin``)::
 
     @admin.register(Product)
-    class ProductAdmin(AuditedModelAdmin, admin.ModelAdmin):
+    class ProductAdmin(AuditedModelAdmin, ModelAdmin):
         audit_exclude = ("internal_notes",)
 
 Creations, changes and deletions record ``<app>.<model>.created|changed|deleted`` with
@@ -13,10 +13,10 @@ as the save. Inline objects are audited by their own model's admin, not here.
 
 from typing import Any
 
-from django.contrib import admin
 from django.db import models, transaction
 from django.forms import ModelForm
 from django.http import HttpRequest
+from unfold.admin import ModelAdmin
 
 from nexus.core.audit.changes import record_model_change, stored_values
 from nexus.core.models.refs import ActorRef, ObjectRef
@@ -24,7 +24,7 @@ from nexus.core.models.refs import ActorRef, ObjectRef
 _BEFORE = "_nexus_audit_before"
 
 
-class AuditedModelAdmin(admin.ModelAdmin):
+class AuditedModelAdmin(ModelAdmin):
     #: Fields never written to the audit trail (secrets, bulky derived values).
     audit_exclude: tuple[str, ...] = ()
 

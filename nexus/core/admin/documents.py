@@ -10,10 +10,10 @@ as change-list actions. Each domain subclasses it to number its new documents.
 from collections.abc import Callable, Collection
 from typing import Any
 
-from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
+from unfold.admin import TabularInline
 
 from nexus.core.admin.audited import AuditedModelAdmin
 from nexus.core.admin.transitions import ACTION_PREFIX, TransitionAdminMixin
@@ -80,7 +80,7 @@ class DocumentAdmin(TransitionAdminMixin, AuditedModelAdmin):
         return actions
 
 
-class DraftLinesInline(admin.TabularInline):
+class DraftLinesInline(TabularInline):
     """Lines inline: editable while their document is a draft, read-only afterwards.
 
     ``source_lines`` names the foreign key to a line of the document this one is drawn from (a

@@ -17,6 +17,7 @@ from django.shortcuts import redirect
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
+from unfold.admin import ModelAdmin, TabularInline
 
 from nexus.core.events.catalogue import CATALOGUE
 from nexus.core.events.retrying import retry_now
@@ -27,7 +28,15 @@ from .operators import is_platform_operator, operator_scope, rendered_in_operato
 rendered = rendered_in_operator_scope("outbox admin")
 
 
-class ReadOnlyOutboxAdmin(admin.ModelAdmin):
+def may_retry_deliveries(request: HttpRequest) -> bool:
+    """Operators, and tenant staff who may change deliveries, retry failed ones (and see that queue)."""
+    opts = OutboxDelivery._meta
+    return is_platform_operator(request) or request.user.has_perm(
+        f"{opts.app_label}.change_{opts.model_name}"
+    )
+
+
+class ReadOnlyOutboxAdmin(ModelAdmin):
     """Records of what happened: viewable by operators and tenant staff, never added, edited or deleted."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
@@ -46,24 +55,21 @@ class ReadOnlyOutboxAdmin(admin.ModelAdmin):
         return False
 
     def has_retry_permission(self, request: HttpRequest) -> bool:
-        opts = OutboxDelivery._meta
-        return is_platform_operator(request) or request.user.has_perm(
-            f"{opts.app_label}.change_{opts.model_name}"
-        )
+        return may_retry_deliveries(request)
 
-    changelist_view = rendered(admin.ModelAdmin.changelist_view)
-    change_view = rendered(admin.ModelAdmin.change_view)
-    history_view = rendered(admin.ModelAdmin.history_view)
+    changelist_view = rendered(ModelAdmin.changelist_view)
+    change_view = rendered(ModelAdmin.change_view)
+    history_view = rendered(ModelAdmin.history_view)
     # Refused below, but they look the row up first.
-    add_view = rendered(admin.ModelAdmin.add_view)
-    delete_view = rendered(admin.ModelAdmin.delete_view)
+    add_view = rendered(ModelAdmin.add_view)
+    delete_view = rendered(ModelAdmin.delete_view)
 
 
 def pretty_json(value: Any) -> str:
     return format_html("<pre>{}</pre>", json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False))
 
 
-class DeliveryInline(admin.TabularInline):
+class DeliveryInline(TabularInline):
     model = OutboxDelivery
     extra = 0
     can_delete = False

@@ -1,6 +1,6 @@
 """Transitions in the admin: buttons, change-list actions, history, and the transition log.
 
-``TransitionAdminMixin`` goes before ``admin.ModelAdmin`` in a model's admin. It makes state
+``TransitionAdminMixin`` goes before Unfold's ``ModelAdmin`` in a model's admin. It makes state
 fields read-only, shows the object's transitions as buttons on its change page (each a POST to
 a view of its own, never the change-form save), asks for a reason on an intermediate page when a
 transition wants one, adds one change-list action per transition (each object in its own
@@ -10,7 +10,7 @@ admin messages. ``TransitionLogAdmin`` lists every transition of the current ten
 """
 
 import uuid
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.apps import apps
@@ -19,13 +19,17 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator, capfirst
+from unfold.admin import ModelAdmin
+from unfold.widgets import UnfoldAdminTextareaWidget
 
+from nexus.core.admin import confirmation
 from nexus.core.errors import NexusError
 from nexus.core.models import TransitionLog
 from nexus.core.scope import current_tenant_id, in_system_context
@@ -47,8 +51,10 @@ ACTION_PREFIX = "transition_"
 class TransitionForm(forms.Form):
     """What a person adds to a transition: a reason, and the key that makes a double submit harmless."""
 
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "cols": 60}), required=False)
+    reason = forms.CharField(widget=UnfoldAdminTextareaWidget(attrs={"rows": 3}), required=False)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=MAX_KEY_LENGTH, required=False)
+    # The row's version when the page was rendered (models with one; see ``confirmation``).
+    version = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
 
     def __init__(self, *args: Any, spec: TransitionSpec, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -63,14 +69,16 @@ def new_idempotency_key() -> str:
     return uuid.uuid4().hex
 
 
-class TransitionAdminMixin(admin.ModelAdmin):
+class TransitionAdminMixin(ModelAdmin):
     """Transitions of the model as buttons, change-list actions and history (see module docstring)."""
 
     #: How many history rows the change page shows (newest first).
     transition_history_limit = 50
-    change_form_template = "admin/transitions/change_form.html"
+    change_form_template: ClassVar[Any] = "admin/transitions/change_form.html"
     transition_form_template = "admin/transitions/transition_form.html"
     transition_action_template = "admin/transitions/action_form.html"
+    #: The field every write bumps; a transition refuses a row that moved past the page's value.
+    version_field = confirmation.VERSION_FIELD
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         """The declared read-only fields plus every state field: states change only by transitions."""
@@ -150,9 +158,19 @@ class TransitionAdminMixin(admin.ModelAdmin):
                 "requires_reason": choice.requires_reason,
                 "refusal": choice.refusal,
                 "idempotency_key": new_idempotency_key(),
+                "version": confirmation.rendered_version(obj, self.version_field),
             }
             for choice in transition_choices(obj, request.user)
         ]
+
+    def response_change(self, request: HttpRequest, obj: Model) -> HttpResponse:
+        """After "Save, then <transition>": the transition's confirmation page, showing the saved values."""
+        names = {spec.name for spec in declared_transitions(self.model)}
+        name = confirmation.requested_transition(request, names)
+        if name:
+            self.message_user(request, f"Saved “{obj}”. Check the saved values below, then confirm.")
+            return HttpResponseRedirect(self.transition_url(obj, name))
+        return super().response_change(request, obj)
 
     def transition_history(self, obj: Model) -> list[TransitionLog] | None:
         """The object's latest transitions in the current tenant (None when no tenant is selected)."""
@@ -175,20 +193,28 @@ class TransitionAdminMixin(admin.ModelAdmin):
             form = TransitionForm(request.POST, spec=spec)
             if form.is_valid():
                 try:
-                    result = self.run_transition(
-                        request,
-                        obj,
-                        spec,
-                        reason=form.cleaned_data["reason"],
-                        idempotency_key=form.cleaned_data["idempotency_key"],
-                    )
+                    with transaction.atomic():
+                        if confirmation.changed_since(obj, form.cleaned_data["version"], self.version_field):
+                            self.message_user(request, confirmation.stale_message(obj), messages.ERROR)
+                            return HttpResponseRedirect(self.transition_url(obj, spec.name))
+                        result = self.run_transition(
+                            request,
+                            obj,
+                            spec,
+                            reason=form.cleaned_data["reason"],
+                            idempotency_key=form.cleaned_data["idempotency_key"],
+                        )
                 except NexusError as error:
                     self.message_user(request, error.detail, messages.ERROR)
                 else:
                     self.message_user(request, self._done_message(spec, result), messages.SUCCESS)
                 return HttpResponseRedirect(self.change_url(obj))
         else:
-            form = TransitionForm(initial={"idempotency_key": new_idempotency_key()}, spec=spec)
+            initial = {
+                "idempotency_key": new_idempotency_key(),
+                "version": confirmation.rendered_version(obj, self.version_field),
+            }
+            form = TransitionForm(initial=initial, spec=spec)
         context = {
             **self.admin_site.each_context(request),
             "title": f"{spec.label} {obj._meta.verbose_name}",
@@ -199,6 +225,8 @@ class TransitionAdminMixin(admin.ModelAdmin):
             "form": form,
             "change_url": self.change_url(obj),
             "has_view_permission": self.has_view_permission(request, obj),
+            "summary": confirmation.object_summary(self, request, obj),
+            "lines": confirmation.lines_summary(self, request, obj),
         }
         return TemplateResponse(request, self.transition_form_template, context)
 
@@ -337,7 +365,7 @@ def _model_name(object_type: str) -> str:
 
 
 @admin.register(TransitionLog)
-class TransitionLogAdmin(admin.ModelAdmin):
+class TransitionLogAdmin(ModelAdmin):
     """Every state change in the current tenant: read-only, filterable, searchable by object id."""
 
     list_display = (

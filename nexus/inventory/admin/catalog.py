@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin
+from unfold.admin import ModelAdmin
 
 from nexus.core.admin.audited import AuditedModelAdmin
 from nexus.inventory.models import Product
@@ -33,7 +34,7 @@ class ProductForm(forms.ModelForm):
 
 
 @admin.register(Product)
-class ProductAdmin(AuditedModelAdmin, admin.ModelAdmin):
+class ProductAdmin(AuditedModelAdmin, ModelAdmin):
     form = ProductForm
     list_display = (
         "sku",

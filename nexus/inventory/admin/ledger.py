@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
+from unfold.admin import TabularInline
 
 from nexus.core.errors import NexusError
 from nexus.core.models.refs import ActorRef
@@ -82,7 +83,7 @@ class StockMoveAdmin(ReadOnlyAdmin):
         "id",
         "occurred_at",
         "reason",
-        "product",
+        "product_sku",
         "quantity",
         "from_location",
         "to_location",
@@ -98,6 +99,11 @@ class StockMoveAdmin(ReadOnlyAdmin):
     autocomplete_fields = ("product", "to_location")  # the adjustment form's widgets look these up
     change_list_template = "admin/inventory/stockmove/change_list.html"
     adjustment_template = "admin/inventory/stockmove/adjust.html"
+    list_fullwidth = True  # a ledger: many columns, read across
+
+    @admin.display(description="product", ordering="product__sku")
+    def product_sku(self, move: StockMove) -> str:
+        return format_html('<span title="{}">{}</span>', move.product.name, move.product.sku)
 
     @admin.display(description="document")
     def document(self, move: StockMove) -> str:
@@ -198,7 +204,7 @@ class StockAvailabilityAdmin(ReadOnlyAdmin):
         return row.available
 
 
-class ConsumptionInline(admin.TabularInline):
+class ConsumptionInline(TabularInline):
     model = CostLayerConsumption
     fields = ("move_link", "quantity", "unit_cost")
     readonly_fields = fields

@@ -2,11 +2,11 @@
 
 from typing import Any
 
-from django.contrib import admin
 from django.http import HttpRequest
+from unfold.admin import ModelAdmin
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ModelAdmin):
     """View-only screens for ledger rows and the balances derived from them."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -8,13 +8,14 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import Http404, HttpRequest, HttpResponseBase
+from unfold.admin import ModelAdmin
 
 from nexus.core.admin.transitions import ACTION_PREFIX, TransitionAdminMixin
 from nexus.inventory.models import PERSON_TRANSITIONS, Reservation
 
 
 @admin.register(Reservation)
-class ReservationAdmin(TransitionAdminMixin, admin.ModelAdmin):
+class ReservationAdmin(TransitionAdminMixin, ModelAdmin):
     list_display = (
         "id",
         "product",

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
+from unfold.admin import ModelAdmin, TabularInline
 
 from nexus.core.admin.audited import AuditedModelAdmin
 from nexus.inventory.models import Location, Warehouse
@@ -39,7 +40,7 @@ class WarehouseForm(forms.ModelForm):
         return code
 
 
-class LocationInline(admin.TabularInline):
+class LocationInline(TabularInline):
     model = Location
     fields = ("code", "name", "kind", "active")
     extra = 0
@@ -47,7 +48,7 @@ class LocationInline(admin.TabularInline):
 
 
 @admin.register(Warehouse)
-class WarehouseAdmin(AuditedModelAdmin, admin.ModelAdmin):
+class WarehouseAdmin(AuditedModelAdmin, ModelAdmin):
     form = WarehouseForm
     list_display = ("code", "name", "kind", "city", "country", "active")
     list_filter = ("kind", "active", "country")
@@ -87,7 +88,7 @@ class LocationForm(forms.ModelForm):
 
 
 @admin.register(Location)
-class LocationAdmin(AuditedModelAdmin, admin.ModelAdmin):
+class LocationAdmin(AuditedModelAdmin, ModelAdmin):
     form = LocationForm
     list_display = ("__str__", "name", "kind", "warehouse", "active")
     list_filter = ("kind", "active", "warehouse")

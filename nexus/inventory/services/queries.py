@@ -1,4 +1,4 @@
-"""Set-based reads for planning and other domains: availability and supply/demand by day."""
+"""Set-based reads for planning and other domains: availability, supply/demand by day, stock value."""
 
 import datetime as dt
 from collections import defaultdict
@@ -161,3 +161,16 @@ def receipt_positions(move_ids: Iterable[int]) -> Mapping[int, ReceiptPosition]:
         move_id: ReceiptPosition(move_id, quantity, dict(sorted(on_hand[move_id].items())))
         for move_id, quantity in received.items()
     }
+
+
+def stock_value_by_warehouse() -> list[tuple[str, Decimal]]:
+    """The valuation of every warehouse of the current tenant, largest first, in one query."""
+    rows = (
+        StockAvailability.objects.order_by()
+        .values("warehouse__code")
+        .annotate(total=Sum("value"))
+        .filter(total__gt=0)
+        .order_by("-total", "warehouse__code")
+        .values_list("warehouse__code", "total")
+    )
+    return [(code, total) for code, total in rows]

@@ -4,12 +4,13 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from unfold.admin import ModelAdmin, TabularInline
 
 from nexus.core.admin.audited import AuditedModelAdmin
 from nexus.procurement.models import Vendor, VendorProduct
 
 
-class VendorProductInline(admin.TabularInline):
+class VendorProductInline(TabularInline):
     """The vendor's terms at a glance; each is edited on its own (audited) page."""
 
     model = VendorProduct
@@ -37,7 +38,7 @@ class VendorProductInline(admin.TabularInline):
 
 
 @admin.register(Vendor)
-class VendorAdmin(AuditedModelAdmin, admin.ModelAdmin):
+class VendorAdmin(AuditedModelAdmin, ModelAdmin):
     list_display = (
         "code",
         "name",
@@ -76,7 +77,7 @@ class VendorAdmin(AuditedModelAdmin, admin.ModelAdmin):
 
 
 @admin.register(VendorProduct)
-class VendorProductAdmin(AuditedModelAdmin, admin.ModelAdmin):
+class VendorProductAdmin(AuditedModelAdmin, ModelAdmin):
     list_display = (
         "product",
         "vendor",

@@ -1,13 +1,14 @@
 """Customers in the admin (ordinary edits, audited)."""
 
 from django.contrib import admin
+from unfold.admin import ModelAdmin
 
 from nexus.core.admin.audited import AuditedModelAdmin
 from nexus.sales.models import Customer
 
 
 @admin.register(Customer)
-class CustomerAdmin(AuditedModelAdmin, admin.ModelAdmin):
+class CustomerAdmin(AuditedModelAdmin, ModelAdmin):
     list_display = ("code", "name", "currency", "city", "country", "active")
     list_filter = ("active", "currency", "country")
     search_fields = ("code", "name", "city", "email")

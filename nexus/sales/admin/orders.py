@@ -24,6 +24,7 @@ from nexus.sales.models import (
     Shipment,
     ShipmentLine,
     reserved_by_line,
+    short_stock_lines,
 )
 from nexus.sales.services import (
     LineReservation,
@@ -41,6 +42,21 @@ def shortage_message(order: Any, outcome: list[LineReservation]) -> str:
         return ""
     parts = [f"{r.sku}: {r.short.normalize():f} of {r.wanted.normalize():f}" for r in short]
     return f"{order}: not enough free stock to reserve everything; unreserved {'; '.join(parts)}."
+
+
+class ShortStockFilter(admin.SimpleListFilter):
+    """Open orders with a line whose unshipped quantity is not all reserved (the dashboard's queue)."""
+
+    title = "stock"
+    parameter_name = "short_stock"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("yes", "Short of stock")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[SalesOrder]) -> QuerySet[SalesOrder]:
+        if self.value() == "yes":
+            return queryset.filter(pk__in=short_stock_lines().values("order_id"))
+        return queryset
 
 
 class SalesOrderLineInline(DraftLinesInline):
@@ -71,7 +87,7 @@ class SalesOrderLineInline(DraftLinesInline):
 @admin.register(SalesOrder)
 class SalesOrderAdmin(DocumentAdmin):
     list_display = ("number", "customer", "order_date", "status", "currency", "total", "next_promised")
-    list_filter = ("status", "currency", "warehouse", "order_date")
+    list_filter = ("status", ShortStockFilter, "currency", "warehouse", "order_date")
     search_fields = (
         "number",
         "customer__code",

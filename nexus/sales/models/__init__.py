@@ -12,6 +12,7 @@ from .orders import (
     SalesOrderLine,
     SalesOrderStatus,
     reserved_by_line,
+    short_stock_lines,
 )
 from .shipments import Shipment, ShipmentLine, ShipmentStatus
 
@@ -30,4 +31,5 @@ __all__ = [
     "ShipmentLine",
     "ShipmentStatus",
     "reserved_by_line",
+    "short_stock_lines",
 ]

@@ -6,7 +6,8 @@ from typing import Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q, Sum
+from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_fsm import FSMField, transition
 
@@ -340,3 +341,26 @@ def reserved_by_line(line_ids: list[int]) -> dict[int, Decimal]:
     )
     # The database answers the sum at its own scale; quantities carry four places everywhere.
     return {source_id: Decimal(quantity).quantize(QUANTUM) for source_id, quantity in rows}
+
+
+def short_stock_lines() -> QuerySet[SalesOrderLine]:
+    """Lines of open orders, shipped from a warehouse, whose unshipped quantity is not all reserved.
+
+    Confirming reserves only what is free (``services.reserving``); these lines wait for stock.
+    One query however many lines there are: the reserved quantity is a correlated subquery.
+    """
+    reserved = (
+        Reservation.objects.filter(
+            source_type=LINE_SOURCE_TYPE, source_id=OuterRef("pk"), state__in=OPEN_STATES
+        )
+        .order_by()
+        .values("source_id")
+        .annotate(open=Sum(F("quantity") - F("consumed_quantity")))
+        .values("open")
+    )
+    quantity: DecimalField[Decimal, Decimal] = DecimalField(max_digits=20, decimal_places=QUANTITY_PLACES)
+    return (
+        SalesOrderLine.objects.filter(order__status__in=OPEN_SALES_STATES, dropship=False)
+        .annotate(reserved_open=Coalesce(Subquery(reserved, output_field=quantity), Value(ZERO_QUANTITY)))
+        .filter(reserved_open__lt=F("quantity") - F("shipped_quantity"))
+    )

@@ -109,6 +109,52 @@ def test_switching_to_another_staff_tenant(client, ana, acme):
     assert b"Beta (Sales clerk)" in client.get("/admin/").content
 
 
+@pytest.fixture
+def beta(ana):
+    beta = TenantFactory.create(name="Beta", slug="beta")
+    MembershipFactory.create(user=ana, tenant=beta, role=Role.SALES)
+    return beta
+
+
+def test_switching_keeps_the_page_where_it_exists_in_the_other_tenant(client, ana, acme, beta):
+    client.force_login(ana)
+    select(client, acme)
+    wanted = "/admin/sales/salesorder/?status__exact=draft"
+
+    response = client.post("/admin/tenant/switch/", {"tenant": "beta", "next": wanted})
+
+    assert response.status_code == 302
+    assert response["Location"] == wanted
+    assert selected(client) == beta.pk
+
+
+@pytest.mark.parametrize(
+    ("wanted", "why"),
+    [
+        ("/admin/procurement/purchaseorder/", "a sales clerk in Beta has no purchase orders"),
+        ("/admin/sales/customer/{customer}/change/", "the customer belongs to Acme"),
+        ("https://elsewhere.example/admin/", "not this site"),
+        ("/admin/no/such/page/", "no such page"),
+    ],
+)
+def test_switching_lands_on_the_index_where_the_page_does_not_exist_there(
+    client, ana, acme, beta, wanted, why
+):
+    from tests.factories.sales import CustomerFactory
+
+    with scope.tenant(acme):
+        customer = CustomerFactory.create()
+    client.force_login(ana)
+    select(client, acme)
+
+    response = client.post(
+        "/admin/tenant/switch/", {"tenant": "beta", "next": wanted.format(customer=customer.pk)}
+    )
+
+    assert response["Location"] == "/admin/", why
+    assert selected(client) == beta.pk
+
+
 @pytest.mark.parametrize(
     ("slug", "why"),
     [("globex", "viewer role"), ("dormant", "suspended tenant"), ("nowhere", "unknown"), ("", "empty")],
