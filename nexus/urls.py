@@ -19,6 +19,7 @@ api_v1_patterns: list = [
     path("", include("nexus.accounts.api.auth_urls")),
     path("", include("identity_ops.api.urls")),
     path("", include("identity_ops.api.auth_urls")),
+    path("", include("supply_chain_ops.api.urls")),
 ]
 
 urlpatterns = [

@@ -312,6 +312,10 @@ IDENTITY_OPS_ADAPTERS = {
     "access": "adapters.identity.DjangoAccessControl",
     "notifier": "adapters.identity_notifications.DjangoNotifier",
 }
+# The implementations of the supply-chain orchestrator's contracts (supply_chain_ops.wiring).
+SUPPLY_CHAIN_OPS_ADAPTERS = {
+    "role_grants": "adapters.supply_chain_access.TenancyRoleGrants",
+}
 # The models behind the identity admin and API screens of people and memberships.
 IDENTITY_OPS_MEMBERSHIP_MODEL = "tenancy.Membership"
 IDENTITY_OPS_TENANT_MODEL = "tenancy.Tenant"

@@ -1,0 +1,1 @@
+"""Admin screens of the supply-chain workflow records (and only of them)."""

@@ -1,0 +1,1 @@
+"""The supply-chain API under /api/v1/ (workflow records only)."""

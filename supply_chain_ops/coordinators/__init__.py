@@ -1,0 +1,1 @@
+"""Stateless synchronous supply-chain operations (landed-cost allocation, ATP ...)."""

@@ -1,0 +1,21 @@
+"""Reactions of the supply-chain workflows to domain events, registered with the kernel's outbox.
+
+Every listener is idempotent under redelivery: the outbox records each (event, listener)
+delivery once, and each listener also checks what it already did (a landed cost already drafted
+for a bill line, a cross-dock already made for a receipt).
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from nexus.core.events import EventEnvelope, register_listener
+
+Listener = Callable[[dict[str, Any], EventEnvelope], None]
+
+#: (event name, listener, listener name): each workflow adds its reactions here.
+LISTENERS: list[tuple[str, Listener, str]] = []
+
+
+def register() -> None:
+    for event, listener, name in LISTENERS:
+        register_listener(event, listener, name=name)

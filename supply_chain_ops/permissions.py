@@ -1,0 +1,10 @@
+"""The one table of what each duty may do in the supply-chain workflows (docs/supply-chain.md).
+
+Each workflow adds its rows here when it lands; ``apps.ready()`` hands the table to the role
+grants adapter, which maps duties to the tenant's roles. Tenant administrators and operations
+managers already hold every permission on tenant data; viewers read everything.
+"""
+
+from supply_chain_ops.contracts.access import DutyGrant
+
+DUTY_GRANTS: list[DutyGrant] = []

@@ -1,0 +1,1 @@
+"""Pure supply-chain calculations (allocation, forecasting, ATP buckets): no ORM."""

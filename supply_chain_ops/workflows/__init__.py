@@ -1,0 +1,1 @@
+"""Stateful supply-chain processes, one module per workflow."""
