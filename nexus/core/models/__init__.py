@@ -2,6 +2,7 @@
 
 from .audit import AuditEvent
 from .base import TenantOptionalModel, TenantScopedModel, TenantScopedQuerySet
+from .exchange_rates import ExchangeRate
 from .money import Currency
 from .outbox import DeliveryStatus, OutboxDelivery, OutboxEvent
 from .refs import ActorKind, ActorRef, ObjectRef
@@ -14,6 +15,7 @@ __all__ = [
     "AuditEvent",
     "Currency",
     "DeliveryStatus",
+    "ExchangeRate",
     "ObjectRef",
     "OutboxDelivery",
     "OutboxEvent",
