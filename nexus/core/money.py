@@ -12,7 +12,7 @@ Conventions for domain models (docs/kernel.md, "Sequences, money and quantities"
 - Splitting an amount (landed cost over receipt lines, a discount over order lines) is done in
   integer minor units with ``allocate_minor``, so the parts always add up to the whole.
 - Converting between currencies needs a day and a rate source (``Money.convert``): the tenant's
-  dated rates (``nexus.core.exchange_rates``) or, in a test, any object with the same two members.
+  dated rates (``nexus.core.exchange_rates``) or, in a test, any object with the same ``rate``.
 """
 
 import datetime as dt
@@ -43,12 +43,10 @@ class CurrencyMismatch(InvalidInput):
 
 
 class RateSource(Protocol):
-    """Where a conversion finds its rates: everything is quoted in one base currency."""
-
-    base_currency: str
+    """Where a conversion finds its rates, all quoted in one base currency (the tenant's own)."""
 
     def rate(self, currency: str, on: dt.date) -> Decimal:
-        """Units of ``base_currency`` one unit of ``currency`` buys on ``on`` (1 for the base itself).
+        """Units of the base currency one unit of ``currency`` buys on ``on`` (1 for the base itself).
 
         Raises when there is no rate (``MissingExchangeRate``), never answers 1 instead.
         """

@@ -100,8 +100,8 @@ class ExchangeRates:
         for currency, on in pairs:
             days[currency].append(on)
         window = Q()
-        for currency, on in days.items():
-            first, last = min(on), max(on)
+        for currency, wanted_days in days.items():
+            first, last = min(wanted_days), max(wanted_days)
             start = ExchangeRate.objects.filter(_on_or_before(self.tenant_id, currency, first)).order_by(
                 "-date"
             )

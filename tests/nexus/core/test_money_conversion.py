@@ -16,7 +16,7 @@ DAY = dt.date(2026, 3, 2)
 
 @dataclass(frozen=True)
 class FixedRates:
-    """A rate source with one rate per currency, whatever the day."""
+    """A rate source with one rate per currency, whatever the day, quoted in ``base_currency``."""
 
     base_currency: str
     rates: dict[str, Decimal]

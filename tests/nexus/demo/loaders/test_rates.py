@@ -53,4 +53,5 @@ def test_purchase_orders_in_euros_and_dollars_are_placed_and_received_at_the_day
     assert currencies == {"USD", "EUR", "CAD"}
     foreign = next(r for r in history.receipts if vendors[r.order.vendor].currency == "EUR")
     line = foreign.lines[0]
+    assert line.move is not None
     assert line.move.unit_cost == round_cost(line.po_line.unit_price * foreign.order.exchange_rate)
