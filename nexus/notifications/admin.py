@@ -26,13 +26,6 @@ from nexus.core.models.refs import ActorRef
 from .models import Notification, NotificationStatus
 from .services import inbox, mark_all_read, mark_read, resend, unread_count
 
-MY_NOTIFICATIONS_PAGE_SIZE = 25
-
-
-def _is_platform_operator(request: HttpRequest) -> bool:
-    user = request.user
-    return bool(user.is_active and getattr(user, "is_platform_operator", False))
-
 
 class RecipientKindFilter(admin.SimpleListFilter):
     """Users of Nexus, or contacts (customers and vendors) reached by email."""
@@ -47,6 +40,14 @@ class RecipientKindFilter(admin.SimpleListFilter):
         if self.value() in ("user", "contact"):
             return queryset.filter(recipient__isnull=self.value() == "contact")
         return queryset
+
+
+MY_NOTIFICATIONS_PAGE_SIZE = 25
+
+
+def _is_platform_operator(request: HttpRequest) -> bool:
+    user = request.user
+    return bool(user.is_active and getattr(user, "is_platform_operator", False))
 
 
 @admin.register(Notification)
