@@ -11,13 +11,16 @@ Conventions for domain models (docs/kernel.md, "Sequences, money and quantities"
   0.135 -> 0.14), which does not drift upwards when many amounts are rounded and summed.
 - Splitting an amount (landed cost over receipt lines, a discount over order lines) is done in
   integer minor units with ``allocate_minor``, so the parts always add up to the whole.
+- Converting between currencies needs a day and a rate source (``Money.convert``): the tenant's
+  dated rates (``nexus.core.exchange_rates``) or, in a test, any object with the same ``rate``.
 """
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation, localcontext
 from fractions import Fraction
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import models
 
@@ -37,6 +40,17 @@ _exponents: dict[str, int] = {}
 class CurrencyMismatch(InvalidInput):
     code = "currency_mismatch"
     default_detail = "Amounts in different currencies cannot be combined."
+
+
+class RateSource(Protocol):
+    """Where a conversion finds its rates, all quoted in one base currency (the tenant's own)."""
+
+    def rate(self, currency: str, on: dt.date) -> Decimal:
+        """Units of the base currency one unit of ``currency`` buys on ``on`` (1 for the base itself).
+
+        Raises when there is no rate (``MissingExchangeRate``), never answers 1 instead.
+        """
+        ...
 
 
 def as_decimal(value: Any, *, what: str = "amount") -> Decimal:
@@ -235,6 +249,29 @@ class Money:
     def allocate(self, weights: Sequence[Decimal | int]) -> list["Money"]:
         """Split this amount (rounded to minor units) over ``weights``; the parts sum to it."""
         return [Money.from_minor(part, self.currency) for part in allocate_minor(self.to_minor(), weights)]
+
+    def convert(self, to_currency: str, *, on: dt.date, rates: RateSource) -> "Money":
+        """This amount in ``to_currency`` at the rates of day ``on``, rounded half-even to its minor unit.
+
+        Goes through the base currency, ``amount * rate(from) / rate(to)``, computed exactly and
+        rounded once (``Money("10", "EUR")`` at 1.0825 is ``Money("10.82", "USD")``). The same
+        currency converts to itself, unchanged and without a rate. Raises ``TypeError`` unless
+        ``on`` is a date (not a datetime: rates are daily), ``InvalidInput`` for an unknown
+        currency, and whatever ``rates`` raises for a missing rate (``MissingExchangeRate``).
+        """
+        if isinstance(on, dt.datetime) or not isinstance(on, dt.date):
+            raise TypeError(f"convert on a date, not {type(on).__name__}")
+        target = Money.zero(to_currency)
+        if target.currency == self.currency:
+            return self
+        exponent = currency_exponent(to_currency)
+        exact = (
+            Fraction(self.amount)
+            * Fraction(rates.rate(self.currency, on))
+            / Fraction(rates.rate(to_currency, on))
+        )
+        # round() of a Fraction is exact and rounds half to even.
+        return Money.from_minor(round(exact * 10**exponent), to_currency)
 
 
 def amount_field(**kwargs: Any) -> models.DecimalField:

@@ -26,7 +26,6 @@ the helper wait for a lock its own caller holds (it gives up after ``LOCK_TIMEOU
 
 import re
 import threading
-from typing import Any
 
 from django.db import (
     DEFAULT_DB_ALIAS,
@@ -42,7 +41,7 @@ from django.utils import timezone
 
 from nexus.core import scope
 from nexus.core.errors import InvalidInput
-from nexus.core.models import SequenceCounter
+from nexus.core.tenants import tenant_model
 
 DOC_TYPE = re.compile(r"^[A-Z][A-Z0-9_]{0,31}$")
 NUMBER_DIGITS = 6
@@ -100,9 +99,7 @@ def _increment_in_scope(tenant_id: int, doc_type: str, year: int) -> int:
 
 
 def _tenant_table() -> str:
-    # The kernel does not import the tenancy domain; the counter's foreign key names its table.
-    tenant_model: Any = SequenceCounter._meta.get_field("tenant").related_model
-    return str(tenant_model._meta.db_table)
+    return str(tenant_model()._meta.db_table)
 
 
 _allocator = threading.local()

@@ -1,7 +1,8 @@
 """Admin for notifications: the platform's delivery log with re-send, and each person's inbox.
 
-The delivery log holds every person's messages across tenants, so only platform operators see
-it. "My notifications" is open to everyone admitted to the admin and shows only their own.
+The delivery log holds every person's and contact's messages across tenants, so only platform
+operators see it; bounced addresses are found with the status filter. "My notifications" is
+open to everyone admitted to the admin and shows only their own.
 """
 
 from typing import Any
@@ -11,6 +12,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -28,6 +30,22 @@ from nexus.core.models.refs import ActorRef
 from .models import Notification, NotificationStatus
 from .services import inbox, mark_all_read, mark_read, resend, unread_count
 
+
+class RecipientKindFilter(admin.SimpleListFilter):
+    """Users of Nexus, or contacts (customers and vendors) reached by email."""
+
+    title = "recipient"
+    parameter_name = "recipient_kind"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("user", "Users"), ("contact", "Contacts (customers, vendors)")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Notification]) -> QuerySet[Notification]:
+        if self.value() in ("user", "contact"):
+            return queryset.filter(recipient__isnull=self.value() == "contact")
+        return queryset
+
+
 MY_NOTIFICATIONS_PAGE_SIZE = 25
 
 
@@ -36,26 +54,31 @@ class NotificationAdmin(ModelAdmin):
     list_display = (
         "created_at",
         "recipient_email",
+        "tenant",
         "channel",
         "template",
         "status",
         "attempts",
         "short_error",
     )
-    list_filter = ("status", "channel", "template")
-    search_fields = ("recipient__email", "email_address")
-    search_help_text = "Search by the recipient's email address."
-    list_select_related = ("recipient",)
+    list_filter = ("status", "channel", "template", RecipientKindFilter)
+    search_fields = ("recipient__email", "email_address", "recipient_name")
+    search_help_text = "Search by the recipient's email address or a contact's name."
+    list_select_related = ("recipient", "tenant")
     ordering = ("-created_at", "-id")
     actions = ["resend_selected"]
     fieldsets = (
-        (None, {"fields": ("recipient", "channel", "template", "tenant", "email_address")}),
+        (
+            None,
+            {"fields": ("recipient", "recipient_name", "channel", "template", "tenant", "email_address")},
+        ),
         ("Delivery", {"fields": ("status", "attempts", "last_error", "delivered_at", "read_at")}),
         ("Message", {"fields": ("subject", "body", "body_html", "context")}),
         ("Dates", {"fields": ("created_at", "updated_at")}),
     )
     readonly_fields = (
         "recipient",
+        "recipient_name",
         "channel",
         "template",
         "tenant",
@@ -73,8 +96,11 @@ class NotificationAdmin(ModelAdmin):
         "updated_at",
     )
 
-    @admin.display(description="Recipient", ordering="recipient__email")
+    @admin.display(description="Recipient", ordering=Coalesce("recipient__email", "email_address"))
     def recipient_email(self, obj: Notification) -> str:
+        if obj.recipient is None:
+            named = f"{obj.recipient_name} <{obj.email_address}>" if obj.recipient_name else obj.email_address
+            return f"{named} (contact)"
         return obj.recipient.email
 
     @admin.display(description="Last error")

@@ -1,21 +1,28 @@
 """Asking for notifications, delivering them after commit, and the recipient's inbox.
 
-``notify`` writes one row per channel in the caller's transaction and publishes one
+``notify`` (a user, per channel) and ``notify_contact`` (a customer's or vendor's address, by
+email) write their rows in the caller's transaction and publish one
 ``notifications.requested`` event. The event is global, like the rows: delivery needs no
 tenant, and a global event can be written whichever tenant the caller has selected. After
 commit the listener (``listeners.py``) delivers the rows through ``deliver_notifications``.
 A failed email never undoes the change that asked for it: the failure is recorded on the row,
-where the admin shows it and re-sends it.
+where the admin shows it and re-sends it. An address the mail server refuses is recorded as
+bounced, with the server's answer.
 """
 
 import json
 import re
+import smtplib
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from email.headerregistry import Address
 from typing import Any, Literal
 
+from django import forms
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import RegexValidator
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -25,7 +32,8 @@ from nexus.core.audit import record_event
 from nexus.core.errors import Conflict, InvalidInput
 from nexus.core.events import publish
 from nexus.core.models.refs import ActorRef, ObjectRef
-from nexus.core.scope import current_tenant_id
+from nexus.core.scope import current_tenant_id, require_tenant_id
+from nexus.tenancy.models import Tenant
 
 from .models import Channel, Notification, NotificationStatus
 from .rendering import TEMPLATE_NAME, RenderingFailed, render_message
@@ -89,6 +97,24 @@ def _checked_context(context: Mapping[str, Any]) -> dict[str, Any]:
         ) from exc
 
 
+def _checked_template(template: str) -> str:
+    if not TEMPLATE_NAME.match(template):
+        raise InvalidInput(
+            f"{template!r} is not a notification template name.",
+            fields={"template": ["Use lowercase letters, digits and underscores."]},
+        )
+    return template
+
+
+def _request(notifications: list[Notification]) -> list[Notification]:
+    """Save the rows and publish their delivery, both in the caller's transaction (or their own)."""
+    with transaction.atomic():
+        for notification in notifications:
+            notification.save()
+        publish(NOTIFICATION_REQUESTED, {"notification_ids": [n.pk for n in notifications]}, tenant_id=None)
+    return notifications
+
+
 def notify(
     recipient: User,
     template: str,
@@ -108,17 +134,13 @@ def notify(
     """
     if recipient.pk is None:
         raise InvalidInput("A notification needs a saved recipient.")
-    if not TEMPLATE_NAME.match(template):
-        raise InvalidInput(
-            f"{template!r} is not a notification template name.",
-            fields={"template": ["Use lowercase letters, digits and underscores."]},
-        )
+    _checked_template(template)
     chosen = _checked_channels(channels)
     stored_context = _checked_context(context)
     about_tenant = current_tenant_id() if tenant_id == "current" else tenant_id
-    with transaction.atomic():
-        notifications = [
-            Notification.objects.create(
+    return _request(
+        [
+            Notification(
                 recipient=recipient,
                 channel=channel,
                 template=template,
@@ -128,15 +150,86 @@ def notify(
             )
             for channel in chosen
         ]
-        publish(NOTIFICATION_REQUESTED, {"notification_ids": [n.pk for n in notifications]}, tenant_id=None)
-    return notifications
+    )
 
 
-def _record_failure(notification: Notification, error: str) -> None:
-    notification.status = NotificationStatus.FAILED
+@dataclass(frozen=True)
+class Contact:
+    """Someone who is not a user — a customer's or vendor's contact — as templates see them."""
+
+    name: str
+    email: str
+
+
+class ContactForm(forms.Form):
+    email = forms.EmailField(max_length=254)
+    # The name goes into the To: header, which must stay one line.
+    name = forms.CharField(
+        max_length=200, required=False, validators=[RegexValidator(r"^[^\r\n]*\Z", "Use a single line.")]
+    )
+
+
+def notify_contact(
+    *,
+    email: str,
+    name: str,
+    template: str,
+    context: Mapping[str, Any],
+    tenant: Tenant | int | None = None,
+) -> Notification:
+    """Ask for ``template`` to reach a contact (not a user) by email once the caller commits.
+
+    Customers and vendors are a tenant's contacts, not users: the email goes to ``name`` at
+    ``email`` through the same rows, delivery, failures, re-send and admin as ``notify``, and
+    the template sees ``recipient`` as a ``Contact`` (``name``, ``email``). ``tenant`` (a tenant
+    or its id; default: the current one) is the tenant whose contact this is. Raises
+    ``InvalidInput`` for a malformed address, name, template name or context, and
+    ``TenantRequired`` when no tenant is named or selected.
+    """
+    form = ContactForm({"email": email, "name": name})
+    if not form.is_valid():
+        raise InvalidInput(
+            "A contact needs a valid email address and a name of at most 200 characters.",
+            fields={field: [str(message) for message in messages] for field, messages in form.errors.items()},
+        )
+    _checked_template(template)
+    stored_context = _checked_context(context)
+    tenant_id = require_tenant_id() if tenant is None else tenant.pk if isinstance(tenant, Tenant) else tenant
+    (notification,) = _request(
+        [
+            Notification(
+                recipient=None,
+                recipient_name=form.cleaned_data["name"],
+                channel=Channel.EMAIL,
+                template=template,
+                context=stored_context,
+                tenant_id=tenant_id,
+                email_address=form.cleaned_data["email"],
+            )
+        ]
+    )
+    return notification
+
+
+def _record_failure(
+    notification: Notification, error: str, status: NotificationStatus = NotificationStatus.FAILED
+) -> None:
+    notification.status = status
     notification.attempts += 1
     notification.last_error = error
     notification.save(update_fields=["status", "attempts", "last_error", "updated_at"])
+
+
+def _recipient(notification: Notification) -> User | Contact:
+    if notification.recipient is not None:
+        return notification.recipient
+    return Contact(name=notification.recipient_name, email=notification.email_address)
+
+
+def _address(notification: Notification) -> str:
+    if notification.recipient is None:
+        return str(Address(display_name=notification.recipient_name, addr_spec=notification.email_address))
+    return notification.email_address or notification.recipient.email
 
 
 def _send_email(notification: Notification) -> None:
@@ -144,11 +237,20 @@ def _send_email(notification: Notification) -> None:
         subject=notification.subject,
         body=notification.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[notification.email_address or notification.recipient.email],
+        to=[_address(notification)],
     )
     if notification.body_html:
         message.attach_alternative(notification.body_html, "text/html")
     message.send(fail_silently=False)
+
+
+def _refusal(exc: smtplib.SMTPRecipientsRefused) -> str:
+    """``SMTPRecipientsRefused: x@y: 550 5.1.1 no such user``: the address and the server's answer."""
+    answers = [
+        f"{address}: {code} {reply.decode(errors='replace') if isinstance(reply, bytes) else reply}"
+        for address, (code, reply) in sorted(exc.recipients.items())
+    ]
+    return f"{type(exc).__name__}: {'; '.join(answers)}"
 
 
 def deliver(notification_id: int) -> Notification | None:
@@ -157,8 +259,9 @@ def deliver(notification_id: int) -> Notification | None:
     The row stays locked while the email backend is called, so a delivery and a re-send
     running together send it once. A failure (a missing or broken template, an email backend
     error) is recorded on the row — status ``failed``, one more attempt, the error — and not
-    raised: the row is the record an operator re-sends from. None when the row is gone (its
-    recipient was deleted).
+    raised: the row is the record an operator re-sends from. A mail server that refuses the
+    address itself (``SMTPRecipientsRefused``) makes it ``bounced``, with the server's answer.
+    None when the row is gone (its recipient was deleted).
     """
     with transaction.atomic():
         notification = (
@@ -172,7 +275,11 @@ def deliver(notification_id: int) -> Notification | None:
         try:
             message = render_message(
                 notification.template,
-                {**notification.context, "recipient": notification.recipient, "tenant": notification.tenant},
+                {
+                    **notification.context,
+                    "recipient": _recipient(notification),
+                    "tenant": notification.tenant,
+                },
             )
         except RenderingFailed as exc:
             _record_failure(notification, str(exc))
@@ -183,6 +290,9 @@ def deliver(notification_id: int) -> Notification | None:
         if notification.channel == Channel.EMAIL:
             try:
                 _send_email(notification)
+            except smtplib.SMTPRecipientsRefused as exc:
+                _record_failure(notification, _refusal(exc), NotificationStatus.BOUNCED)
+                return notification
             except Exception as exc:  # whatever the backend raises is this notification's failure
                 _record_failure(notification, f"{type(exc).__name__}: {exc}".rstrip(": "))
                 return notification

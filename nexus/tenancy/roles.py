@@ -42,6 +42,8 @@ class Grant:
     models: frozenset[str] | None = field(default=None)  # lower-case model names; None: all
 
 
+EXCHANGE_RATES = frozenset({"exchangerate"})
+
 ROLE_GRANTS: dict[str, list[Grant]] = {
     Role.ADMIN: [
         Grant(TENANT_DATA),
@@ -51,7 +53,11 @@ ROLE_GRANTS: dict[str, list[Grant]] = {
         Grant(TENANT_DATA),
         Grant("tenancy", VIEW, models=frozenset({"membership"})),
     ],
-    Role.PURCHASER: [Grant("procurement"), Grant("inventory", VIEW)],
+    Role.PURCHASER: [
+        Grant("procurement"),
+        Grant("inventory", VIEW),
+        Grant("core", VIEW, models=EXCHANGE_RATES),
+    ],
     Role.SALES: [Grant("sales"), Grant("receivable", VIEW), Grant("inventory", VIEW)],
     Role.WAREHOUSE_CLERK: [Grant("inventory"), Grant("procurement", VIEW), Grant("sales", VIEW)],
     Role.ACCOUNTANT: [
@@ -60,6 +66,7 @@ ROLE_GRANTS: dict[str, list[Grant]] = {
         Grant("sales", VIEW),
         Grant("inventory", VIEW),
         Grant("core", VIEW),
+        Grant("core", models=EXCHANGE_RATES),
     ],
     Role.VIEWER: [Grant(TENANT_DATA, VIEW)],
 }

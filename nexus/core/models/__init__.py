@@ -2,6 +2,7 @@
 
 from .audit import AuditEvent
 from .base import TenantOptionalModel, TenantScopedModel, TenantScopedQuerySet
+from .exchange_rates import ExchangeRate
 from .idempotency import IdempotencyRecord
 from .money import Currency
 from .outbox import DeliveryStatus, OutboxDelivery, OutboxEvent
@@ -15,6 +16,7 @@ __all__ = [
     "AuditEvent",
     "Currency",
     "DeliveryStatus",
+    "ExchangeRate",
     "IdempotencyRecord",
     "ObjectRef",
     "OutboxDelivery",

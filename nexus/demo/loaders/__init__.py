@@ -3,11 +3,13 @@
 ``load_history(tenant, size="full", out=sys.stdout)`` fills a tenant (the demo tenant, from
 ``manage.py load_demo``) with warehouses in four US cities, a few hundred industrial supplies
 with weights and volumes, vendors with terms (a few of them late deliverers, some billing in
-EUR or CAD), customers with coordinates, and a simulated year of history (``simulation``),
-written set-based (``writing``) and leaving ``check_stock_ledger`` clean. Deterministic (fixed
-seed) and idempotent: a tenant that already has the demo's warehouses gets nothing new.
+EUR or CAD at the daily exchange rates of ``rates``), customers with coordinates, and a
+simulated year of history (``simulation``), written set-based (``writing``) and leaving
+``check_stock_ledger`` clean. Deterministic (fixed seed) and idempotent: a tenant that already
+has the demo's warehouses gets nothing new.
 """
 
+import datetime as dt
 import random
 import sys
 from dataclasses import dataclass
@@ -22,11 +24,13 @@ from nexus.tenancy.models import Tenant
 
 from . import catalog
 from .progress import Output, ProgressBar
-from .simulation import simulate
+from .rates import daily_rates
+from .simulation import first_order_day, simulate
 from .sizes import SIZES
 from .writing import Writer
 
 SEED = 2026
+RATES_FOR = dt.timedelta(days=365)
 
 
 @dataclass(frozen=True)
@@ -50,16 +54,21 @@ def load_history(tenant: Tenant, *, size: str = "full", out: Output = sys.stdout
     with scope.tenant(tenant), transaction.atomic():
         if Warehouse.objects.filter(code=catalog.WAREHOUSES[0][0]).exists():
             return Loaded(created=False)
-        bar = ProgressBar(out, total=11)
+        bar = ProgressBar(out, total=12)
         rng = random.Random(SEED)  # noqa: S311  (reproducible demo data, not secrets)
         products = catalog.products(shape, rng)
         vendors = catalog.vendors(shape)
         customers = catalog.customers(shape)
+        today = timezone.localdate()
+        # At least a year of rates, and one for every day a purchase order is placed.
+        rates = daily_rates(min(first_order_day(shape, today), today - RATES_FOR), today)
         bar.step("simulating a year of trading")
-        history = simulate(shape, products, vendors, customers, timezone.localdate(), rng)
+        history = simulate(shape, products, vendors, customers, today, rng, rates)
         writer = Writer(tenant.pk, history, rng)
         bar.step("warehouses, products, vendors and customers")
         writer.master_data(products, vendors, customers, shape.warehouses)
+        bar.step("daily exchange rates")
+        writer.exchange_rates(rates)
         bar.step("purchase orders and goods receipts")
         writer.purchasing()
         bar.step("sales orders and shipments")

@@ -24,6 +24,7 @@ from nexus.inventory.quantities import average_cost, round_cost, share_of_value,
 from nexus.inventory.services.valuation import OpenLayer, consume_fifo
 
 from .catalog import CustomerSpec, ProductSpec, VendorSpec
+from .rates import DailyRates
 from .sizes import Size
 
 ZERO = Decimal(0)
@@ -33,6 +34,8 @@ SHORT_CLOSE_DAYS = 10
 DROPSHIP_SHARE = 0.03
 CANCEL_SHARE = 0.02
 SPLIT_DELIVERY_SHARE = 0.12
+# The opening stock is ordered this many days before the history starts.
+OPENING_ORDER_DAYS = 60
 # Deliveries go to the pick face; the bulk aisles start empty (room to move stock around).
 RECEIVING_LOCATION = "A-STOCK"
 
@@ -64,6 +67,7 @@ class PurchaseOrder:
     warehouse: int
     order_date: dt.date
     lines: list[PoLine]
+    exchange_rate: Decimal  # the vendor's currency in the tenant's, on the order date
     status: str = "sent"
     receipts: list["Receipt"] = field(default_factory=list)
 
@@ -221,9 +225,11 @@ class Simulation:
         customers: list[CustomerSpec],
         today: dt.date,
         rng: random.Random,
+        rates: DailyRates,
     ) -> None:
         self.size, self.products, self.vendors, self.customers = size, products, vendors, customers
         self.rng = rng
+        self.rates = rates
         self.today = today
         self.start = today - dt.timedelta(days=size.days)
         self.terms = vendor_terms(products, vendors, rng)
@@ -285,7 +291,7 @@ class Simulation:
 
     def opening_stock(self) -> None:
         """Stock for about six weeks of demand, ordered two months before and received the day before."""
-        ordered = self.start - dt.timedelta(days=60)
+        ordered = self.start - dt.timedelta(days=OPENING_ORDER_DAYS)
         arrived = self.start - dt.timedelta(days=1)
         for warehouse in self.warehouses:
             by_vendor: dict[int, list[PoLine]] = defaultdict(list)
@@ -295,7 +301,7 @@ class Simulation:
                     PoLine(product, order_quantity(wanted, terms), terms.unit_price, arrived)
                 )
             for vendor, lines in sorted(by_vendor.items()):
-                order = PurchaseOrder(vendor, warehouse, ordered, lines)
+                order = PurchaseOrder(vendor, warehouse, ordered, lines, self.rate(vendor, ordered))
                 self.purchase_orders.append(order)
                 for line in lines:
                     self.arrivals[arrived].append((order, line, line.quantity))
@@ -317,7 +323,7 @@ class Simulation:
             order = orders[key]
             received_at = at(day, 8 + self.rng.randint(0, 3), self.rng.choice([0, 15, 30, 45]))
             receipt = Receipt(order, received_at, [])
-            rate = self.vendors[order.vendor].exchange_rate
+            rate = order.exchange_rate
             for line, quantity in lines:
                 receipt_line = ReceiptLine(line, quantity)
                 receipt.lines.append(receipt_line)
@@ -484,7 +490,7 @@ class Simulation:
                     PoLine(product, quantity, terms.unit_price, day + dt.timedelta(days=terms.lead_time))
                 )
             for vendor, lines in sorted(by_vendor.items()):
-                self.place(PurchaseOrder(vendor, warehouse, day, lines))
+                self.place(PurchaseOrder(vendor, warehouse, day, lines, self.rate(vendor, day)))
 
     def forecast(self, pair: tuple[int, int], day: dt.date, lead_time: int) -> float:
         """Daily demand to plan with: the seasonal expectation, or the last eight weeks if higher."""
@@ -493,6 +499,11 @@ class Simulation:
         weeks = self.ordered[pair]
         trailing = float(sum(weeks.get(w, ZERO) for w in range(week - 8, week))) / 56
         return max(expected, trailing)
+
+    def rate(self, vendor: int, day: dt.date) -> Decimal:
+        """The vendor's currency in the tenant's on ``day``: the demo's rate of that day, 1 for USD."""
+        currency = self.vendors[vendor].currency
+        return self.rates[currency][day] if currency in self.rates else ONE
 
     def place(self, order: PurchaseOrder) -> None:
         self.purchase_orders.append(order)
@@ -550,6 +561,15 @@ def simulate(
     customers: list[CustomerSpec],
     today: dt.date,
     rng: random.Random,
+    rates: DailyRates,
 ) -> History:
-    """The demo's year of history up to (not including) ``today``, plus this morning's orders."""
-    return Simulation(size, products, vendors, customers, today, rng).run()
+    """The demo's year of history up to (not including) ``today``, plus this morning's orders.
+
+    ``rates`` must hold a rate for every day from ``first_order_day(size, today)`` to ``today``.
+    """
+    return Simulation(size, products, vendors, customers, today, rng, rates).run()
+
+
+def first_order_day(size: Size, today: dt.date) -> dt.date:
+    """The day the earliest purchase order of the history is placed (the opening stock's)."""
+    return today - dt.timedelta(days=size.days + OPENING_ORDER_DAYS)

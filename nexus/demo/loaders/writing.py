@@ -20,7 +20,7 @@ from django.db import models
 from django.utils import timezone
 
 from nexus.core.events import CATALOGUE, OutboxEvent
-from nexus.core.models import SequenceCounter
+from nexus.core.models import ExchangeRate, SequenceCounter
 from nexus.core.models.refs import ActorRef
 from nexus.core.sequences import format_number
 from nexus.inventory.models import (
@@ -59,6 +59,7 @@ from nexus.sales.models import LINE_SOURCE_TYPE, Customer, SalesOrder, SalesOrde
 from nexus.sales.services import SHIPMENT_DOCUMENT_TYPE
 
 from . import catalog
+from .rates import DailyRates
 from .simulation import History, Move
 from .simulation import PurchaseOrder as SimOrder
 from .simulation import SalesOrder as SimSale
@@ -209,6 +210,17 @@ class Writer:
             ],
         )
 
+    def exchange_rates(self, rates: DailyRates) -> None:
+        """The daily rates the purchase orders were placed at (the admin's Exchange rates)."""
+        bulk(
+            ExchangeRate,
+            [
+                ExchangeRate(tenant_id=self.tenant_id, currency_id=currency, date=day, rate=rate)
+                for currency, by_day in rates.items()
+                for day, rate in by_day.items()
+            ],
+        )
+
     # -- purchasing ----------------------------------------------------------------------------
 
     def purchasing(self) -> None:
@@ -224,7 +236,7 @@ class Writer:
                     vendor=self.vendors[order.vendor],
                     warehouse=self.warehouses[order.warehouse],
                     currency_id=spec.currency,
-                    exchange_rate=spec.exchange_rate,
+                    exchange_rate=order.exchange_rate,
                     status=order.status,
                     order_date=order.order_date,
                     sent_at=_at(order.order_date, 10),

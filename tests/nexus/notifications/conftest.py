@@ -8,6 +8,7 @@ from nexus.tenancy.models import Tenant
 from tests.factories.people import TenantFactory, UserFactory
 
 REFUSING_BACKEND = "tests.nexus.notifications.fakes.RefusingEmailBackend"
+BOUNCING_BACKEND = "tests.nexus.notifications.fakes.BouncingEmailBackend"
 
 
 @pytest.fixture
@@ -28,6 +29,11 @@ def operator(db: None) -> User:
 @pytest.fixture
 def acme(db: None) -> Tenant:
     return TenantFactory.create(name="Acme", slug="acme")
+
+
+@pytest.fixture
+def globex(db: None) -> Tenant:
+    return TenantFactory.create(name="Globex", slug="globex")
 
 
 @pytest.fixture

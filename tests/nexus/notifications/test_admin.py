@@ -7,12 +7,12 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from nexus.notifications.models import Notification, NotificationStatus
-from nexus.notifications.services import notify
+from nexus.notifications.services import notify, notify_contact
 from nexus.tenancy.access import SELECTED_TENANT_SESSION_KEY
 from nexus.tenancy.models import Role
 from tests.factories.people import MembershipFactory
 
-from .conftest import REFUSING_BACKEND
+from .conftest import BOUNCING_BACKEND, REFUSING_BACKEND
 
 pytestmark = pytest.mark.django_db
 
@@ -184,3 +184,77 @@ def test_the_header_shows_the_unread_count_and_links_to_my_notifications(staff_c
 
     assert f'<a href="{MINE}" class="nexus-notifications" title="2 unread">' in html
     assert '<strong class="nexus-unread-count">2</strong>' in html
+
+
+def contact_notice(acme, run_on_commit, backend: str, email: str = "ap@vendor.example") -> Notification:
+    with override_settings(EMAIL_BACKEND=backend), run_on_commit():
+        row = notify_contact(
+            email=email,
+            name="Rheinland Präzision GmbH",
+            template="return_authorised",
+            context={"rma_number": "RMA-2026-000007", "lines": [], "return_to": "Acme Returns"},
+            tenant=acme,
+        )
+    row.refresh_from_db()
+    return row
+
+
+def test_a_bounced_contact_address_is_listed_with_the_servers_answer(
+    operator_client, person, acme, run_on_commit
+):
+    bounced = contact_notice(acme, run_on_commit, BOUNCING_BACKEND)
+    failed = contact_notice(acme, run_on_commit, REFUSING_BACKEND, email="sales@other.example")
+    failed_email(person, run_on_commit)
+
+    page = operator_client.get(CHANGELIST, {"status__exact": "bounced"})
+
+    assert list(page.context["cl"].result_list) == [bounced]
+    html = page.content.decode()
+    assert "Rheinland Präzision GmbH &lt;ap@vendor.example&gt; (contact)" in html
+    assert "SMTPRecipientsRefused: Rheinland Präzision GmbH &lt;ap@vendor.example&gt;: 550 5.1.1" in html
+    assert '<td class="field-tenant nowrap">Acme</td>' in html
+    contacts = operator_client.get(CHANGELIST, {"recipient_kind": "contact"})
+    assert list(contacts.context["cl"].result_list) == [failed, bounced]
+    people = operator_client.get(CHANGELIST, {"recipient_kind": "user"})
+    assert [row.recipient for row in people.context["cl"].result_list] == [person]
+    by_name = operator_client.get(CHANGELIST, {"q": "rheinland"})
+    assert list(by_name.context["cl"].result_list) == [failed, bounced]
+    # A bounced address is not re-sent: the contact's address needs correcting first.
+    change_page = operator_client.get(f"{CHANGELIST}{bounced.pk}/change/").content.decode()
+    assert f'action="{CHANGELIST}{bounced.pk}/resend/"' not in change_page
+    assert "Rheinland Präzision GmbH" in change_page
+
+
+def test_a_failed_contact_notice_is_resent_from_the_admin(operator_client, acme, run_on_commit):
+    failed = contact_notice(acme, run_on_commit, REFUSING_BACKEND)
+    assert (failed.status, failed.last_error) == (
+        NotificationStatus.FAILED,
+        "SMTPServerDisconnected: mail server unavailable (test)",
+    )
+
+    with run_on_commit():
+        response = operator_client.post(f"{CHANGELIST}{failed.pk}/resend/")
+
+    assert response.status_code == 302
+    failed.refresh_from_db()
+    assert (failed.status, failed.attempts, failed.last_error) == (NotificationStatus.SENT, 2, "")
+    (message,) = mail.outbox
+    assert (message.to, message.subject) == (
+        ["Rheinland Präzision GmbH <ap@vendor.example>"],
+        "Your return RMA-2026-000007 to Acme is authorised",
+    )
+
+
+def test_the_delivery_log_with_contacts_costs_the_same_queries_for_any_number_of_rows(
+    operator_client, person, acme, run_on_commit, django_assert_max_num_queries
+):
+    in_app(person, run_on_commit, "First")
+    contact_notice(acme, run_on_commit, REFUSING_BACKEND)
+    with CaptureQueriesContext(connection) as two_rows:
+        assert operator_client.get(CHANGELIST).status_code == 200
+
+    for i in range(10):
+        in_app(person, run_on_commit, f"More {i}")
+        contact_notice(acme, run_on_commit, BOUNCING_BACKEND, email=f"buyer{i}@customer.example")
+    with django_assert_max_num_queries(len(two_rows.captured_queries)):
+        assert len(operator_client.get(CHANGELIST).context["cl"].result_list) == 22

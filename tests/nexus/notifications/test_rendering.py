@@ -7,7 +7,9 @@ from django.conf import settings
 from django.test import override_settings
 
 from nexus.notifications.rendering import RenderedMessage, RenderingFailed, render_message
-from tests.factories.people import UserFactory
+from nexus.notifications.services import Contact
+from nexus.tenancy.models import Tenant
+from tests.factories.people import TenantFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +76,106 @@ def test_a_template_that_cannot_render_says_which_and_why(test_templates, templa
         render_message(template, {})
 
     assert str(failed.value) == error
+
+
+@pytest.fixture
+def vendor() -> Contact:
+    return Contact(name="Rheinland Präzision GmbH", email="ap@vendor.example")
+
+
+@pytest.fixture
+def tenant() -> Tenant:
+    return TenantFactory.build(name="Acme")
+
+
+def test_the_purchase_order_notice_lists_the_lines_for_the_vendor(vendor, tenant):
+    message = render_message(
+        "purchase_order_to_vendor",
+        {
+            "recipient": vendor,
+            "tenant": tenant,
+            "order_number": "PO-2026-000042",
+            "order_date": "2026-03-02",
+            "currency": "EUR",
+            "lines": [
+                {
+                    "quantity": "40",
+                    "description": "Hex bolt M10",
+                    "vendor_sku": "RP-1010",
+                    "unit_price": "0.42",
+                },
+                {"quantity": "5", "description": "Torque wrench", "vendor_sku": "", "unit_price": "89.00"},
+            ],
+            "total": "461.80",
+            "expected_date": "2026-03-20",
+            "deliver_to": "Acme Newark DC\n100 Port St\nNewark NJ 07114",
+        },
+    )
+
+    assert message == RenderedMessage(
+        subject="Purchase order PO-2026-000042 from Acme",
+        body=(
+            "Hello Rheinland Präzision GmbH,\n\n"
+            "Acme orders the following under purchase order PO-2026-000042 of 2026-03-02:\n\n"
+            "- 40 x Hex bolt M10 (your item RP-1010) at 0.42 EUR\n"
+            "- 5 x Torque wrench at 89.00 EUR\n\n"
+            "Total: 461.80 EUR\n\n"
+            "Please deliver by 2026-03-20 to:\n"
+            "Acme Newark DC\n100 Port St\nNewark NJ 07114\n\n"
+            "Quote PO-2026-000042 on your confirmation, delivery note and invoice.\n\n"
+            "— Acme\n"
+        ),
+        body_html="",
+    )
+
+
+def test_the_return_notice_tells_the_customer_where_to_send_the_goods(tenant):
+    message = render_message(
+        "return_authorised",
+        {
+            "recipient": Contact(name="", email="returns@customer.example"),
+            "tenant": tenant,
+            "rma_number": "RMA-2026-000007",
+            "order_number": "SO-2026-000311",
+            "lines": [{"quantity": "2", "description": "Safety goggles"}],
+            "return_to": "Acme Returns\n100 Port St\nNewark NJ 07114",
+        },
+    )
+
+    assert message.subject == "Your return RMA-2026-000007 to Acme is authorised"
+    assert message.body == (
+        "Hello,\n\n"
+        "Acme has authorised your return RMA-2026-000007 for order SO-2026-000311:\n\n"
+        "- 2 x Safety goggles\n\n"
+        "Please send the goods, with RMA-2026-000007 written on the parcel, to:\n"
+        "Acme Returns\n100 Port St\nNewark NJ 07114\n\n"
+        "We will tell you when they have arrived and what happens next.\n\n"
+        "— Acme\n"
+    )
+
+
+def test_the_dropship_notice_asks_the_vendor_to_ship_to_the_customer(vendor, tenant):
+    message = render_message(
+        "dropship_order_to_vendor",
+        {
+            "recipient": vendor,
+            "tenant": tenant,
+            "order_number": "PO-2026-000043",
+            "lines": [{"quantity": "1", "description": "Pallet jack", "vendor_sku": "RP-PJ2"}],
+            "ship_to_name": "Beacon Builders",
+            "ship_to_address": "7 Elm St\nDayton OH 45402",
+            "customer_reference": "BB-5521",
+        },
+    )
+
+    assert message.subject == "Drop-ship order PO-2026-000043 from Acme: ship to Beacon Builders"
+    assert message.body == (
+        "Hello Rheinland Präzision GmbH,\n\n"
+        "Acme orders the following under purchase order PO-2026-000043, to be shipped\n"
+        "directly to our customer:\n\n"
+        "- 1 x Pallet jack (your item RP-PJ2)\n\n"
+        "Ship to:\nBeacon Builders\n7 Elm St\nDayton OH 45402\n\n"
+        "Please send the parcel with no prices or invoice of yours in it, and tell us its tracking\n"
+        "number when it leaves, quoting PO-2026-000043 and the customer's reference BB-5521.\n\n"
+        "— Acme\n"
+    )

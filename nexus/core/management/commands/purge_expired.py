@@ -5,9 +5,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from nexus.core import scope
-from nexus.core.retention import DEFAULT_BATCH_SIZE, PurgeProgress, count_expired, purge, purge_rules
-
-BAR_WIDTH = 30
+from nexus.core.progress import ProgressBar
+from nexus.core.retention import DEFAULT_BATCH_SIZE, count_expired, purge, purge_rules
 
 
 class Command(BaseCommand):
@@ -31,6 +30,7 @@ class Command(BaseCommand):
             self.stdout.write("No purge rules are registered.")
             return
         grand_total = 0
+        bar = ProgressBar(self.stdout)
         with scope.system_context("purge_expired"):
             for rule in rules:
                 if options["dry_run"]:
@@ -42,9 +42,9 @@ class Command(BaseCommand):
                     continue
                 last = None
                 for progress in purge(rule, batch_size=options["batch_size"]):
-                    self._bar(progress)
+                    bar(f"{rule.name}:", progress.deleted, progress.total)
                     last = progress
-                self.stdout.write("")
+                bar.finish()
                 grand_total += last.deleted if last else 0
         verb = (
             "would be deleted (dry run; each rule counted as if the ones before it had not run)"
@@ -52,11 +52,3 @@ class Command(BaseCommand):
             else "deleted"
         )
         self.stdout.write(self.style.SUCCESS(f"{grand_total} row(s) {verb}."))
-
-    def _bar(self, progress: PurgeProgress) -> None:
-        """One line per rule, redrawn after each batch."""
-        done = progress.deleted / progress.total if progress.total else 1.0
-        filled = int(BAR_WIDTH * done)
-        bar = "#" * filled + "-" * (BAR_WIDTH - filled)
-        self.stdout.write(f"\r{progress.rule.name}: [{bar}] {progress.deleted}/{progress.total}", ending="")
-        self.stdout.flush()

@@ -1,15 +1,15 @@
 """``manage.py rebuild_stock_balances [--tenant slug]``: rewrite balances and availability from the ledger."""
 
+import functools
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
 from nexus.core import scope
+from nexus.core.progress import ProgressBar
 from nexus.inventory.services import rebuild_stock_balances
 
 from ._tenants import add_tenant_argument, tenants_for
-
-BAR_WIDTH = 30
 
 
 class Command(BaseCommand):
@@ -22,18 +22,9 @@ class Command(BaseCommand):
         add_tenant_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        bar = ProgressBar(self.stdout)
         for tenant in tenants_for(options["tenant"]):
             with scope.tenant(tenant):
-                written = rebuild_stock_balances(progress=self._progress_bar(tenant.slug))
-            if written:
-                self.stdout.write("")
+                written = rebuild_stock_balances(progress=functools.partial(bar, tenant.slug))
+            bar.finish()
             self.stdout.write(self.style.SUCCESS(f"{tenant.slug}: {written} row(s) rebuilt from the ledger."))
-
-    def _progress_bar(self, label: str) -> Any:
-        def show(done: int, total: int) -> None:
-            filled = BAR_WIDTH * done // total if total else BAR_WIDTH
-            bar = "#" * filled + "-" * (BAR_WIDTH - filled)
-            self.stdout.write(f"\r{label} [{bar}] {done}/{total}", ending="")
-            self.stdout.flush()
-
-        return show

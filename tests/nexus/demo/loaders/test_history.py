@@ -8,7 +8,9 @@ import pytest
 from django.utils import timezone
 
 from nexus.core import scope
-from nexus.core.models import OutboxEvent
+from nexus.core.exchange_rates import ExchangeRates
+from nexus.core.models import ExchangeRate, OutboxEvent
+from nexus.core.money import Money
 from nexus.core.sequences import next_number
 from nexus.demo.loaders import load_history
 from nexus.inventory.models import (
@@ -176,3 +178,21 @@ def test_numbers_continue_after_the_loaded_documents(demo):
     following = next_number("SO")
 
     assert int(following.rsplit("-", 1)[1]) == int(last.number.rsplit("-", 1)[1]) + 1
+
+
+def test_the_tenant_has_a_year_of_daily_eur_and_cad_rates_up_to_today(demo):
+    today = timezone.localdate()
+    rates = ExchangeRates.for_current_tenant()
+
+    for currency in ("EUR", "CAD"):
+        days = list(
+            ExchangeRate.objects.filter(currency_id=currency).order_by("date").values_list("date", flat=True)
+        )
+        assert days[-1] == today
+        assert days[0] <= today - dt.timedelta(days=365)
+        assert len(days) == (today - days[0]).days + 1  # every day, none twice
+    assert set(ExchangeRate.objects.values_list("currency_id", flat=True)) == {"EUR", "CAD"}
+    assert Decimal("1.0") < rates.rate("EUR", today) < Decimal("1.2")
+    assert Money("100.00", "EUR").convert("USD", on=today, rates=rates) == Money(
+        (100 * rates.rate("EUR", today)).quantize(Decimal("0.01")), "USD"
+    )

@@ -9,7 +9,7 @@ import nexus.core.rls
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0004_outbox_undispatched_index"),
+        ("core", "0005_exchange_rates"),
         ("tenancy", "0002_tenant_code_validators"),
     ]
 
