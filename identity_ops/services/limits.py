@@ -1,20 +1,21 @@
-"""Rate limits for emails that anyone can trigger, counted in the shared cache (Redis in production).
+"""Rate limits for emails that anyone can trigger, counted in the database (``nexus.core.counters``).
 
 Counted per address (or per record) before anything is looked up, so a refusal tells nothing
-about whether the address has an account.
+about whether the address has an account. Not in the cache: flushing or losing it must not hand
+out a fresh allowance of emails to someone's address.
 """
 
+import datetime as dt
 import hashlib
 
-from django.core.cache import cache
-
+from nexus.core import counters
 from nexus.core.errors import Throttled
 
 PREFIX = "identity_ops:limit"
 
 
-def _key(action: str, subject: str) -> str:
-    # Hashed: the cache is no place to keep people's addresses.
+def _name(action: str, subject: str) -> str:
+    # Hashed: the counter needs no one's address in the clear.
     hashed = hashlib.sha256(subject.strip().lower().encode("utf-8")).hexdigest()
     return f"{PREFIX}:{action}:{hashed}"
 
@@ -22,17 +23,10 @@ def _key(action: str, subject: str) -> str:
 def allow(action: str, subject: str, *, limit: int, window_seconds: int) -> bool:
     """Count one more ``action`` for ``subject``; False once ``limit`` is passed within the window.
 
-    The window starts with the first counted attempt (a fixed window, kept in the cache).
+    The window starts with the first counted attempt (a fixed window).
     """
-    key = _key(action, subject)
-    if cache.add(key, 1, timeout=window_seconds):
-        return limit >= 1
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr: this attempt opens a new window
-        cache.add(key, 1, timeout=window_seconds)
-        return limit >= 1
-    return count <= limit
+    counted = counters.count(_name(action, subject), dt.timedelta(seconds=window_seconds))
+    return counted <= limit
 
 
 def require(action: str, subject: str, *, limit: int, window_seconds: int, what: str) -> None:
@@ -40,7 +34,3 @@ def require(action: str, subject: str, *, limit: int, window_seconds: int, what:
     if not allow(action, subject, limit=limit, window_seconds=window_seconds):
         minutes = max(1, window_seconds // 60)
         raise Throttled(f"Too many requests to {what}; try again in up to {minutes} minutes.")
-
-
-def reset(action: str, subject: str) -> None:
-    cache.delete(_key(action, subject))

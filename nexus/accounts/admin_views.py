@@ -3,8 +3,8 @@
 The password step is the admin site's own login form (``NexusAdminLoginForm``), whose
 ``authenticate()`` goes through ``LockoutEmailBackend`` exactly like the API's login. A person
 with a second factor is then asked for a code on a page of its own; the state between the two
-pages is the cache challenge (``mfa.challenges``), whose id sits in the anonymous session. The
-step-up page proves a fresh code and returns to the page that asked (``@requires_recent_mfa``).
+pages is the challenge (``mfa.challenges``, a database row), whose id sits in the anonymous
+session. The step-up page proves a fresh code and returns to the page that asked (``@requires_recent_mfa``).
 """
 
 from collections.abc import Callable

@@ -16,11 +16,11 @@ from django.contrib.auth import login as start_session
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.models import update_last_login
 from django.contrib.auth.password_validation import validate_password
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from nexus.core import counters
 from nexus.core.errors import InvalidInput, Throttled
 from nexus.core.events import publish
 from nexus.core.models.refs import ActorRef
@@ -42,7 +42,7 @@ ENROLMENT_ONLY_SESSION_KEY = "nexus_mfa_enrolment_only"
 BACKEND = "nexus.accounts.login_backend.LockoutEmailBackend"
 # Wrong step-up codes a person may send within the window before being told to wait.
 STEP_UP_FAILURE_LIMIT = 5
-STEP_UP_FAILURE_WINDOW_SECONDS = 15 * 60
+STEP_UP_FAILURE_WINDOW = dt.timedelta(minutes=15)
 
 
 class InvalidSecondFactor(InvalidInput):
@@ -230,20 +230,26 @@ def change_password(request: Any, current: str, new: str) -> int:
     return ended
 
 
+def step_up_counter(user_id: int) -> str:
+    return f"accounts:step-up-attempts:{user_id}"
+
+
 def prove_step_up(request: Any, code: str, *, at: dt.datetime | None = None) -> dt.datetime:
-    """Record a fresh second factor for the caller's login; raise ``InvalidSecondFactor`` otherwise."""
+    """Record a fresh second factor for the caller's login; raise ``InvalidSecondFactor`` otherwise.
+
+    Attempts are counted per person in the database before the code is checked, so parallel
+    guesses cannot pass the limit together and losing the cache resets nothing; a right code
+    clears the count. Raises ``Throttled`` past ``STEP_UP_FAILURE_LIMIT`` within the window.
+    """
     user: User = request.user
     at = at or timezone.now()
-    failures_key = f"nexus:step-up-failures:{user.pk}"
-    if int(cache.get(failures_key, 0)) >= STEP_UP_FAILURE_LIMIT:
+    counter = step_up_counter(user.pk)
+    if counters.count(counter, STEP_UP_FAILURE_WINDOW) > STEP_UP_FAILURE_LIMIT:
         raise Throttled("Too many wrong codes; wait a few minutes and try again.")
     if verify_second_factor(user.pk, code, at=at) is None:
-        # Wrong codes are counted per person in the shared cache, so guessing is bounded.
-        if not cache.add(failures_key, 1, timeout=STEP_UP_FAILURE_WINDOW_SECONDS):
-            cache.incr(failures_key)
         message = "The code is not valid."
         raise InvalidSecondFactor(message, fields={"code": [message]})
-    cache.delete(failures_key)
+    counters.clear(counter)
     auth = getattr(request, "auth", None)
     if isinstance(auth, LoginToken):
         Device.objects.filter(pk=auth.device_id).update(mfa_verified_at=at)

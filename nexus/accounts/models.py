@@ -178,7 +178,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 # Login mechanisms keep their models in modules of their own; importing them registers them.
 from .models_access import Device, DeviceKind, LoginToken, PasswordResetToken  # noqa: E402
 from .models_lockout import LoginThrottle  # noqa: E402
-from .models_mfa import RecoveryCode, TotpAuthenticator  # noqa: E402
+from .models_mfa import MfaChallenge, RecoveryCode, TotpAuthenticator  # noqa: E402
 from .models_tokens import ServiceToken  # noqa: E402
 
 __all__ = [
@@ -186,6 +186,7 @@ __all__ = [
     "DeviceKind",
     "LoginThrottle",
     "LoginToken",
+    "MfaChallenge",
     "PasswordResetToken",
     "RecoveryCode",
     "ServiceToken",

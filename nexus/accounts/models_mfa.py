@@ -1,4 +1,4 @@
-"""Second factors: TOTP authenticators (secret encrypted at rest) and hashed recovery codes."""
+"""Second factors: TOTP authenticators (secret encrypted at rest), hashed recovery codes, challenges."""
 
 from django.conf import settings
 from django.db import models
@@ -52,6 +52,34 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"recovery code {self.pk} of {self.user}"
+
+
+class MfaChallenge(models.Model):
+    """The state between a right password and the second factor, until ``expires_at``.
+
+    Kept in the database so that any worker can finish the login and no lost or flushed cache
+    resets the count of wrong codes. Only the SHA-256 digest of the challenge id is stored (the id
+    is a secret the client holds); ``binding`` is the digest of the client's address and user
+    agent. The first right code deletes the row; expired rows are purged.
+    """
+
+    digest = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mfa_challenges"
+    )
+    purpose = models.CharField(max_length=32)
+    binding = models.CharField(max_length=64)
+    data = models.JSONField(default=dict, blank=True)
+    failures = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["expires_at"]
+        verbose_name = "MFA challenge"
+
+    def __str__(self) -> str:
+        return f"{self.purpose} challenge of {self.user} until {self.expires_at:%Y-%m-%d %H:%M:%S}"
 
 
 # The start-up check that MFA secrets can be encrypted (nexus.accounts.E001).

@@ -13,9 +13,11 @@ class CoreConfig(AppConfig):
         # Listeners subscribe at import: load every installed app's ``listeners`` module.
         autodiscover_modules("listeners")
 
+        from .counters import register_counter_purge_rule
         from .events.purge_rules import register_outbox_purge_rules
 
         register_outbox_purge_rules()
+        register_counter_purge_rule()
 
         from .idempotency import register_idempotency_purge_rule
 

@@ -20,7 +20,7 @@ REFUSING_BACKEND = "tests.nexus.notifications.fakes.RefusingEmailBackend"
 
 @pytest.fixture(autouse=True)
 def fresh_rate_limits() -> Iterator[None]:
-    """Rate limits live in the cache, which outlives a test: every test starts with none counted."""
+    """Throttle histories live in the cache, which outlives a test: every test starts with none."""
     cache.clear()
     yield
     cache.clear()

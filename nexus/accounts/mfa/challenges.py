@@ -1,23 +1,25 @@
-"""The state between the password and the second factor, in the shared cache.
+"""The state between the password and the second factor, in the database (``MfaChallenge``).
 
 A challenge is created once the password was right and the person has a second factor. It lives
-in the cache (Redis in production, so any worker can finish the login) for
-``NEXUS_MFA_CHALLENGE_SECONDS``, is bound to the person and to the client that answered the
-password (address and user agent), allows ``NEXUS_MFA_CHALLENGE_ATTEMPTS`` wrong codes, and is
-consumed by the first right one: deleting the key is the atomic "only once".
+for ``NEXUS_MFA_CHALLENGE_SECONDS`` (any worker can finish the login), is bound to the person and
+to the client that answered the password (address and user agent), allows
+``NEXUS_MFA_CHALLENGE_ATTEMPTS`` wrong codes, and is consumed by the first right one: deleting
+its row is the atomic "only once". Not in the cache: a flushed or lost cache must neither end
+logins half-way nor give a guesser fresh attempts.
 """
 
+import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
 
 from nexus.accounts.client import ClientInfo
-
-_PREFIX = "nexus:mfa-challenge:"
+from nexus.accounts.models_mfa import MfaChallenge
 
 
 @dataclass(frozen=True)
@@ -36,8 +38,8 @@ def _binding(client: ClientInfo) -> str:
     return hashlib.sha256(f"{client.ip_address}|{client.user_agent}".encode()).hexdigest()
 
 
-def _key(challenge_id: str) -> str:
-    return f"{_PREFIX}{challenge_id}"
+def _digest(challenge_id: str) -> str:
+    return hashlib.sha256(challenge_id.encode()).hexdigest()
 
 
 def lifetime_seconds() -> int:
@@ -49,41 +51,47 @@ def create_challenge(
 ) -> Challenge:
     """Store a new challenge for the person and this client; return it (its id goes to the client)."""
     challenge_id = secrets.token_urlsafe(32)
-    record: dict[str, Any] = {
-        "user_id": user_id,
-        "binding": _binding(client),
-        "purpose": purpose,
-        "data": data or {},
-    }
-    timeout = lifetime_seconds()
-    cache.set(_key(challenge_id), record, timeout=timeout)
-    cache.set(f"{_key(challenge_id)}:failures", 0, timeout=timeout)
-    return Challenge(challenge_id, user_id, purpose, record["data"])
+    record = MfaChallenge.objects.create(
+        digest=_digest(challenge_id),
+        user_id=user_id,
+        purpose=purpose,
+        binding=_binding(client),
+        data=data or {},
+        expires_at=timezone.now() + dt.timedelta(seconds=lifetime_seconds()),
+    )
+    return Challenge(challenge_id, user_id, purpose, record.data)
 
 
 def open_challenge(challenge_id: str, client: ClientInfo, *, purpose: str = "login") -> Challenge:
     """The live challenge for this client; raise ``ChallengeInvalid`` otherwise."""
-    record = cache.get(_key(challenge_id)) if challenge_id else None
-    if not record or record["purpose"] != purpose or record["binding"] != _binding(client):
+    record = (
+        MfaChallenge.objects.filter(digest=_digest(challenge_id), expires_at__gt=timezone.now()).first()
+        if challenge_id
+        else None
+    )
+    if record is None or record.purpose != purpose or record.binding != _binding(client):
         raise ChallengeInvalid()
-    return Challenge(challenge_id, record["user_id"], purpose, record["data"])
+    return Challenge(challenge_id, record.user_id, purpose, record.data)
 
 
 def record_wrong_code(challenge: Challenge) -> int:
     """Count a wrong code; at the limit the challenge is burned. Returns the attempts left."""
-    key = f"{_key(challenge.id)}:failures"
-    try:
-        failures = cache.incr(key)
-    except ValueError:  # expired meanwhile
-        failures = int(settings.NEXUS_MFA_CHALLENGE_ATTEMPTS)
-    left = int(settings.NEXUS_MFA_CHALLENGE_ATTEMPTS) - failures
-    if left <= 0:
-        cache.delete_many([_key(challenge.id), key])
-    return max(left, 0)
+    limit = int(settings.NEXUS_MFA_CHALLENGE_ATTEMPTS)
+    with transaction.atomic():
+        record = MfaChallenge.objects.select_for_update().filter(digest=_digest(challenge.id)).first()
+        if record is None:  # consumed, burned or purged meanwhile
+            return 0
+        record.failures += 1
+        if record.failures >= limit:
+            record.delete()
+        else:
+            record.save(update_fields=["failures"])
+    return max(limit - record.failures, 0)
 
 
 def consume_challenge(challenge: Challenge) -> bool:
     """Use the challenge up; False when another request already did (so only one login completes)."""
-    consumed = bool(cache.delete(_key(challenge.id)))
-    cache.delete(f"{_key(challenge.id)}:failures")
-    return consumed
+    deleted, _ = MfaChallenge.objects.filter(
+        digest=_digest(challenge.id), expires_at__gt=timezone.now()
+    ).delete()
+    return deleted > 0

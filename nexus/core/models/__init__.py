@@ -2,6 +2,7 @@
 
 from .audit import AuditEvent
 from .base import TenantOptionalModel, TenantScopedModel, TenantScopedQuerySet
+from .counters import WindowCounter
 from .exchange_rates import ExchangeRate
 from .idempotency import IdempotencyRecord
 from .money import Currency
@@ -26,4 +27,5 @@ __all__ = [
     "TenantScopedModel",
     "TenantScopedQuerySet",
     "TransitionLog",
+    "WindowCounter",
 ]

@@ -19,7 +19,7 @@ STEP = dt.timedelta(seconds=30)
 
 @pytest.fixture(autouse=True)
 def fresh_cache() -> Iterator[None]:
-    """Challenges and rate limits live in the cache, which outlives a test: start each with none."""
+    """Throttle histories live in the cache, which outlives a test: start each with none."""
     cache.clear()
     yield
     cache.clear()
