@@ -1,23 +1,31 @@
 """Liveness and readiness: is the process up, and can it reach what it depends on.
 
 Each dependency check runs in its own thread with a deadline, so that one hung dependency
-cannot make the probe itself hang; a check that misses the deadline counts as down.
+cannot make the probe itself hang; a check that misses the deadline counts as down. Only the
+database is critical: without it nothing can be served (503). A cache or broker that is down
+leaves the process *degraded* (200): requests go on with a per-process cache and events wait in
+the outbox, so a load balancer must not drop every worker for a shared dependency.
 """
 
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from kombu import Connection
 
 from .audit.sealer import seal_lag
+from .cache_guard import GuardedRedisCache
 from .events.sweeper import outbox_report
+from .heartbeat import beat_heartbeat_age
+
+# Down means "not ready" (503); any other check that is down means "degraded" (200).
+CRITICAL_CHECKS = frozenset({"database"})
 
 
 @dataclass(frozen=True)
@@ -39,9 +47,13 @@ def check_database(timeout: float) -> str:
 
 
 def check_cache(timeout: float) -> str:
+    backend = caches["default"]
+    if isinstance(backend, GuardedRedisCache):
+        backend.probe()  # Redis itself, not the per-process stand-in
+        return "reachable"
     key = "nexus:health:probe"
-    cache.set(key, "1", timeout=10)
-    if cache.get(key) != "1":
+    backend.set(key, "1", timeout=10)
+    if backend.get(key) != "1":
         raise RuntimeError("the cache did not return what was written")
     return "reachable"
 
@@ -66,21 +78,25 @@ def _audit_report() -> dict[str, Any]:
     return {"audit_seal_lag_seconds": lag.seconds, "audit_unsealed_events": lag.unsealed}
 
 
+def _beat_report() -> dict[str, Any]:
+    return {"beat_heartbeat_age_seconds": beat_heartbeat_age()}
+
+
 DATABASE_REPORTS: dict[str, Callable[[], Mapping[str, Any]]] = {
     "outbox": outbox_report,
     "audit": _audit_report,
 }
 
 
-def database_reports() -> dict[str, Any]:
-    """Outbox and audit-seal lags: reported, never a failure (the database check judges)."""
-    reports: dict[str, Any] = {}
-    for name, report in DATABASE_REPORTS.items():
+def collect_reports(reports: Mapping[str, Callable[[], Mapping[str, Any]]]) -> dict[str, Any]:
+    """Run each report; one that fails is named in the result, never a failure of the probe."""
+    collected: dict[str, Any] = {}
+    for name, report in reports.items():
         try:
-            reports.update(report())
+            collected.update(report())
         except Exception as exc:  # a report must not turn the probe into an error
-            reports[f"{name}_report_error"] = f"{type(exc).__name__}: {exc}"
-    return reports
+            collected[f"{name}_report_error"] = f"{type(exc).__name__}: {exc}"
+    return collected
 
 
 def run_readiness_checks(timeout: float | None = None) -> dict[str, CheckResult]:
@@ -105,3 +121,31 @@ def run_readiness_checks(timeout: float | None = None) -> dict[str, CheckResult]
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
     return results
+
+
+def readiness() -> tuple[int, dict[str, Any]]:
+    """The readiness answer: 503 when a critical dependency is down, else 200 (maybe degraded).
+
+    Each check carries its ``state``: ``ok``, ``degraded`` (down, serving goes on) or ``down``.
+    """
+    results = run_readiness_checks()
+    down = {name for name, result in results.items() if not result.ok}
+    failing = sorted(down & CRITICAL_CHECKS)
+    degraded = sorted(down - CRITICAL_CHECKS)
+    status = "unavailable" if failing else "degraded" if degraded else "ok"
+
+    def state(name: str) -> str:
+        return "down" if name in failing else "degraded" if name in degraded else "ok"
+
+    body = {
+        "status": status,
+        "failing": failing,
+        "degraded": degraded,
+        "checks": {name: {**asdict(result), "state": state(name)} for name, result in results.items()},
+        # Reported, not judged: a missing heartbeat is normal in the embedded mode. The database
+        # reports only run with a reachable database: they must not wait on one that is down.
+        "reports": collect_reports(
+            {"beat": _beat_report} if failing else {"beat": _beat_report, **DATABASE_REPORTS}
+        ),
+    }
+    return (503 if failing else 200), body

@@ -115,13 +115,26 @@ def database_from_env(url: str | None) -> dict[str, Any]:
 DATABASES = {"default": database_from_env(env.str("DATABASE_URL", default=""))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def cache_from_env(url: str | None, retry_after: float = 5.0) -> dict[str, Any]:
+    """Return the default cache: ``CACHE_URL`` when given, else this process's memory.
+
+    Redis is guarded (``nexus.core.cache_guard``): while it is unreachable the process serves
+    from its own memory, and after a failure Redis is skipped for ``retry_after`` seconds.
+    """
+    if not url:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    config: dict[str, Any] = environ.Env.cache_url_config(url)
+    if config["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        config["BACKEND"] = "nexus.core.cache_guard.GuardedRedisCache"
+        config.setdefault("OPTIONS", {}).update(
+            {"socket_connect_timeout": 2, "socket_timeout": 2, "retry_after": retry_after}
+        )
+    return config
+
+
 CACHE_URL = env.str("CACHE_URL", default="")
-if CACHE_URL:
-    CACHES = {"default": environ.Env.cache_url_config(CACHE_URL)}
-    if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-        CACHES["default"].setdefault("OPTIONS", {}).update({"socket_connect_timeout": 2, "socket_timeout": 2})
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {"default": cache_from_env(CACHE_URL, env.float("CACHE_RETRY_AFTER_SECONDS", default=5.0))}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

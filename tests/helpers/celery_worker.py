@@ -29,6 +29,21 @@ def forget_connections(app: Celery) -> None:
 
 
 @contextmanager
+def configured(app: Celery, **wanted: object) -> Iterator[Celery]:
+    """Run the block with ``app`` configured so (``broker_url=…``), then restore its configuration."""
+    # Settings loaded from Django carry a CELERY_ prefix, which wins over the plain name.
+    wanted |= {f"CELERY_{key.upper()}": value for key, value in wanted.items()}
+    saved = {key: app.conf.get(key) for key in wanted}
+    app.conf.update(wanted)
+    forget_connections(app)
+    try:
+        yield app
+    finally:
+        app.conf.update(saved)
+        forget_connections(app)
+
+
+@contextmanager
 def worker_on_redis(app: Celery, url: str) -> Iterator[Celery]:
     """Point ``app`` at Redis (broker and results), run a worker thread, then restore it.
 
@@ -41,17 +56,8 @@ def worker_on_redis(app: Celery, url: str) -> Iterator[Celery]:
             pytest.fail(message)
         pytest.skip(message)
     redis.Redis.from_url(url).flushdb()
-    wanted = {"broker_url": url, "result_backend": url, "task_always_eager": False}
-    # Settings loaded from Django carry a CELERY_ prefix, which wins over the plain name.
-    wanted |= {f"CELERY_{key.upper()}": value for key, value in wanted.items()}
-    saved = {key: app.conf.get(key) for key in wanted}
-    app.conf.update(wanted)
-    forget_connections(app)
-    try:
-        with start_worker(
-            app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=10
-        ):
-            yield app
-    finally:
-        app.conf.update(saved)
-        forget_connections(app)
+    with (
+        configured(app, broker_url=url, result_backend=url, task_always_eager=False),
+        start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=10),
+    ):
+        yield app

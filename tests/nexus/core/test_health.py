@@ -2,8 +2,10 @@ import time
 
 import pytest
 from django.core.cache import cache
+from django.db import connections
 
 from nexus.core.heartbeat import HEARTBEAT_KEY, record_beat_heartbeat
+from tests.helpers.redis_server import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -24,9 +26,9 @@ def test_ready_reports_each_dependency(client):
     body = response.json()
     assert response.status_code == 200
     assert body["status"] == "ok"
-    assert body["failing"] == []
+    assert (body["failing"], body["degraded"]) == ([], [])
     assert set(body["checks"]) == {"database", "cache", "broker"}
-    assert all(check["ok"] for check in body["checks"].values())
+    assert all(check["ok"] and check["state"] == "ok" for check in body["checks"].values())
     assert body["checks"]["broker"]["detail"] == "embedded mode: tasks run in-process, no broker"
     assert body["reports"] == {
         "beat_heartbeat_age_seconds": None,
@@ -43,8 +45,8 @@ def test_ready_reports_the_beat_heartbeat_age(client):
     assert 0 <= age < 5
 
 
-def test_a_stopped_broker_is_503_named_within_the_timeout(client, settings):
-    # Nothing listens on port 1: the broker is down.
+def test_a_stopped_broker_is_degraded_named_within_the_timeout(client, settings):
+    # Nothing listens on port 1: the broker is down. Events wait in the outbox meanwhile.
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
     settings.HEALTH_CHECK_TIMEOUT = 1.0
@@ -54,20 +56,36 @@ def test_a_stopped_broker_is_503_named_within_the_timeout(client, settings):
     elapsed = time.monotonic() - started
 
     body = response.json()
-    assert response.status_code == 503
-    assert body["status"] == "unavailable"
-    assert body["failing"] == ["broker"]
+    assert response.status_code == 200
+    assert (body["status"], body["failing"], body["degraded"]) == ("degraded", [], ["broker"])
     assert body["checks"]["broker"]["ok"] is False
-    assert body["checks"]["database"]["ok"] is True
+    assert body["checks"]["broker"]["state"] == "degraded"
+    assert body["checks"]["database"]["state"] == "ok"
     assert elapsed < settings.HEALTH_CHECK_TIMEOUT + 1.5
 
 
-def test_a_cache_that_loses_writes_is_503(client, settings):
+def test_a_cache_that_loses_writes_is_degraded(client, settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
     response = client.get("/health/ready/")
 
+    assert response.status_code == 200
+    assert (response.json()["status"], response.json()["degraded"]) == ("degraded", ["cache"])
+
+
+@pytest.mark.postgres
+def test_an_unreachable_database_is_503_and_its_reports_are_not_run(client, monkeypatch):
+    # The checks run in threads of their own, which connect afresh: to a port nothing listens on.
+    monkeypatch.setitem(connections.settings["default"], "HOST", "127.0.0.1")
+    monkeypatch.setitem(connections.settings["default"], "PORT", str(free_port()))
+
+    response = client.get("/health/ready/")
+
+    body = response.json()
     assert response.status_code == 503
-    assert response.json()["failing"] == ["cache"]
+    assert (body["status"], body["failing"], body["degraded"]) == ("unavailable", ["database"], [])
+    assert body["checks"]["database"]["state"] == "down"
+    assert body["checks"]["cache"]["state"] == "ok"
+    assert set(body["reports"]) == {"beat_heartbeat_age_seconds"}
 
 
 def test_ready_reports_the_audit_seal_lag(client):

@@ -64,7 +64,7 @@ def test_production_variables_are_read():
     assert resolved["engine"] == "django.db.backends.postgresql"
     assert (resolved["host"], resolved["user"], resolved["name"]) == ("db.internal", "nexus", "nexus_prod")
     assert resolved["options"]["connect_timeout"] == 5
-    assert resolved["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert resolved["cache"] == "nexus.core.cache_guard.GuardedRedisCache"
     assert resolved["cache_location"] == "redis://cache.internal:6379/1"
     assert resolved["broker"] == "amqp://guest:guest@mq.internal:5672//"
     assert resolved["eager"] is False
