@@ -38,3 +38,6 @@ urlpatterns = [
     path("health/live/", core_views.health_live, name="health-live"),
     path("health/ready/", core_views.health_ready, name="health-ready"),
 ]
+
+# A database that cannot be reached answers 503 instead of 500 (nexus.core.unavailable).
+handler500 = "nexus.core.views.server_error"

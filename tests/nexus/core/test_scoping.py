@@ -103,3 +103,19 @@ def test_leaving_a_scope_inside_a_failed_transaction_keeps_the_original_error():
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('app.tenant_id', true)")
         assert cursor.fetchone()[0] in ("", None)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_leaving_a_scope_after_the_server_ended_the_connection_does_not_raise_and_starts_clean():
+    from django.db import OperationalError, connection
+
+    tenant_row = TenantFactory.create()
+    with scope.tenant(tenant_row), pytest.raises(OperationalError), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(pg_backend_pid())")
+
+    assert scope.current_scope() == scope.NO_SCOPE
+    assert connection.connection is None  # dropped: the next use opens a new one
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('app.tenant_id', true)")
+        assert cursor.fetchone()[0] in ("", None)
