@@ -13,6 +13,7 @@ from tests.helpers.concurrency import run_in_parallel
 MINUTE = dt.timedelta(minutes=1)
 
 
+@pytest.mark.smoke  # the upsert is raw SQL: SQLite runs it too
 @pytest.mark.django_db
 def test_counts_rise_within_the_window_and_start_again_after_it():
     start = timezone.now()
