@@ -1,6 +1,13 @@
 """Kernel admin screens; each module registers its own, and places them in the sidebar here."""
 
-from nexus.core.models import AuditEvent, DeliveryStatus, OutboxDelivery, OutboxEvent, TransitionLog
+from nexus.core.models import (
+    AuditEvent,
+    DeliveryStatus,
+    ExchangeRate,
+    OutboxDelivery,
+    OutboxEvent,
+    TransitionLog,
+)
 
 from . import (
     audit,  # noqa: F401  (registers the audit-event screens)
@@ -13,6 +20,7 @@ from .operators import is_platform_operator, operator_scope
 from .outbox import may_retry_deliveries
 from .queues import register_queue
 
+register_screen(Group.PURCHASING, model=ExchangeRate, icon="currency_exchange", order=90)
 register_screen(Group.SYSTEM, model=TransitionLog, icon="timeline", order=10)
 register_screen(Group.SYSTEM, model=AuditEvent, icon="verified_user", order=20)
 register_screen(Group.SYSTEM, model=OutboxEvent, icon="outbox", order=30)

@@ -1,6 +1,7 @@
 """Exchange rates in the admin: by currency and day, searchable, every edit audited."""
 
 from django.contrib import admin
+from unfold.admin import ModelAdmin
 
 from nexus.core.admin.audited import AuditedModelAdmin
 from nexus.core.exchange_rates.forms import ExchangeRateForm
@@ -8,7 +9,7 @@ from nexus.core.models import ExchangeRate
 
 
 @admin.register(ExchangeRate)
-class ExchangeRateAdmin(AuditedModelAdmin, admin.ModelAdmin):
+class ExchangeRateAdmin(AuditedModelAdmin, ModelAdmin):
     form = ExchangeRateForm
     list_display = ("date", "currency", "rate", "updated_at")
     list_filter = (("currency", admin.RelatedOnlyFieldListFilter), "date")

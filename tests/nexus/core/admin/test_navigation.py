@@ -63,6 +63,7 @@ def test_a_person_sees_only_the_screens_their_role_may_view_and_no_empty_group()
         "Requisitions",
         "Vendors",
         "Vendor product terms",
+        "Exchange rates",
     ]
     assert "Sales orders" not in str(navigation)
 
