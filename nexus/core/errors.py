@@ -78,6 +78,13 @@ class IdempotencyMismatch(Conflict):
     default_detail = "This idempotency key was already used with a different request."
 
 
+class ConcurrentChange(Conflict):
+    """The row changed since it was read: moved on by a transition, or saved from an older page."""
+
+    code = "concurrent_change"
+    default_detail = "This record changed since it was read; reload it and try again."
+
+
 class AlreadyPosted(Conflict):
     code = "already_posted"
     default_detail = "A posted document cannot be changed; correct it with a new document."

@@ -7,6 +7,7 @@ from .outbox import DeliveryStatus, OutboxDelivery, OutboxEvent
 from .refs import ActorKind, ActorRef, ObjectRef
 from .sequences import SequenceCounter
 from .transitions import TransitionLog
+from .workflow import VersionedWorkflowModel, WorkflowModel
 
 __all__ = [
     "ActorKind",
@@ -22,4 +23,6 @@ __all__ = [
     "TenantScopedModel",
     "TenantScopedQuerySet",
     "TransitionLog",
+    "VersionedWorkflowModel",
+    "WorkflowModel",
 ]
