@@ -8,12 +8,13 @@ Mix it in before ``admin.ModelAdmin``::
 
 Creations, changes and deletions record ``<app>.<model>.created|changed|deleted`` with
 ``{"changes": {field: [before, after]}}`` for the fields that changed, in the same transaction
-as the save. Inline objects are audited by their own model's admin, not here.
+as the save. Inline objects are audited by their own model's admin, not here. Saves and deletes
+run under the row's lock, and a workflow record saves only the fields its form changed
+(``LockedEditAdminMixin``).
 """
 
 from typing import Any
 
-from django.contrib import admin
 from django.db import models, transaction
 from django.forms import ModelForm
 from django.http import HttpRequest
@@ -21,10 +22,12 @@ from django.http import HttpRequest
 from nexus.core.audit.changes import record_model_change, stored_values
 from nexus.core.models.refs import ActorRef, ObjectRef
 
+from .locking import LockedEditAdminMixin
+
 _BEFORE = "_nexus_audit_before"
 
 
-class AuditedModelAdmin(admin.ModelAdmin):
+class AuditedModelAdmin(LockedEditAdminMixin):
     #: Fields never written to the audit trail (secrets, bulky derived values).
     audit_exclude: tuple[str, ...] = ()
 

@@ -44,6 +44,8 @@ from nexus.core.transitions import (
 from nexus.core.transitions.handlers import handler_for
 from nexus.core.transitions.idempotency import MAX_KEY_LENGTH
 
+from .locking import LockedEditAdminMixin
+
 ACTION_PREFIX = "transition_"
 
 
@@ -66,7 +68,7 @@ def new_idempotency_key() -> str:
     return uuid.uuid4().hex
 
 
-class TransitionAdminMixin(admin.ModelAdmin):
+class TransitionAdminMixin(LockedEditAdminMixin):
     """Transitions of the model as buttons, change-list actions and history (see module docstring)."""
 
     #: Per-transition handlers (name → handler); unnamed transitions run the bare service.

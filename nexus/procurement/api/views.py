@@ -18,7 +18,7 @@ from rest_framework.response import Response
 
 from nexus.core.api.audited import AuditedModelMixin
 from nexus.core.api.base import NexusModelViewSet
-from nexus.core.api.lines import refuse_unless_draft
+from nexus.core.api.documents import DraftDocumentViewSetMixin
 from nexus.core.api.transitions import TransitionActionsMixin
 from nexus.inventory.models import Location
 from nexus.procurement.models import (
@@ -50,14 +50,6 @@ from .serializers import (
 )
 
 
-class DraftsOnlyDeleteMixin:
-    """Delete a document only while it is a draft (409 ``already_posted`` otherwise)."""
-
-    def perform_destroy(self, instance: Any) -> None:
-        refuse_unless_draft(instance)
-        super().perform_destroy(instance)  # type: ignore[misc]
-
-
 class VendorViewSet(AuditedModelMixin, NexusModelViewSet):
     queryset = Vendor.objects.select_related("currency").order_by("code", "id")
     serializer_class = VendorSerializer
@@ -84,7 +76,7 @@ class CanDraftReceipts(BasePermission):
 
 
 class PurchaseOrderViewSet(
-    DraftsOnlyDeleteMixin, AuditedModelMixin, TransitionActionsMixin, NexusModelViewSet
+    DraftDocumentViewSetMixin, AuditedModelMixin, TransitionActionsMixin, NexusModelViewSet
 ):
     queryset = (
         PurchaseOrder.objects.select_related("vendor", "warehouse", "currency", "tenant")
@@ -156,7 +148,7 @@ class _DraftReceiptInput(serializers.Serializer):
 
 
 class GoodsReceiptViewSet(
-    DraftsOnlyDeleteMixin, AuditedModelMixin, TransitionActionsMixin, NexusModelViewSet
+    DraftDocumentViewSetMixin, AuditedModelMixin, TransitionActionsMixin, NexusModelViewSet
 ):
     queryset = (
         GoodsReceipt.objects.select_related("purchase_order", "location")
@@ -175,7 +167,9 @@ class GoodsReceiptViewSet(
     ordering_fields = ["received_at", "number", "id"]
 
 
-class VendorBillViewSet(DraftsOnlyDeleteMixin, AuditedModelMixin, TransitionActionsMixin, NexusModelViewSet):
+class VendorBillViewSet(
+    DraftDocumentViewSetMixin, AuditedModelMixin, TransitionActionsMixin, NexusModelViewSet
+):
     queryset = (
         VendorBill.objects.select_related("vendor", "currency")
         .prefetch_related(
@@ -190,7 +184,9 @@ class VendorBillViewSet(DraftsOnlyDeleteMixin, AuditedModelMixin, TransitionActi
     ordering_fields = ["bill_date", "due_date", "number", "total", "id"]
 
 
-class RequisitionViewSet(DraftsOnlyDeleteMixin, AuditedModelMixin, TransitionActionsMixin, NexusModelViewSet):
+class RequisitionViewSet(
+    DraftDocumentViewSetMixin, AuditedModelMixin, TransitionActionsMixin, NexusModelViewSet
+):
     queryset = (
         Requisition.objects.select_related("warehouse", "requested_by")
         .prefetch_related(

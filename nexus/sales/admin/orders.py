@@ -28,6 +28,7 @@ from nexus.sales.models import (
 from nexus.sales.services import (
     ORDER_HANDLERS,
     LineReservation,
+    delete_draft_order,
     draft_shipment,
     post_shipment_handler,
     top_up_reservations,
@@ -110,6 +111,9 @@ class SalesOrderAdmin(DocumentAdmin):
             .prefetch_related(Prefetch("lines", SalesOrderLine.objects.order_by("id")))
             .distinct()
         )
+
+    def delete_draft(self, request: HttpRequest, obj: SalesOrder) -> None:
+        delete_draft_order(obj, actor=request.user)
 
     @admin.display(description="total")
     def total(self, order: SalesOrder) -> Decimal:

@@ -1,5 +1,6 @@
 """The sales services: confirming, reserving, shipping, cancelling and closing; demand by day."""
 
+from .drafts import delete_draft_order
 from .numbering import assign_number
 from .orders import (
     ORDER_HANDLERS,
@@ -27,6 +28,7 @@ __all__ = [
     "close_order",
     "confirm_handler",
     "confirm_order",
+    "delete_draft_order",
     "draft_shipment",
     "follow_shipments",
     "line_source",
