@@ -128,7 +128,11 @@ class LockedEditAdminMixin(admin.ModelAdmin):
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         fieldsets = list(super().get_fieldsets(request, obj))
-        if not isinstance(obj, VersionedWorkflowModel) or OPENED_VERSION in flatten_fieldsets(fieldsets):
+        if (
+            not isinstance(obj, VersionedWorkflowModel)
+            or not self.has_change_permission(request, obj)  # a read-only page posts nothing
+            or OPENED_VERSION in flatten_fieldsets(fieldsets)
+        ):
             return fieldsets
         name, options = fieldsets[0]
         fieldsets[0] = (name, {**options, "fields": [*options["fields"], OPENED_VERSION]})

@@ -148,6 +148,15 @@ def test_the_change_page_carries_the_version_it_shows_and_every_save_raises_it(b
     assert stored_order(order)[:2] == (("call first", "draft", 3), [Decimal(12)])
 
 
+def test_a_read_only_page_carries_no_version(site, clerk):
+    order = draft_order(site, (site.bolt, "10", "4"))
+
+    page = TenantAdminClient(clerk, site.tenant).get(f"/admin/procurement/purchaseorder/{order.pk}/change/")
+
+    assert page.status_code == 200
+    assert "opened_version" not in page.content.decode().lower().replace(" ", "_")
+
+
 def test_a_change_from_a_page_older_than_the_order_is_refused_with_a_message_and_changes_nothing(
     browser, site
 ):
