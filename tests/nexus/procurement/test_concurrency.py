@@ -5,6 +5,7 @@ before it reads it, so either it lands first and the transition follows, or it f
 document moved on and is refused (409) — never does it write the draft back over the posting.
 """
 
+from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
@@ -30,6 +31,13 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 def dollars() -> None:
     """The currency the documents use (a transactional test's flush empties the seeded table)."""
     Currency.objects.get_or_create(code="USD", defaults={"name": "US Dollar", "exponent": 2})
+
+
+@pytest.fixture(autouse=True)
+def no_tenant_left_selected() -> Iterator[None]:
+    """Start with no tenant and restore the scope after: an API client leaves its tenant selected."""
+    with scope.tenant(None):
+        yield
 
 
 def test_eight_receipts_of_four_against_ten_ordered_post_two_and_refuse_six():

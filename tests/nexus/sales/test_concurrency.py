@@ -1,6 +1,7 @@
 """Concurrency on PostgreSQL: short stock is shared out, never promised twice; edits and deletes
 never undo a transition, and a deleted order never leaves its reservations held."""
 
+from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
@@ -26,6 +27,13 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 def dollars() -> None:
     """The currency the documents use (a transactional test's flush empties the seeded table)."""
     Currency.objects.get_or_create(code="USD", defaults={"name": "US Dollar", "exponent": 2})
+
+
+@pytest.fixture(autouse=True)
+def no_tenant_left_selected() -> Iterator[None]:
+    """Start with no tenant and restore the scope after: an API client leaves its tenant selected."""
+    with scope.tenant(None):
+        yield
 
 
 def test_ten_orders_of_three_confirmed_at_once_share_twenty_without_over_reserving():
