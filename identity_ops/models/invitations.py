@@ -13,7 +13,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django_fsm import FSMField, transition
 
-from nexus.core.models import TenantScopedModel
+from nexus.core.models import TenantScopedModel, WorkflowModel
 from nexus.core.transitions import transition_options
 
 
@@ -32,7 +32,7 @@ def _may_manage_members(invitation: Any, actor: Any) -> bool:
     return bool(actor.has_perm(manage))
 
 
-class Invitation(TenantScopedModel):
+class Invitation(WorkflowModel, TenantScopedModel):
     email = models.EmailField(max_length=254)
     full_name = models.CharField(max_length=150, blank=True)
     role = models.CharField(max_length=32)

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django_fsm import FSMField, transition
 
+from nexus.core.models import WorkflowModel
 from nexus.core.transitions import condition, transition_options
 
 
@@ -31,7 +32,7 @@ def not_expired(enrolment: "MfaEnrolment") -> bool:
     return timezone.now() < enrolment.expires_at
 
 
-class MfaEnrolment(models.Model):
+class MfaEnrolment(WorkflowModel):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mfa_enrolments"
     )

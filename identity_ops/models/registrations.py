@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django_fsm import FSMField, transition
 
-from nexus.core.models import TenantScopedModel
+from nexus.core.models import TenantScopedModel, WorkflowModel
 from nexus.core.transitions import transition_options
 
 
@@ -28,7 +28,7 @@ class RegistrationSource(models.TextChoices):
     INVITATION = "invitation", "Invitation"
 
 
-class Registration(TenantScopedModel):
+class Registration(WorkflowModel, TenantScopedModel):
     idempotency_key = models.CharField(max_length=128)
     source = models.CharField(max_length=16, choices=RegistrationSource.choices)
     invitation = models.ForeignKey(

@@ -8,6 +8,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django_fsm import FSMField, transition
 
+from nexus.core.models import WorkflowModel
 from nexus.core.transitions import transition_options
 
 
@@ -56,7 +57,7 @@ class UserManager(BaseUserManager["User"]):
         return self._create(email, password, **extra)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+class User(WorkflowModel, AbstractBaseUser, PermissionsMixin):
     """A person. Belongs to tenants through memberships; never to one tenant directly.
 
     ``is_active`` is computed by the database from ``status`` so that Django's own queries

@@ -87,6 +87,15 @@ class IdempotencyInProgress(Conflict):
     retryable = True
 
 
+class ConcurrentChange(Conflict):
+    """The row changed since it was read: moved on by a transition, or saved from an older page."""
+
+    code = "concurrent_change"
+    default_detail = "This record changed since it was read; reload it and try again."
+    # A retry with the same idempotency key should run again on the fresh row, not replay this.
+    retryable = True
+
+
 class AlreadyPosted(Conflict):
     code = "already_posted"
     default_detail = "A posted document cannot be changed; correct it with a new document."

@@ -9,6 +9,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django_fsm import FSMField, transition
 
+from nexus.core.models import WorkflowModel
 from nexus.core.transitions import condition, transition_options
 
 validate_currency_code = RegexValidator(
@@ -27,7 +28,7 @@ class TenantStatus(models.TextChoices):
     SUSPENDED = "suspended", "Suspended"
 
 
-class Tenant(models.Model):
+class Tenant(WorkflowModel):
     """A customer organisation. Suspending it locks its members out; its data stays intact."""
 
     name = models.CharField(max_length=200)
@@ -133,7 +134,7 @@ def keeps_an_administrator(membership: "Membership") -> bool:
     )
 
 
-class Membership(models.Model):
+class Membership(WorkflowModel):
     """A person's place in one tenant: their role there and whether it is in force.
 
     ``invited`` waits for the person (an emailed sign-up link or invitation); ``active`` lets

@@ -5,19 +5,18 @@ raises ``InvalidInput`` with per-field messages and changes nothing.
 """
 
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django_fsm import TransitionNotAllowed as FsmTransitionNotAllowed
 
 from nexus.accounts.models import User
 from nexus.core.audit import record_event
 from nexus.core.errors import InvalidInput, NotFound, TransitionNotAllowed
 from nexus.core.models.refs import ActorRef, ObjectRef
+from nexus.core.transitions import perform_transition
 
 from .models import Membership, MembershipStatus, Role, Tenant, TenantStatus
 
@@ -58,33 +57,37 @@ def create_tenant(
 
 def suspend_tenant(tenant_id: int, *, actor: ActorRef) -> Tenant:
     """Suspend a tenant: its members can no longer select it; its data stays intact."""
-    return _move_tenant(tenant_id, Tenant.suspend, "tenancy.tenant_suspended", actor)
+    return _move_tenant(tenant_id, "suspend", "tenancy.tenant_suspended", actor)
 
 
 def reactivate_tenant(tenant_id: int, *, actor: ActorRef) -> Tenant:
     """Let a suspended tenant's members in again."""
-    return _move_tenant(tenant_id, Tenant.reactivate, "tenancy.tenant_reactivated", actor)
+    return _move_tenant(tenant_id, "reactivate", "tenancy.tenant_reactivated", actor)
 
 
-def _move_tenant(tenant_id: int, move: Callable[[Tenant], None], action: str, actor: ActorRef) -> Tenant:
-    with transaction.atomic():
-        tenant = Tenant.objects.select_for_update().get(pk=tenant_id)
-        before = tenant.status
-        try:
-            move(tenant)
-        except FsmTransitionNotAllowed as error:
-            raise TransitionNotAllowed(
-                f"The tenant {tenant.name} is {tenant.get_status_display().lower()}."
-            ) from error
-        tenant.save(update_fields=["status"])
+def _move_tenant(tenant_id: int, transition: str, action: str, actor: ActorRef) -> Tenant:
+    """The tenant's transition, with the event in the tenant's own chain that operators look for."""
+    origin = {"suspend": TenantStatus.ACTIVE, "reactivate": TenantStatus.SUSPENDED}[transition]
+
+    def record(locked: Tenant) -> None:
         record_event(
             action,
             actor=actor,
-            obj=ObjectRef.for_instance(tenant),
-            data={"from": before, "to": tenant.status},
-            tenant_id=tenant.pk,
+            obj=ObjectRef.for_instance(locked),
+            data={"from": origin, "to": locked.status},
+            tenant_id=locked.pk,
         )
-    return tenant
+
+    try:
+        moved: Tenant = perform_transition(
+            (Tenant, tenant_id), transition, actor=actor, writes=record
+        ).instance
+    except TransitionNotAllowed as error:
+        tenant = Tenant.objects.get(pk=tenant_id)
+        raise TransitionNotAllowed(
+            f"The tenant {tenant.name} is {tenant.get_status_display().lower()}."
+        ) from error
+    return moved
 
 
 @dataclass(frozen=True)

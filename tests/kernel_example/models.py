@@ -6,7 +6,7 @@ from typing import Any
 from django.db import models
 from django_fsm import FSMField, transition
 
-from nexus.core.models import TenantScopedModel
+from nexus.core.models import TenantScopedModel, WorkflowModel
 from nexus.core.transitions import condition, transition_options
 
 
@@ -29,7 +29,7 @@ def has_quantity(gadget: "Gadget") -> bool:
     return gadget.quantity > 0
 
 
-class Gadget(TenantScopedModel):
+class Gadget(WorkflowModel, TenantScopedModel):
     name = models.CharField(max_length=100)
     kind = models.ForeignKey(
         GadgetKind, on_delete=models.PROTECT, null=True, blank=True, related_name="gadgets"

@@ -8,7 +8,9 @@ Mix it in before Unfold's ``ModelAdmin`` (``unfold.admin``)::
 
 Creations, changes and deletions record ``<app>.<model>.created|changed|deleted`` with
 ``{"changes": {field: [before, after]}}`` for the fields that changed, in the same transaction
-as the save. Inline objects are audited by their own model's admin, not here.
+as the save. Inline objects are audited by their own model's admin, not here. Saves and deletes
+run under the row's lock, and a workflow record saves only the fields its form changed
+(``LockedEditAdminMixin``).
 """
 
 from typing import Any
@@ -16,15 +18,16 @@ from typing import Any
 from django.db import models, transaction
 from django.forms import ModelForm
 from django.http import HttpRequest
-from unfold.admin import ModelAdmin
 
 from nexus.core.audit.changes import record_model_change, stored_values
 from nexus.core.models.refs import ActorRef, ObjectRef
 
+from .locking import LockedEditAdminMixin
+
 _BEFORE = "_nexus_audit_before"
 
 
-class AuditedModelAdmin(ModelAdmin):
+class AuditedModelAdmin(LockedEditAdminMixin):
     #: Fields never written to the audit trail (secrets, bulky derived values).
     audit_exclude: tuple[str, ...] = ()
 

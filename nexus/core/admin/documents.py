@@ -5,6 +5,10 @@ read-only and changes happen through its transition buttons, which run through t
 transition service (with the owning app's handlers where confirming, cancelling or posting
 touches stock). Only drafts can be deleted. Transitions that only follow postings are not offered
 as change-list actions. Each domain subclasses it to number its new documents.
+
+Saves and deletes hold the document's row lock and check under it that it is still a draft and
+still the version the page showed (``LockedEditAdminMixin``); a delete goes through
+``delete_draft`` (a domain whose drafts hold something to give back overrides it).
 """
 
 from collections.abc import Callable, Collection
@@ -18,6 +22,7 @@ from unfold.admin import TabularInline
 from nexus.core.admin.audited import AuditedModelAdmin
 from nexus.core.admin.transitions import ACTION_PREFIX, TransitionAdminMixin
 from nexus.core.audit.changes import field_values, record_model_change, stored_values
+from nexus.core.editing import delete_draft, refuse_unless_draft
 from nexus.core.models.refs import ActorRef, ObjectRef
 
 
@@ -31,6 +36,17 @@ class DocumentAdmin(TransitionAdminMixin, AuditedModelAdmin):
 
     def number_new_document(self, obj: Any) -> None:
         """Give a new document its number; documents numbered later (on issue) keep none."""
+
+    def refuse_edit(self, obj: Any) -> None:
+        refuse_unless_draft(obj)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        # The deleting service audits the deletion itself.
+        self.delete_draft(request, obj)
+
+    def delete_draft(self, request: HttpRequest, obj: Any) -> None:
+        """Delete the draft through its service; the default deletes it and its lines, audited."""
+        delete_draft(obj, actor=ActorRef.for_user(request.user))
 
     def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
         if not change:

@@ -45,6 +45,8 @@ from nexus.core.transitions import (
 )
 from nexus.core.transitions.idempotency import MAX_KEY_LENGTH
 
+from .locking import LockedEditAdminMixin
+
 ACTION_PREFIX = "transition_"
 
 
@@ -69,7 +71,7 @@ def new_idempotency_key() -> str:
     return uuid.uuid4().hex
 
 
-class TransitionAdminMixin(ModelAdmin):
+class TransitionAdminMixin(LockedEditAdminMixin):
     """Transitions of the model as buttons, change-list actions and history (see module docstring)."""
 
     #: How many history rows the change page shows (newest first).

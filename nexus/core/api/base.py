@@ -11,14 +11,15 @@ caller who named no tenant; views of global resources (``/me/``, ``/auth/...``) 
 ``tenant_required = False``.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import Token
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Model
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.utils.module_loading import import_string
 from drf_spectacular.openapi import AutoSchema
@@ -31,6 +32,7 @@ from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
 from nexus.core import scope
+from nexus.core.editing import lock_row
 from nexus.core.errors import TenantRequired
 
 from .idempotency import IdempotencyKeySchema, IdempotentPostMixin
@@ -144,8 +146,43 @@ class NexusModelViewSet(
     """Create, list, retrieve, update and delete a tenant's rows.
 
     Each write runs in its own transaction (a savepoint inside an outer one), so a refused
-    write (say, a unique conflict answered 409) leaves the connection usable.
+    write (say, a unique conflict answered 409) leaves the connection usable. An update or a
+    delete holds the row ``FOR UPDATE`` from before it reads it until it commits: ``get_object``
+    returns the locked row, checked by ``check_writable`` under the lock, so nothing (a
+    transition, another edit) can change it between the check and the write.
     """
+
+    _locks_row = False
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        with transaction.atomic(), self._locking_row():
+            return super().update(request, *args, **kwargs)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        with transaction.atomic(), self._locking_row():
+            return super().destroy(request, *args, **kwargs)
+
+    @contextmanager
+    def _locking_row(self) -> Iterator[None]:
+        self._locks_row = True
+        try:
+            yield
+        finally:
+            self._locks_row = False
+
+    def get_object(self) -> Any:
+        """The row of the URL; inside an update or delete, read again under its lock and checked."""
+        instance = super().get_object()
+        if not self._locks_row:
+            return instance
+        locked = lock_row(type(instance), instance.pk)
+        if locked is None:
+            raise Http404
+        self.check_writable(locked)
+        return locked
+
+    def check_writable(self, instance: Any) -> None:
+        """Refuse (raise) a change of ``instance`` its state does not allow; checked under the lock."""
 
     def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         with transaction.atomic():

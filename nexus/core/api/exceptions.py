@@ -2,9 +2,10 @@
 
 ``nexus_exception_handler`` (``REST_FRAMEWORK["EXCEPTION_HANDLER"]``) maps the application's
 ``NexusError`` family, DRF's exceptions, Django's ``ValidationError``/``Http404``/
-``PermissionDenied``, integrity errors, protected deletes and a database that did not answer
-(503) to that shape, so that nothing a client can send turns into a 500. ``fields`` appears
-only on validation errors.
+``PermissionDenied``, django-fsm's ``ConcurrentTransition`` (a save that lost a race with a
+transition: 409 ``concurrent_change``), integrity errors, protected deletes and a database that
+did not answer (503) to that shape, so that nothing a client can send turns into a 500.
+``fields`` appears only on validation errors.
 """
 
 from collections.abc import Mapping
@@ -15,12 +16,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError, InterfaceError, OperationalError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
+from django_fsm import ConcurrentTransition
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import set_rollback
 
-from nexus.core.errors import NexusError
+from nexus.core.errors import ConcurrentChange, NexusError
 
 FieldErrors = dict[str, list[str]]
 
@@ -59,6 +61,8 @@ def nexus_exception_handler(exc: Exception, context: Mapping[str, Any]) -> Respo
 def _answer(exc: Exception) -> tuple[int, dict[str, Any], dict[str, str]] | None:
     if isinstance(exc, NexusError):
         return exc.status, error_body(exc.code, exc.detail, exc.fields), {}
+    if isinstance(exc, ConcurrentTransition):
+        return 409, error_body(ConcurrentChange.code, ConcurrentChange.default_detail), {}
     if isinstance(exc, drf.ValidationError):
         return 400, _validation_body(_flatten(exc.detail)), {}
     if isinstance(exc, DjangoValidationError):

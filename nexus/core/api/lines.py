@@ -12,7 +12,7 @@ from django.db import models, transaction
 from rest_framework import serializers
 
 from nexus.core.audit.changes import field_values, record_model_change, stored_values
-from nexus.core.errors import AlreadyPosted
+from nexus.core.editing import refuse_stale, refuse_unless_draft
 from nexus.core.models.refs import ActorRef, ObjectRef
 
 Row = Mapping[str, Any]
@@ -73,22 +73,25 @@ def request_actor(context: Mapping[str, Any]) -> ActorRef:
     return ActorRef.for_user(getattr(request, "user", None))
 
 
-def refuse_unless_draft(document: Any) -> None:
-    """Raise 409 ``already_posted`` for a document that is no longer a draft."""
-    if not document.is_draft:
-        raise AlreadyPosted(
-            f"{document} is {document.get_status_display().lower()}; only drafts can be changed "
-            "(correct it with a new document)."
-        )
-
-
 class DraftDocumentSerializerMixin(serializers.ModelSerializer):
     """Create or change a draft document and its nested ``lines`` in one audited transaction.
 
     Set ``lines_parent_field`` (the line's key to the document); ``lines_extra`` and
     ``lines_after_save`` pass keys that are not model fields to ``write_lines``. Documents
     numbered on creation override ``number_new_document``.
+
+    A change runs on the row the viewset locked: it is refused unless the document is a draft
+    (409 ``already_posted``) or, when the body names the ``version`` it was read at, unless it is
+    still that version (409 ``concurrent_change``); it saves only the fields it was sent, and the
+    document's ``version`` goes up by one (lines included).
     """
+
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="Goes up with every write. Send the version you read to refuse the change (409 "
+        "concurrent_change) if the document changed since; optional.",
+    )
 
     lines_parent_field: str
     lines_extra: Sequence[str] = ()
@@ -96,6 +99,10 @@ class DraftDocumentSerializerMixin(serializers.ModelSerializer):
 
     def number_new_document(self, document: Any) -> None:
         """Give a new document its number; documents numbered later (on issue) keep none."""
+
+    def get_field_names(self, declared_fields: Mapping[str, Any], info: Any) -> list[str]:
+        names = list(super().get_field_names(declared_fields, info))
+        return names if "version" in names else [*names, "version"]
 
     def _write_lines(self, document: Any, rows: Sequence[Row]) -> None:
         after_save = type(self).lines_after_save
@@ -111,6 +118,7 @@ class DraftDocumentSerializerMixin(serializers.ModelSerializer):
 
     @transaction.atomic
     def create(self, validated_data: dict[str, Any]) -> Any:
+        validated_data.pop("version", None)
         rows = validated_data.pop("lines", [])
         document = self.Meta.model(**validated_data)  # type: ignore[misc]
         self.number_new_document(document)
@@ -121,6 +129,7 @@ class DraftDocumentSerializerMixin(serializers.ModelSerializer):
     @transaction.atomic
     def update(self, instance: Any, validated_data: dict[str, Any]) -> Any:
         refuse_unless_draft(instance)
+        refuse_stale(instance, validated_data.pop("version", None))
         rows = validated_data.pop("lines", None)
         instance = super().update(instance, validated_data)
         if rows is not None:

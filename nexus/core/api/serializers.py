@@ -4,7 +4,9 @@ from typing import Any
 
 from django.db import models
 from rest_framework import serializers
+from rest_framework.utils import model_meta
 
+from nexus.core.editing import save_fields
 from nexus.core.scope import current_tenant_id
 from nexus.core.validators import foreign_reference_message, is_tenant_scoped
 
@@ -41,4 +43,24 @@ class TenantReferencesMixin:
 
 
 class TenantModelSerializer(TenantReferencesMixin, serializers.ModelSerializer):
-    """The base ``ModelSerializer`` for tenant data; the tenant itself is never writable."""
+    """The base ``ModelSerializer`` for tenant data; the tenant itself is never writable.
+
+    An update saves only the fields it was sent (``update_fields``), never the whole row: a
+    value it did not send — a state, a posting's stamp — is never written back from its copy.
+    """
+
+    def update(self, instance: Any, validated_data: dict[str, Any]) -> Any:
+        serializers.raise_errors_on_nested_writes("update", self, validated_data)
+        relations = model_meta.get_field_info(instance).relations
+        many = {
+            name: value
+            for name, value in validated_data.items()
+            if name in relations and relations[name].to_many
+        }
+        for name, value in validated_data.items():
+            if name not in many:
+                setattr(instance, name, value)
+        save_fields(instance, [name for name in validated_data if name not in many])
+        for name, value in many.items():
+            getattr(instance, name).set(value)
+        return instance

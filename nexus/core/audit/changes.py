@@ -12,6 +12,7 @@ from django.db import models
 from nexus.core.json_values import to_json_value
 from nexus.core.models import AuditEvent, TenantOptionalModel, TenantScopedModel
 from nexus.core.models.refs import ActorRef, ObjectRef
+from nexus.core.models.workflow import VERSION_FIELD, VersionedWorkflowModel
 
 from .recording import record_event
 
@@ -22,11 +23,14 @@ _EMPTY: tuple[Any, ...] = (None, "", [], {})
 def _recorded_fields(model: type[models.Model], exclude: Collection[str]) -> list[Any]:
     """Concrete and many-to-many fields worth recording.
 
-    Not the key, not ``auto_now`` stamps, and not a tenant model's ``tenant``: it never changes
-    and the event's chain already names it.
+    Not the key, not ``auto_now`` stamps, not a document's ``version`` (bookkeeping that every
+    write moves), and not a tenant model's ``tenant``: it never changes and the event's chain
+    already names it.
     """
     if issubclass(model, TenantScopedModel | TenantOptionalModel):
         exclude = {*exclude, "tenant"}
+    if issubclass(model, VersionedWorkflowModel):
+        exclude = {*exclude, VERSION_FIELD}
     fields = []
     for field in model._meta.get_fields():
         if field.auto_created and not field.concrete:

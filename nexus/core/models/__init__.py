@@ -10,6 +10,7 @@ from .outbox import DeliveryStatus, OutboxDelivery, OutboxEvent
 from .refs import ActorKind, ActorRef, ObjectRef
 from .sequences import SequenceCounter
 from .transitions import TransitionLog
+from .workflow import VersionedWorkflowModel, WorkflowModel
 
 __all__ = [
     "ActorKind",
@@ -27,5 +28,7 @@ __all__ = [
     "TenantScopedModel",
     "TenantScopedQuerySet",
     "TransitionLog",
+    "VersionedWorkflowModel",
     "WindowCounter",
+    "WorkflowModel",
 ]

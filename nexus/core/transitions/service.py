@@ -21,6 +21,7 @@ from nexus.core.audit.recording import scope_admitting
 from nexus.core.errors import IdempotencyMismatch, InvalidInput, NotFound
 from nexus.core.models import TransitionLog
 from nexus.core.models.refs import ObjectRef
+from nexus.core.models.workflow import allow_state_write
 
 from .actors import Actor, resolve_actor
 from .availability import ensure_allowed
@@ -230,7 +231,8 @@ def _save_changes(instance: models.Model, before: Mapping[str, Any]) -> None:
         return
     fields = instance._meta.concrete_fields
     stamps = [f.attname for f in fields if getattr(f, "auto_now", False) and f.attname not in changed]
-    instance.save(update_fields=[*changed, *stamps])
+    with allow_state_write(instance):
+        instance.save(update_fields=[*changed, *stamps])
     generated = [f.attname for f in fields if f.generated]
     if generated:
         # Computed by the database from what was just saved (a user's is_active from status).

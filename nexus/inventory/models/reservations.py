@@ -9,7 +9,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django_fsm import FSMField, transition
 
-from nexus.core.models import TenantScopedModel
+from nexus.core.models import TenantScopedModel, WorkflowModel
 from nexus.core.models.refs import ActorFields
 from nexus.core.transitions import condition, transition_options
 from nexus.inventory.quantities import QUANTITY_DIGITS, QUANTITY_PLACES
@@ -39,7 +39,7 @@ def hold_has_lapsed(reservation: "Reservation") -> bool:
     return reservation.expires_at is not None and reservation.expires_at <= timezone.now()
 
 
-class Reservation(TenantScopedModel, ActorFields):
+class Reservation(WorkflowModel, TenantScopedModel, ActorFields):
     """Sellable stock promised to a source (a document line, by reference) for a required date.
 
     ``held`` is a soft hold that expires at ``expires_at``; ``confirmed`` does not expire.

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 
 from nexus.core.api.audited import AuditedModelMixin
 from nexus.core.api.base import NexusModelViewSet
-from nexus.core.api.lines import refuse_unless_draft
+from nexus.core.api.documents import DraftDocumentViewSetMixin
 from nexus.core.api.transitions import TransitionActionsMixin
 from nexus.inventory.models import Location
 from nexus.procurement.models import (
@@ -43,14 +43,6 @@ from .serializers import (
     VendorProductSerializer,
     VendorSerializer,
 )
-
-
-class DraftsOnlyDeleteMixin:
-    """Delete a document only while it is a draft (409 ``already_posted`` otherwise)."""
-
-    def perform_destroy(self, instance: Any) -> None:
-        refuse_unless_draft(instance)
-        super().perform_destroy(instance)  # type: ignore[misc]
 
 
 class VendorViewSet(AuditedModelMixin, NexusModelViewSet):
@@ -79,7 +71,7 @@ class CanDraftReceipts(BasePermission):
 
 
 class PurchaseOrderViewSet(
-    DraftsOnlyDeleteMixin, AuditedModelMixin, TransitionActionsMixin, NexusModelViewSet
+    DraftDocumentViewSetMixin, AuditedModelMixin, TransitionActionsMixin, NexusModelViewSet
 ):
     queryset = (
         PurchaseOrder.objects.select_related("vendor", "warehouse", "currency", "tenant")
@@ -151,7 +143,7 @@ class _DraftReceiptInput(serializers.Serializer):
 
 
 class GoodsReceiptViewSet(
-    DraftsOnlyDeleteMixin, AuditedModelMixin, TransitionActionsMixin, NexusModelViewSet
+    DraftDocumentViewSetMixin, AuditedModelMixin, TransitionActionsMixin, NexusModelViewSet
 ):
     queryset = (
         GoodsReceipt.objects.select_related("purchase_order", "location")
@@ -169,7 +161,9 @@ class GoodsReceiptViewSet(
     ordering_fields = ["received_at", "number", "id"]
 
 
-class VendorBillViewSet(DraftsOnlyDeleteMixin, AuditedModelMixin, TransitionActionsMixin, NexusModelViewSet):
+class VendorBillViewSet(
+    DraftDocumentViewSetMixin, AuditedModelMixin, TransitionActionsMixin, NexusModelViewSet
+):
     queryset = (
         VendorBill.objects.select_related("vendor", "currency")
         .prefetch_related(
@@ -183,7 +177,9 @@ class VendorBillViewSet(DraftsOnlyDeleteMixin, AuditedModelMixin, TransitionActi
     ordering_fields = ["bill_date", "due_date", "number", "total", "id"]
 
 
-class RequisitionViewSet(DraftsOnlyDeleteMixin, AuditedModelMixin, TransitionActionsMixin, NexusModelViewSet):
+class RequisitionViewSet(
+    DraftDocumentViewSetMixin, AuditedModelMixin, TransitionActionsMixin, NexusModelViewSet
+):
     queryset = (
         Requisition.objects.select_related("warehouse", "requested_by")
         .prefetch_related(

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_fsm import FSMField, transition
 
-from nexus.core.models import TenantScopedModel
+from nexus.core.models import TenantScopedModel, VersionedWorkflowModel
 from nexus.core.money import amount_field, round_to_currency
 from nexus.core.transitions import condition, transition_options
 from nexus.inventory.document_fields import price_field, quantity_field
@@ -78,7 +78,7 @@ def charged_receipts_posted(bill: "VendorBill") -> bool:
     return not _unposted_receipts(bill)
 
 
-class VendorBill(TenantScopedModel):
+class VendorBill(VersionedWorkflowModel, TenantScopedModel):
     """A vendor's invoice. Approval fixes its total and announces its landed-cost charges."""
 
     number = models.CharField(max_length=32, editable=False)

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_fsm import FSMField, transition
 
-from nexus.core.models import TenantScopedModel
+from nexus.core.models import TenantScopedModel, VersionedWorkflowModel
 from nexus.core.transitions import condition, transition_options
 from nexus.inventory.document_fields import price_field, quantity_field
 
@@ -84,7 +84,7 @@ def something_open(order: "PurchaseOrder") -> bool:
     return any(line.received_quantity < line.quantity for line in _lines(order))
 
 
-class PurchaseOrder(TenantScopedModel):
+class PurchaseOrder(VersionedWorkflowModel, TenantScopedModel):
     """An order to a vendor. Drafts are edited freely; once sent only receipts and closing change it.
 
     ``exchange_rate`` converts the order's currency into the tenant's: goods are valued in stock

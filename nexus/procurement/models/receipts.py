@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_fsm import FSMField, transition
 
-from nexus.core.models import TenantScopedModel
+from nexus.core.models import TenantScopedModel, VersionedWorkflowModel
 from nexus.core.transitions import condition, transition_options
 from nexus.inventory.document_fields import quantity_field
 from nexus.inventory.quantities import COST_DIGITS, COST_PLACES
@@ -28,7 +28,7 @@ def receipt_has_lines(receipt: "GoodsReceipt") -> bool:
     return bool(list(receipt.lines.all()))
 
 
-class GoodsReceipt(TenantScopedModel):
+class GoodsReceipt(VersionedWorkflowModel, TenantScopedModel):
     """Goods that arrived at the order's warehouse. Posting moves them into stock; then it is final.
 
     ``location`` is where the goods are put (blank: the warehouse's first stock location).

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django_fsm import FSMField, transition
 
-from nexus.core.models import TenantScopedModel
+from nexus.core.models import TenantScopedModel, VersionedWorkflowModel
 from nexus.core.transitions import condition, transition_options
 from nexus.inventory.document_fields import quantity_field
 
@@ -26,7 +26,7 @@ def requisition_has_lines(requisition: "Requisition") -> bool:
     return bool(list(requisition.lines.all()))
 
 
-class Requisition(TenantScopedModel):
+class Requisition(VersionedWorkflowModel, TenantScopedModel):
     """Someone needs goods in a warehouse by a date; approved, it becomes purchase orders."""
 
     number = models.CharField(max_length=32, editable=False)

@@ -4,20 +4,20 @@ Credit notes with nested lines; ``issue``, ``apply`` and ``void`` as transition 
 (issuing numbers the note and fixes its total); drafts only may be edited or deleted.
 """
 
-from typing import Any
-
 from django.db.models import Prefetch
 
 from nexus.core.api.audited import AuditedModelMixin
 from nexus.core.api.base import NexusModelViewSet
-from nexus.core.api.lines import refuse_unless_draft
+from nexus.core.api.documents import DraftDocumentViewSetMixin
 from nexus.core.api.transitions import TransitionActionsMixin
 from nexus.receivable.models import CreditNote, CreditNoteLine
 
 from .serializers import CreditNoteSerializer
 
 
-class CreditNoteViewSet(AuditedModelMixin, TransitionActionsMixin, NexusModelViewSet):
+class CreditNoteViewSet(
+    DraftDocumentViewSetMixin, AuditedModelMixin, TransitionActionsMixin, NexusModelViewSet
+):
     queryset = (
         CreditNote.objects.select_related("customer", "currency", "sales_order")
         .prefetch_related(
@@ -29,7 +29,3 @@ class CreditNoteViewSet(AuditedModelMixin, TransitionActionsMixin, NexusModelVie
     filterset_fields = ["status", "customer", "sales_order", "currency", "issue_date"]
     search_fields = ["number", "reason", "customer__code", "customer__name", "sales_order__number"]
     ordering_fields = ["issue_date", "created_at", "number", "total", "id"]
-
-    def perform_destroy(self, instance: Any) -> None:
-        refuse_unless_draft(instance)
-        super().perform_destroy(instance)

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_fsm import FSMField, transition
 
-from nexus.core.models import TenantScopedModel
+from nexus.core.models import TenantScopedModel, VersionedWorkflowModel
 from nexus.core.money import amount_field, round_to_currency
 from nexus.core.transitions import condition, transition_options
 from nexus.inventory.document_fields import price_field, quantity_field
@@ -52,7 +52,7 @@ def lines_belong_to_order(note: "CreditNote") -> bool:
     return not _foreign_order_lines(note)
 
 
-class CreditNote(TenantScopedModel):
+class CreditNote(VersionedWorkflowModel, TenantScopedModel):
     """What the customer is credited. Its number (gap-free) and total are fixed when issued.
 
     Amounts are in the credit note's currency, which is the sales order's when it has one.

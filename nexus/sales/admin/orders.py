@@ -28,6 +28,7 @@ from nexus.sales.models import (
 )
 from nexus.sales.services import (
     LineReservation,
+    delete_draft_order,
     draft_shipment,
     top_up_reservations,
 )
@@ -123,6 +124,9 @@ class SalesOrderAdmin(DocumentAdmin):
             .prefetch_related(Prefetch("lines", SalesOrderLine.objects.order_by("id")))
             .distinct()
         )
+
+    def delete_draft(self, request: HttpRequest, obj: SalesOrder) -> None:
+        delete_draft_order(obj, actor=request.user)
 
     @admin.display(description="total")
     def total(self, order: SalesOrder) -> Decimal:

@@ -18,22 +18,14 @@ from rest_framework.response import Response
 
 from nexus.core.api.audited import AuditedModelMixin
 from nexus.core.api.base import NexusModelViewSet
-from nexus.core.api.lines import refuse_unless_draft
+from nexus.core.api.documents import DraftDocumentViewSetMixin
 from nexus.core.api.transitions import TransitionActionsMixin
 from nexus.inventory.models import Warehouse
 from nexus.sales.models import Customer, SalesOrder, SalesOrderLine, Shipment, ShipmentLine
+from nexus.sales.services import delete_draft_order, top_up_reservations
 from nexus.sales.services import draft_shipment as draft_shipment_for
-from nexus.sales.services import top_up_reservations
 
 from .serializers import CustomerSerializer, SalesOrderSerializer, ShipmentSerializer
-
-
-class DraftsOnlyDeleteMixin:
-    """Delete a document only while it is a draft (409 ``already_posted`` otherwise)."""
-
-    def perform_destroy(self, instance: Any) -> None:
-        refuse_unless_draft(instance)
-        super().perform_destroy(instance)  # type: ignore[misc]
 
 
 class CustomerViewSet(AuditedModelMixin, NexusModelViewSet):
@@ -58,7 +50,9 @@ class CanChangeOrders(BasePermission):
         return bool(request.user and request.user.has_perm("sales.change_salesorder"))
 
 
-class SalesOrderViewSet(DraftsOnlyDeleteMixin, AuditedModelMixin, TransitionActionsMixin, NexusModelViewSet):
+class SalesOrderViewSet(
+    DraftDocumentViewSetMixin, AuditedModelMixin, TransitionActionsMixin, NexusModelViewSet
+):
     queryset = (
         SalesOrder.objects.select_related("customer", "currency", "warehouse")
         .prefetch_related(
@@ -82,6 +76,9 @@ class SalesOrderViewSet(DraftsOnlyDeleteMixin, AuditedModelMixin, TransitionActi
     def get_queryset(self) -> QuerySet[SalesOrder]:
         # A search across lines could repeat an order once per matching line.
         return super().get_queryset().distinct()
+
+    def delete_draft(self, instance: SalesOrder) -> None:
+        delete_draft_order(instance, actor=self.request.user)
 
     @extend_schema(
         summary="Reserve what has become free",
@@ -148,7 +145,9 @@ class _DraftShipmentInput(serializers.Serializer):
         return value
 
 
-class ShipmentViewSet(DraftsOnlyDeleteMixin, AuditedModelMixin, TransitionActionsMixin, NexusModelViewSet):
+class ShipmentViewSet(
+    DraftDocumentViewSetMixin, AuditedModelMixin, TransitionActionsMixin, NexusModelViewSet
+):
     queryset = (
         Shipment.objects.select_related("sales_order", "warehouse")
         .prefetch_related(

@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_fsm import FSMField, transition
 
-from nexus.core.models import TenantScopedModel, TransitionLog
+from nexus.core.models import TenantScopedModel, TransitionLog, VersionedWorkflowModel
 from nexus.core.transitions import condition, transition_options
 from nexus.inventory.document_fields import price_field, quantity_field
 from nexus.inventory.models import OPEN_STATES, Reservation, WarehouseKind
@@ -105,7 +105,7 @@ def something_open(order: "SalesOrder") -> bool:
     return any(line.shipped_quantity < line.quantity for line in _lines(order))
 
 
-class SalesOrder(TenantScopedModel):
+class SalesOrder(VersionedWorkflowModel, TenantScopedModel):
     """A customer's order. Confirming reserves stock; shipments post against its lines.
 
     ``warehouse`` is the default fulfilment warehouse for lines that name none.

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_fsm import FSMField, transition
 
-from nexus.core.models import TenantScopedModel
+from nexus.core.models import TenantScopedModel, VersionedWorkflowModel
 from nexus.core.transitions import condition, transition_options
 from nexus.inventory.document_fields import quantity_field
 from nexus.inventory.quantities import VALUE_DIGITS, VALUE_PLACES
@@ -24,7 +24,7 @@ def shipment_has_lines(shipment: "Shipment") -> bool:
     return bool(list(shipment.lines.all()))
 
 
-class Shipment(TenantScopedModel):
+class Shipment(VersionedWorkflowModel, TenantScopedModel):
     """Goods sent to the customer. Posting takes them out of stock; then it is final.
 
     A dropship shipment records what a vendor delivered for dropship lines: it names no

@@ -1,5 +1,6 @@
 """The sales services: confirming, reserving, shipping, cancelling and closing; demand by day."""
 
+from .drafts import delete_draft_order
 from .numbering import assign_number
 from .orders import (
     cancel_order,
@@ -19,6 +20,7 @@ __all__ = [
     "cancel_order",
     "close_order",
     "confirm_order",
+    "delete_draft_order",
     "draft_shipment",
     "follow_shipments",
     "line_source",

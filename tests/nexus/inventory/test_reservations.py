@@ -14,7 +14,8 @@ from nexus.inventory import services
 from nexus.inventory.models import MoveReason, Product, Reservation, ReservationState, StockAvailability
 from nexus.inventory.services import ReservationRequest, SourceRef
 from nexus.inventory.tasks import expire_reservations_task
-from nexus.tenancy.models import Role, TenantStatus
+from nexus.tenancy.models import Role
+from nexus.tenancy.services import suspend_tenant
 from tests.factories.inventory import GADGET_SOURCE_TYPE, reservation_source
 from tests.factories.people import MembershipFactory
 from tests.nexus.inventory.conftest import ACTOR, make_site
@@ -305,8 +306,7 @@ def test_the_periodic_task_expires_holds_of_active_tenants_only(stocked):
         services.receive(paused.product.pk, paused.stock.pk, 5, 1, actor=ACTOR)
         paused_hold = hold(paused, 2, expires_at=soon)
         lapse(paused_hold)
-    paused.tenant.status = TenantStatus.SUSPENDED
-    paused.tenant.save(update_fields=["status"])
+    suspend_tenant(paused.tenant.pk, actor=ACTOR)
     with scope.tenant(None):
         assert expire_reservations_task() == 1  # one active tenant queued (eager here)
     assert pool(stocked).reserved == 0

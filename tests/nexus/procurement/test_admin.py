@@ -8,12 +8,14 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from nexus.core.models import AuditEvent
+from nexus.core.transitions import perform_transition
 from nexus.inventory.models import StockAvailability, StockMove
 from nexus.procurement.models import (
     BillLineKind,
     GoodsReceipt,
     GoodsReceiptStatus,
     PurchaseOrder,
+    PurchaseOrderLine,
     VendorBillLineReceipt,
 )
 from nexus.procurement.services import draft_receipt, post_receipt
@@ -97,6 +99,98 @@ def test_a_draft_is_editable_and_a_sent_order_is_read_only(browser, site, purcha
     assert 'name="lines-0-quantity"' not in frozen
     assert "/delete/" not in frozen
     assert ">Cancel…<" in frozen  # the transition stays available (it asks for a reason)
+
+
+def order_form(order: PurchaseOrder, opened_version: int, quantity: str = "10", **changes: str) -> dict:
+    """The purchase order's change form as the browser posts it, with its one line."""
+    (line,) = order_lines(order)
+    header = {
+        "vendor": order.vendor_id,
+        "warehouse": order.warehouse_id,
+        "currency": order.currency_id,
+        "exchange_rate": "1",
+        "order_date": order.order_date.isoformat(),
+        "vendor_reference": "",
+        "notes": "",
+        "opened_version": opened_version,
+        **changes,
+    }
+    row = {
+        "id": line.pk,
+        "order": order.pk,
+        "product": line.product_id,
+        "quantity": quantity,
+        "unit_price": str(line.unit_price),
+        "expected_date": line.expected_date.isoformat(),
+    }
+    return {**header, **inline("lines", [row], initial=1)}
+
+
+def stored_order(order: PurchaseOrder) -> tuple:
+    """What a refused change must leave as it was: the header, its line, and the audit trail."""
+    return (
+        PurchaseOrder.objects.filter(pk=order.pk).values_list("notes", "status", "version").get(),
+        list(PurchaseOrderLine.objects.filter(order=order).values_list("quantity", flat=True)),
+        AuditEvent.objects.count(),
+    )
+
+
+def test_the_change_page_carries_the_version_it_shows_and_every_save_raises_it(browser, site):
+    order = draft_order(site, (site.bolt, "10", "4"))
+    url = f"/admin/procurement/purchaseorder/{order.pk}/change/"
+
+    page = browser.get(url).content.decode()
+    header = browser.post(url, order_form(order, 1, notes="call first"))
+    lines_only = browser.post(url, order_form(order, 2, quantity="12", notes="call first"))
+
+    assert '<input type="hidden" name="opened_version" value="1"' in page
+    assert (header.status_code, lines_only.status_code) == (302, 302)
+    assert stored_order(order)[:2] == (("call first", "draft", 3), [Decimal(12)])
+
+
+def test_a_read_only_page_carries_no_version(site, clerk):
+    order = draft_order(site, (site.bolt, "10", "4"))
+
+    page = TenantAdminClient(clerk, site.tenant).get(f"/admin/procurement/purchaseorder/{order.pk}/change/")
+
+    assert page.status_code == 200
+    assert "opened_version" not in page.content.decode().lower().replace(" ", "_")
+
+
+def test_a_change_from_a_page_older_than_the_order_is_refused_with_a_message_and_changes_nothing(
+    browser, site
+):
+    order = draft_order(site, (site.bolt, "10", "4"))
+    url = f"/admin/procurement/purchaseorder/{order.pk}/change/"
+    browser.post(url, order_form(order, 1, quantity="12"))  # someone else changes a line meanwhile
+    before = stored_order(order)
+
+    response = browser.post(url, order_form(order, 1, notes="from the old page"))
+
+    assert response.status_code == 200
+    assert (
+        "This purchase order changed since you opened it (someone saved it or moved it on); reload it to "
+        "see the changes, then make yours again." in response.content.decode()
+    )
+    assert stored_order(order) == before
+
+
+def test_a_change_to_an_order_sent_since_the_page_opened_is_refused_and_changes_nothing(
+    browser, site, purchaser
+):
+    order = draft_order(site, (site.bolt, "10", "4"))
+    perform_transition(order, "send", actor=purchaser)
+    before = stored_order(order)
+
+    response = browser.post(
+        f"/admin/procurement/purchaseorder/{order.pk}/change/", order_form(order, 2, notes="too late")
+    )
+
+    assert response.status_code == 302
+    assert messages_of(response) == [
+        ("error", f"{order} is sent; only drafts can be changed (correct it with a new document).")
+    ]
+    assert stored_order(order) == before
 
 
 def test_posting_a_receipt_from_its_page_moves_stock(browser, site, purchaser):
@@ -196,6 +290,7 @@ def test_a_bill_line_names_its_receipts_by_number(browser, site, purchaser, cler
         "vendor_invoice_number": bill.vendor_invoice_number,
         "currency": "USD",
         "bill_date": "2026-05-01",
+        "opened_version": bill.version,
     }
     row = {"kind": BillLineKind.FREIGHT, "quantity": "1", "unit_price": "30"}
 

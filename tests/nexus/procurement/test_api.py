@@ -146,6 +146,64 @@ def test_sending_is_a_post_and_a_sent_order_cannot_be_edited_or_deleted(api, sit
     assert PurchaseOrder.objects.get(pk=order.pk).notes == ""
 
 
+def test_an_edit_of_a_posted_document_is_a_409_whatever_its_body_and_changes_nothing(
+    api_as, site, purchaser, clerk
+):
+    order = sent_order(site, purchaser, (site.bolt, "10", "4"))
+    receipt = post_receipt(draft_receipt(order), actor=clerk).instance
+    url = f"/api/v1/goods-receipts/{receipt.pk}/"
+    before = (GoodsReceipt.objects.filter(pk=receipt.pk).values().get(), AuditEvent.objects.count())
+
+    invalid = api_as(clerk).patch(url, {"notes": "x", "received_at": "not a time"}, format="json")
+    valid = api_as(clerk).patch(url, {"notes": "x"}, format="json")
+
+    for response in (invalid, valid):
+        assert response.status_code == 409
+        assert response.json() == {
+            "code": "already_posted",
+            "detail": f"{receipt} is posted; only drafts can be changed (correct it with a new document).",
+        }
+    assert (GoodsReceipt.objects.filter(pk=receipt.pk).values().get(), AuditEvent.objects.count()) == before
+
+
+def test_every_write_of_a_draft_raises_its_version_and_a_stale_version_is_refused(api, site):
+    order = draft_order(site, (site.bolt, "10", "4"))
+    (line,) = order_lines(order)
+    url = f"/api/v1/purchase-orders/{order.pk}/"
+    row = {
+        "id": line.pk,
+        "product": site.bolt.pk,
+        "quantity": "12",
+        "unit_price": "4",
+        "expected_date": "2026-05-05",
+    }
+
+    header = api.patch(url, {"notes": "a", "version": 1}, format="json")
+    lines_only = api.patch(url, {"lines": [row]}, format="json")
+    sent = api.post(f"{url}send/", {}, format="json")
+
+    assert [header.json()["version"], lines_only.json()["version"], sent.json()["version"]] == [2, 3, 4]
+    assert [header.json()["notes"], lines_only.json()["lines"][0]["quantity"]] == ["a", "12.0000"]
+
+
+def test_an_edit_naming_an_older_version_is_a_409_and_changes_nothing(api, site):
+    order = draft_order(site, (site.bolt, "10", "4"))
+    url = f"/api/v1/purchase-orders/{order.pk}/"
+    api.patch(url, {"notes": "first"}, format="json")
+    audited = AuditEvent.objects.count()
+
+    stale = api.patch(url, {"notes": "second", "version": 1}, format="json")
+
+    assert stale.status_code == 409
+    assert stale.json() == {
+        "code": "concurrent_change",
+        "detail": "This purchase order changed since you opened it (someone saved it or moved it on); "
+        "reload it to see the changes, then make yours again.",
+    }
+    assert PurchaseOrder.objects.filter(pk=order.pk).values_list("notes", "version").get() == ("first", 2)
+    assert AuditEvent.objects.count() == audited
+
+
 def test_a_draft_can_be_deleted(api, site):
     order = draft_order(site, (site.bolt, "10", "4"))
 

@@ -6,13 +6,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from nexus.inventory.models import StockAvailability
+from nexus.inventory.models import Reservation, ReservationState, StockAvailability
+from nexus.inventory.services import ReservationRequest, reserve
 from nexus.sales.models import SalesOrder, SalesOrderStatus, Shipment, ShipmentStatus
-from nexus.sales.services import confirm_order, draft_shipment, post_shipment
+from nexus.sales.services import confirm_order, draft_shipment, line_source, post_shipment
 from tests.factories.sales import CustomerFactory
 from tests.nexus.procurement.helpers import TenantAdminClient, messages_of
 
-from .conftest import stock
+from .conftest import STOCKER, stock
 from .helpers import draft_order, order_lines
 
 pytestmark = pytest.mark.django_db
@@ -21,6 +22,40 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def browser(site, admin_user) -> TenantAdminClient:
     return TenantAdminClient(admin_user, site.tenant)
+
+
+def test_deleting_a_draft_order_releases_what_was_reserved_for_it_by_hand(browser, site):
+    stock(site.stock_a, site.bolt, "10", "1")
+    order = draft_order(site, (site.bolt, "4"))
+    (line,) = order_lines(order)
+    request = ReservationRequest(
+        product_id=site.bolt.pk,
+        warehouse_id=site.warehouse.pk,
+        quantity=Decimal(4),
+        required_date=line.requested_date,
+        source=line_source(line.pk),
+    )
+    held = reserve(request, actor=STOCKER)
+
+    response = browser.post(f"/admin/sales/salesorder/{order.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not SalesOrder.objects.filter(pk=order.pk).exists()
+    assert Reservation.objects.get(pk=held.pk).state == ReservationState.RELEASED
+    assert StockAvailability.objects.get(product=site.bolt, warehouse=site.warehouse).reserved == Decimal(0)
+
+
+def test_deleting_an_order_confirmed_since_the_page_opened_is_refused_and_keeps_it(browser, site, seller):
+    stock(site.stock_a, site.bolt, "10", "1")
+    order = confirm_order(draft_order(site, (site.bolt, "4")), actor=seller).instance
+
+    response = browser.post(f"/admin/sales/salesorder/{order.pk}/delete/", {"post": "yes"})
+
+    assert messages_of(response) == [
+        ("error", f"{order} is confirmed; only drafts can be changed (correct it with a new document).")
+    ]
+    assert SalesOrder.objects.get(pk=order.pk).status == SalesOrderStatus.CONFIRMED
+    assert StockAvailability.objects.get(product=site.bolt, warehouse=site.warehouse).reserved == Decimal(4)
 
 
 def test_confirming_with_short_stock_warns_what_stayed_unreserved(browser, site):

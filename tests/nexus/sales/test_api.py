@@ -9,13 +9,14 @@ from django.utils import timezone
 
 from nexus.core import scope
 from nexus.inventory.models import Reservation, ReservationState, StockAvailability
+from nexus.inventory.services import ReservationRequest, reserve
 from nexus.sales import models as sales_models
 from nexus.sales.models import SalesOrder, SalesOrderStatus
-from nexus.sales.services import confirm_order, draft_shipment, post_shipment
+from nexus.sales.services import confirm_order, draft_shipment, line_source, post_shipment
 from tests.factories.sales import CustomerFactory
 from tests.nexus.procurement.helpers import TenantAPIClient
 
-from .conftest import make_site, member, stock
+from .conftest import STOCKER, make_site, member, stock
 from .helpers import draft_order, order_lines
 
 pytestmark = pytest.mark.django_db
@@ -147,6 +148,29 @@ def test_a_confirmed_order_cannot_be_edited_or_deleted(api, site, seller):
             "code": "already_posted",
             "detail": f"{order} is confirmed; only drafts can be changed (correct it with a new document).",
         }
+
+
+def test_deleting_a_draft_releases_what_was_reserved_for_its_lines_by_hand(api, site):
+    stock(site.stock_a, site.bolt, "10", "1")
+    order = draft_order(site, (site.bolt, "4"))
+    (line,) = order_lines(order)
+    held = reserve(
+        ReservationRequest(
+            product_id=site.bolt.pk,
+            warehouse_id=site.warehouse.pk,
+            quantity=Decimal(4),
+            required_date=line.requested_date,
+            source=line_source(line.pk),
+        ),
+        actor=STOCKER,
+    )
+
+    response = api.delete(f"/api/v1/sales-orders/{order.pk}/")
+
+    assert response.status_code == 204
+    assert not SalesOrder.objects.filter(pk=order.pk).exists()
+    assert Reservation.objects.get(pk=held.pk).state == ReservationState.RELEASED
+    assert StockAvailability.objects.get(product=site.bolt, warehouse=site.warehouse).reserved == Decimal(0)
 
 
 def test_shipping_through_the_api(api_as, site, seller, clerk):

@@ -4,12 +4,16 @@ import pytest
 from django.contrib import admin
 
 from nexus.core import scope
+from nexus.core.models.refs import ActorRef
 from nexus.tenancy.access import SELECTED_TENANT_SESSION_KEY
 from nexus.tenancy.admin_site import NexusAdminSite
 from nexus.tenancy.models import Role
+from nexus.tenancy.services import suspend_tenant
 from tests.factories.people import TEST_PASSWORD, MembershipFactory, TenantFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+OPERATOR = ActorRef.system("tests: an operator suspends the tenant")
 
 
 def select(client, tenant):
@@ -200,8 +204,7 @@ def test_an_operator_may_switch_back_to_no_tenant(client, operator, acme):
 def test_a_selected_tenant_suspended_since_gets_a_403_page_and_the_selection_is_dropped(client, ana, acme):
     client.force_login(ana)
     select(client, acme)
-    acme.status = "suspended"
-    acme.save()
+    suspend_tenant(acme.pk, actor=OPERATOR)
 
     response = client.get("/admin/")
 
@@ -225,8 +228,7 @@ def test_the_403_page_offers_the_tenants_still_available(client, ana, acme):
     MembershipFactory.create(user=ana, tenant=beta, role=Role.SALES)
     client.force_login(ana)
     select(client, acme)
-    acme.status = "suspended"
-    acme.save()
+    suspend_tenant(acme.pk, actor=OPERATOR)
 
     response = client.get("/admin/")
 

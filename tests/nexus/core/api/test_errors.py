@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
+from django_fsm import ConcurrentTransition
 from rest_framework import exceptions as drf
 
 from nexus.core import errors, scope
@@ -129,6 +130,7 @@ def test_404_for_a_page_past_the_end(api, acme):
         ),
         (errors.IdempotencyMismatch(), 409, "idempotency_mismatch"),
         (errors.AlreadyPosted(), 409, "already_posted"),
+        (errors.ConcurrentChange(), 409, "concurrent_change"),
         (errors.Throttled(), 429, "throttled"),
         (errors.DependencyUnavailable(), 503, "service_unavailable"),
     ],
@@ -194,6 +196,16 @@ def test_django_404_and_permission_denied():
     assert answer(DjangoPermissionDenied())[:2] == (
         403,
         {"code": "permission_denied", "detail": "You are not allowed to do this."},
+    )
+
+
+def test_a_save_that_lost_a_race_with_a_transition_is_a_409():
+    assert answer(ConcurrentTransition("Cannot save object!"))[:2] == (
+        409,
+        {
+            "code": "concurrent_change",
+            "detail": "This record changed since it was read; reload it and try again.",
+        },
     )
 
 

@@ -4,8 +4,10 @@ import pytest
 from rest_framework.test import APIClient
 
 from nexus.core import scope
+from nexus.core.models.refs import ActorRef
 from nexus.tenancy.access import SELECTED_TENANT_SESSION_KEY
 from nexus.tenancy.models import Membership, MembershipStatus
+from nexus.tenancy.services import suspend_tenant
 from tests.factories.kernel_example import GadgetFactory
 from tests.factories.people import TenantFactory
 from tests.kernel_example.models import Gadget
@@ -13,6 +15,8 @@ from tests.kernel_example.models import Gadget
 from .conftest import GADGETS, as_tenant
 
 pytestmark = pytest.mark.django_db
+
+OPERATOR = ActorRef.system("tests: an operator suspends the tenant")
 
 
 @pytest.fixture
@@ -105,8 +109,7 @@ def test_a_session_tenant_suspended_since_is_403_and_dropped(ana, acme):
     session = client.session
     session[SELECTED_TENANT_SESSION_KEY] = acme.pk
     session.save()
-    acme.status = "suspended"
-    acme.save()
+    suspend_tenant(acme.pk, actor=OPERATOR)
 
     response = client.get(GADGETS)
 
