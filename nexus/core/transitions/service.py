@@ -1,8 +1,9 @@
 """The transition service: the one way a record changes state (docs/kernel.md, "The transition service").
 
 ``perform_transition`` opens a transaction, locks the row, answers a repeated idempotency key
-with the earlier result (to an actor who has the permission of that transition), re-checks state, permission and conditions under the lock, runs the
-django-fsm method and then the transition's declared writes (``writes.declare_writes``), saves
+with the earlier result (to an actor who has the permission of that transition), re-checks
+state, permission and conditions under the lock, runs the django-fsm method
+and then the transition's declared writes (``writes.declare_writes``), saves
 the changed fields and records the change three times: a ``TransitionLog`` row, an audit event
 and, when the transition declares one, its public event in the outbox. Anything raised inside
 rolls all of it back.
