@@ -13,11 +13,11 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models.functions import Lower
 
 from identity_ops.contracts.access import Client, Ended
 from identity_ops.contracts.directory import Member, Moved, NewMember, NewPerson, Person, Role, Tenant
 from nexus.accounts.client import client_info
+from nexus.accounts.login_key import login_key
 from nexus.accounts.models import User, UserStatus
 from nexus.accounts.password_resets import issue_password_resets, redeem_password_reset
 from nexus.accounts.revocation import Revoked, revoke_access
@@ -64,12 +64,12 @@ def _moved(result: TransitionResult) -> Moved:
 
 class DjangoPeopleDirectory:
     def by_email(self, emails: Sequence[str]) -> Mapping[str, Person]:
-        wanted = {email.strip().lower() for email in emails if email.strip()}
-        if not wanted:
+        keys = {email: login_key(email) for email in emails if email.strip()}
+        if not keys:
             return {}
-        # lower(email) is unique (a functional constraint), so one row per address at most.
-        users = User.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=wanted)
-        return {user.email.lower(): _person(user) for user in users}
+        # The login key is unique, so one account per address at most.
+        users = {user.login_key: user for user in User.objects.filter(login_key__in=set(keys.values()))}
+        return {email: _person(users[key]) for email, key in keys.items() if key in users}
 
     def by_id(self, user_ids: Sequence[int]) -> Mapping[int, Person]:
         return {user.pk: _person(user) for user in User.objects.filter(pk__in=list(user_ids))}
@@ -95,7 +95,7 @@ class DjangoPeopleDirectory:
                         full_name=new.full_name,
                         status=UserStatus.PENDING_VERIFICATION,
                     )
-                    created[new.email.lower()] = _person(user)
+                    created[new.email] = _person(user)
         except (IntegrityError, ValidationError) as error:  # the address is taken (perhaps concurrently)
             raise InvalidInput(
                 fields={"email": ["A user with this email address already exists."]}

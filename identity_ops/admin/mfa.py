@@ -16,7 +16,7 @@ from django.views.decorators.csrf import csrf_protect
 
 from identity_ops.contracts.mfa import Client
 from identity_ops.models import MfaEnrolment, MfaEnrolmentStatus
-from identity_ops.wiring import mfa_authenticators, user_model
+from identity_ops.wiring import access, mfa_authenticators, user_model
 from identity_ops.workflows import mfa_enrolment
 from nexus.core.admin.navigation import register_account_link
 from nexus.core.errors import NexusError
@@ -28,7 +28,8 @@ register_account_link("Two-factor authentication", "admin-mfa-setup", order=10)
 
 
 def _client(request: HttpRequest) -> Client:
-    return Client(request.META.get("REMOTE_ADDR", ""), request.META.get("HTTP_USER_AGENT", "")[:300])
+    known = access().client(request)
+    return Client(known.ip_address, known.user_agent)
 
 
 def _render(request: HttpRequest, **extra: Any) -> HttpResponseBase:

@@ -11,13 +11,13 @@ from rest_framework import status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 
 from identity_ops.wiring import access
 from identity_ops.workflows.invitations import accept_invitation
 from identity_ops.workflows.passwords import confirm_password_reset, request_password_reset
 from identity_ops.workflows.registration import SignUp, resend_verification, sign_up, verify_email
 from nexus.core.api.base import NexusAPIView
+from nexus.core.api.throttling import AnonRateThrottle
 from nexus.core.api.transitions import ERROR_BODY
 
 from .serializers import (

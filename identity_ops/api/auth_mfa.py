@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from identity_ops.contracts.mfa import Client
+from identity_ops.wiring import access
 from identity_ops.workflows import mfa_enrolment
 from nexus.core.api.base import NexusAPIView
 from nexus.core.api.transitions import ERROR_BODY
@@ -31,8 +32,8 @@ class IsPersonCaller(BasePermission):
 
 
 def request_client(request: Request) -> Client:
-    meta = request.META
-    return Client(ip_address=meta.get("REMOTE_ADDR", ""), user_agent=meta.get("HTTP_USER_AGENT", "")[:300])
+    known = access().client(request)
+    return Client(ip_address=known.ip_address, user_agent=known.user_agent)
 
 
 class EnrolmentStartInput(serializers.Serializer):

@@ -92,7 +92,7 @@ class PeopleDirectory(Protocol):
     """User accounts: finding, creating, moving through their lifecycle, deleting orphans."""
 
     def by_email(self, emails: Sequence[str]) -> Mapping[str, Person]:
-        """The people with these addresses, keyed by the address in lower case (case-insensitive)."""
+        """The people with these addresses, keyed by each address as given (matched on the login key)."""
 
     def by_id(self, user_ids: Sequence[int]) -> Mapping[int, Person]:
         """The people with these ids (missing ids are left out)."""
@@ -104,7 +104,7 @@ class PeopleDirectory(Protocol):
         """Spend the time hashing ``password`` would take, so that no path is faster than another."""
 
     def create_pending(self, people: Sequence[NewPerson]) -> Mapping[str, Person]:
-        """Create accounts pending verification; keyed by lower-case address.
+        """Create accounts pending verification; keyed by each address as given.
 
         A ``password`` is hashed (the production hasher); without one the password is unusable.
         Raises ``InvalidInput`` (field ``email``) when an address is taken meanwhile.

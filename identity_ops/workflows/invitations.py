@@ -98,16 +98,14 @@ def invite(
         raise InvalidInput(fields=errors)
     tenant = tenants().by_id([tenant_id])[tenant_id]
     with transaction.atomic():
-        person = people().by_email([address]).get(address.lower())
+        person = people().by_email([address]).get(address)
         existing = (
             memberships().of_people([person.id], tenant_id=tenant_id).get(person.id) if person else None
         )
         _refuse_known(address, person, existing)
         created_user = created_membership = False
         if person is None:
-            person = people().create_pending([NewPerson(email=address, full_name=full_name.strip())])[
-                address.lower()
-            ]
+            person = people().create_pending([NewPerson(email=address, full_name=full_name.strip())])[address]
             created_user = True
         if existing is None:
             member = memberships().create([NewMember(user_id=person.id, tenant_id=tenant_id, role=role)])[

@@ -41,7 +41,7 @@ def request_password_reset(email: str, *, client: Client = UNKNOWN_CLIENT) -> No
         "password_reset", address, limit=REQUESTS_PER_HOUR, window_seconds=3600, what="reset the password"
     )
     with transaction.atomic():
-        person = people().by_email([address]).get(address.lower())
+        person = people().by_email([address]).get(address)
         if person is None or person.status != ACTIVE:
             return
         key = access().issue_password_resets([person.id])[person.id]

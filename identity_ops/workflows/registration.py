@@ -132,20 +132,22 @@ def _sign_up(tenant: Tenant, email: str, key: str, request: SignUp) -> None:
         if earlier.email.lower() != email.lower() and earlier.email:
             raise IdempotencyMismatch()
         return  # a retry: the registration exists, its email went out once
-    person = people().by_email([email]).get(email.lower())
+    person = people().by_email([email]).get(email)
     role = policies.self_signup_role(tenant)
     pending = (
         Registration.objects.select_for_update()
-        .filter(email__iexact=email, status=RegistrationStatus.PENDING_VERIFICATION)
+        .filter(user_id=person.id, status=RegistrationStatus.PENDING_VERIFICATION)
         .first()
+        if person is not None
+        else None
     )
-    if pending is not None and person is not None and pending.user_id == person.id:
+    if pending is not None and person is not None:
         _send_verification(pending, tenant, person)
         return
     if person is None:
         person = people().create_pending(
             [NewPerson(email=email, full_name=request.full_name.strip(), password=request.password)]
-        )[email.lower()]
+        )[email]
         member = memberships().create([NewMember(user_id=person.id, tenant_id=tenant.id, role=role)])[
             person.id
         ]
@@ -290,15 +292,15 @@ def resend_verification(*, tenant: str, email: str) -> None:
     if found is None:
         return
     with scope.tenant(found.id), transaction.atomic():
+        person = people().by_email([address]).get(address)
+        if person is None:
+            return
         registration = (
             Registration.objects.select_for_update()
-            .filter(email__iexact=address, status=RegistrationStatus.PENDING_VERIFICATION)
+            .filter(user_id=person.id, status=RegistrationStatus.PENDING_VERIFICATION)
             .first()
         )
-        if registration is None or registration.user_id is None or registration.expires_at <= timezone.now():
-            return
-        person = people().by_id([registration.user_id]).get(registration.user_id)
-        if person is None:
+        if registration is None or registration.expires_at <= timezone.now():
             return
         _send_verification(registration, found, person)
         record_event(

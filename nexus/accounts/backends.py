@@ -13,9 +13,9 @@ class EmailBackend(ModelBackend):
 
     Permissions come only from the tenant-aware role backend; Django's user/group permissions
     and ``is_superuser`` would otherwise apply in every tenant. The manager's natural key
-    matches the email case-insensitively. Uniqueness of the email is a functional constraint on
-    ``lower(email)``, which Django's ``auth.E003`` check cannot see; with a custom backend that
-    check becomes ``auth.W004``, silenced in settings for that reason.
+    matches the address's login key exactly (``nexus.accounts.login_key``). Uniqueness is on that
+    key, not on ``email``, which Django's ``auth.E003`` check cannot see; with a custom backend
+    that check becomes ``auth.W004``, silenced in settings for that reason.
     """
 
     def get_user_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
+from nexus.core.client_address import client_address
 
 UNKNOWN: "ClientInfo"
 
@@ -22,17 +22,8 @@ UNKNOWN = ClientInfo()
 
 
 def client_info(request: Any) -> ClientInfo:
-    """The client of a Django or DRF request.
-
-    The address is ``REMOTE_ADDR`` unless ``NEXUS_TRUSTED_PROXY_COUNT`` proxies sit in front, in
-    which case it is taken that many hops from the right of ``X-Forwarded-For`` (a client can
-    write anything to the left of what the proxies appended).
-    """
+    """The client of a Django or DRF request (its address from ``client_address``)."""
     meta = getattr(request, "META", {})
-    address = meta.get("REMOTE_ADDR", "") or ""
-    proxies = settings.NEXUS_TRUSTED_PROXY_COUNT
-    if proxies:
-        hops = [hop.strip() for hop in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
-        if len(hops) >= proxies:
-            address = hops[-proxies]
-    return ClientInfo(ip_address=address[:45], user_agent=(meta.get("HTTP_USER_AGENT", "") or "")[:300])
+    return ClientInfo(
+        ip_address=client_address(request), user_agent=(meta.get("HTTP_USER_AGENT", "") or "")[:300]
+    )

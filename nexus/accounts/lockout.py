@@ -21,6 +21,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from nexus.accounts.client import ClientInfo
+from nexus.accounts.login_key import login_key
 from nexus.accounts.models_lockout import LoginThrottle
 from nexus.core.audit import record_event
 from nexus.core.events import publish
@@ -46,7 +47,8 @@ RETURNING attempts, locked_until
 
 
 def normalise_username(username: str) -> str:
-    return username.strip().lower()[:254]
+    """The account's login key, so that every spelling of one address shares one counter."""
+    return login_key(username)[:254]
 
 
 def failure_limit() -> int:

@@ -35,7 +35,7 @@ class LockoutEmailBackend(EmailBackend):
             return None
         client = client_info(request)
         reservation = lockout.reserve_attempt(username, client)
-        known = User.objects.filter(email__iexact=lockout.normalise_username(username)).first()
+        known = User.objects.by_address(username)
         if not reservation.allowed:
             lockout.record_failure(
                 reservation, user_id=known.pk if known else None, reason=REASON_COOLING_OFF, client=client

@@ -3,13 +3,15 @@
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Lower
 from django.utils import timezone
 from django_fsm import FSMField, transition
 
 from nexus.core.models import WorkflowModel
 from nexus.core.transitions import transition_options
+
+from .login_key import login_key
 
 
 class UserStatus(models.TextChoices):
@@ -33,8 +35,12 @@ class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def get_by_natural_key(self, username: str | None) -> "User":
-        # Login is case-insensitive, matching the unique constraint on lower(email).
-        return self.get(email__iexact=username)
+        # Every look-up of an account by address is an exact match on its login key.
+        return self.get(login_key=login_key(username or ""))
+
+    def by_address(self, address: str) -> "User | None":
+        """The account whose login key is the address's, if any."""
+        return self.filter(login_key=login_key(address)).first()
 
     def _create(self, email: str, password: str | None, **extra: Any) -> "User":
         if not email:
@@ -67,6 +73,11 @@ class User(WorkflowModel, AbstractBaseUser, PermissionsMixin):
     """
 
     email = models.EmailField("email address", max_length=254)
+    login_key = models.TextField(
+        unique=True,
+        editable=False,
+        help_text="The address as compared at login, reset and sign-up (see nexus.accounts.login_key).",
+    )
     full_name = models.CharField(max_length=150, blank=True)
     status = FSMField(
         max_length=32,
@@ -94,13 +105,23 @@ class User(WorkflowModel, AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         ordering = ["email"]
-        constraints = [
-            models.UniqueConstraint(
-                Lower("email"),
-                name="accounts_user_email_ci_unique",
-                violation_error_message="A user with this email address already exists.",
-            ),
-        ]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """The login key always follows the address."""
+        self.login_key = login_key(self.email)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "email" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "login_key"}
+        super().save(*args, **kwargs)
+
+    def validate_unique(self, exclude: Any = None) -> None:
+        """Refuse an address another account's login key already has, as an error on ``email``."""
+        super().validate_unique({*(exclude or ()), "login_key"})
+        if exclude and "email" in exclude:
+            return
+        taken = type(self)._default_manager.filter(login_key=login_key(self.email)).exclude(pk=self.pk)
+        if self.email and taken.exists():
+            raise ValidationError({"email": "A user with this email address already exists."})
 
     def __str__(self) -> str:
         return self.email

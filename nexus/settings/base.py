@@ -268,10 +268,11 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
         "rest_framework.filters.SearchFilter",
     ],
-    # Throttle counters live in the default cache: the shared Redis in production.
+    # Throttle counters live in the default cache: the shared Redis in production. They identify
+    # the client by nexus.core.client_address (NEXUS_TRUSTED_PROXY_COUNT), not by NUM_PROXIES.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "nexus.core.api.throttling.AnonRateThrottle",
+        "nexus.core.api.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": "60/minute",

@@ -132,7 +132,7 @@ def add_member(
     assert tenant is not None
 
     with transaction.atomic():
-        user = User.objects.filter(email__iexact=email).first()
+        user = User.objects.by_address(email)
         generated = None
         created_user = user is None
         if user is None:

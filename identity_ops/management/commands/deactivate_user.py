@@ -23,7 +23,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        person = people().by_email([options["email"]]).get(options["email"].strip().lower())
+        person = people().by_email([options["email"]]).get(options["email"])
         if person is None:
             raise CommandError(f"No account has the address {options['email']!r}.")
         try:

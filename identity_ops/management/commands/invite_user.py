@@ -30,7 +30,7 @@ class Command(BaseCommand):
         tenant = tenants().by_slug([options["tenant"]]).get(options["tenant"])
         if tenant is None:
             raise CommandError(f"No tenant has the slug {options['tenant']!r}.")
-        inviter = people().by_email([options["by"]]).get(options["by"].strip().lower())
+        inviter = people().by_email([options["by"]]).get(options["by"])
         if inviter is None:
             raise CommandError(f"No account has the address {options['by']!r}.")
         actor = user_model()._default_manager.get(pk=inviter.id)

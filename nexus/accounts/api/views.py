@@ -5,11 +5,11 @@ from rest_framework import status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 
 from nexus.accounts.login import Via, log_out
 from nexus.accounts.login_flow import begin_login
 from nexus.core.api.base import NexusAPIView
+from nexus.core.api.throttling import AnonRateThrottle
 from nexus.core.api.transitions import ERROR_BODY
 
 from .auth_views import login_answer

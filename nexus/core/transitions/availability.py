@@ -28,18 +28,30 @@ def refusal(instance: models.Model, spec: TransitionSpec, actor: ResolvedActor) 
         return TransitionNotAllowed(
             f"cannot {spec.verb}: the {verbose_name} is {state_label(spec.field, state).lower()}"
         )
-    if edge.permission:
-        if actor.user is not None:
-            if not edge.has_perm(instance, actor.user):
-                return PermissionDenied(f"You are not allowed to {spec.verb} this {verbose_name}.")
-        elif not (actor.ref.kind == ActorKind.SYSTEM and edge.custom.get("allow_system", False)):
-            return PermissionDenied(
-                f"{capfirst(spec.verb)} needs a person's permission; "
-                f"it does not allow {actor.ref.kind or 'unnamed'} actors."
-            )
+    denied = permission_refusal(instance, spec, edge, actor)
+    if denied is not None:
+        return denied
     for check in edge.conditions:
         if not check(instance):
             return TransitionNotAllowed(f"cannot {spec.verb}: {failure_message(check, instance)}")
+    return None
+
+
+def permission_refusal(
+    instance: models.Model, spec: TransitionSpec, edge: Any, actor: ResolvedActor
+) -> PermissionDenied | None:
+    """Why ``actor`` may not take ``edge`` of ``spec`` (whatever state the row is in now), or None."""
+    verbose_name = instance._meta.verbose_name
+    if not edge.permission:
+        return None
+    if actor.user is not None:
+        if not edge.has_perm(instance, actor.user):
+            return PermissionDenied(f"You are not allowed to {spec.verb} this {verbose_name}.")
+    elif not (actor.ref.kind == ActorKind.SYSTEM and edge.custom.get("allow_system", False)):
+        return PermissionDenied(
+            f"{capfirst(spec.verb)} needs a person's permission; "
+            f"it does not allow {actor.ref.kind or 'unnamed'} actors."
+        )
     return None
 
 

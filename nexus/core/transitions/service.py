@@ -1,8 +1,9 @@
 """The transition service: the one way a record changes state (docs/kernel.md, "The transition service").
 
 ``perform_transition`` opens a transaction, locks the row, answers a repeated idempotency key
-with the earlier result, re-checks state, permission and conditions under the lock, runs the
-django-fsm method and then the transition's declared writes (``writes.declare_writes``), saves
+with the earlier result (to an actor who has the permission of that transition), re-checks
+state, permission and conditions under the lock, runs the django-fsm method
+and then the transition's declared writes (``writes.declare_writes``), saves
 the changed fields and records the change three times: a ``TransitionLog`` row, an audit event
 and, when the transition declares one, its public event in the outbox. Anything raised inside
 rolls all of it back.
@@ -24,7 +25,7 @@ from nexus.core.models.refs import ObjectRef
 from nexus.core.models.workflow import allow_state_write
 
 from .actors import Actor, resolve_actor
-from .availability import ensure_allowed
+from .availability import ensure_allowed, permission_refusal
 from .declarations import TransitionSpec, transition_spec
 from .events import publish_transition_event
 from .idempotency import MAX_KEY_LENGTH, earlier_transition, request_hash
@@ -106,6 +107,12 @@ def perform_transition(
                     tenant_id=tenant_id, object_type=obj.type, object_id=obj.id, key=key
                 )
             if earlier is not None:
+                # Only someone who may take the transition learns its earlier result: the
+                # permission of the edge it took then (not the state now, or every replay is a 409).
+                edge = spec.edge_from(earlier.from_state)
+                denied = permission_refusal(locked, spec, edge, who) if edge is not None else None
+                if denied is not None:
+                    raise denied
                 if earlier.payload_hash != digest:
                     raise IdempotencyMismatch()
                 return TransitionResult(instance=locked, log=earlier, replayed=True)

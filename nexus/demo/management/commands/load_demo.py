@@ -42,7 +42,7 @@ class Command(BaseCommand):
         credentials_file = settings.VAR_DIR / "demo-credentials.json"
         stored = json.loads(credentials_file.read_text()) if credentials_file.exists() else {}
         with transaction.atomic():
-            admin = User.objects.filter(email__iexact=DEMO_ADMIN_EMAIL).first()
+            admin = User.objects.by_address(DEMO_ADMIN_EMAIL)
             if admin is None:
                 password = secrets.token_urlsafe(12)
                 admin = User.objects.create_superuser(DEMO_ADMIN_EMAIL, password, full_name="Demo Admin")

@@ -212,6 +212,22 @@ def test_an_idempotent_replay_returns_the_earlier_result_and_runs_nothing(gadget
     assert AuditEvent.objects.count() == 1
 
 
+def test_a_replay_by_someone_without_the_permission_is_refused_not_answered(gadget, admin_user, clerk):
+    perform_transition(gadget, "approve", actor=admin_user, idempotency_key="k-1")
+
+    with pytest.raises(PermissionDenied) as refused:
+        perform_transition(gadget, "approve", actor=clerk, idempotency_key="k-1")
+
+    assert (refused.value.status, refused.value.detail) == (
+        403,
+        "You are not allowed to approve this gadget.",
+    )
+    assert TransitionLog.objects.count() == 1
+    assert AuditEvent.objects.count() == 1
+    again = perform_transition(gadget, "approve", actor=admin_user, idempotency_key="k-1")
+    assert again.replayed  # the permitted caller's replay is still answered, not a 409
+
+
 def test_an_idempotency_key_reused_with_a_different_request_is_a_conflict_and_changes_nothing(
     gadget, admin_user
 ):
