@@ -16,7 +16,7 @@ from nexus.accounts.models import User
 from nexus.core.audit import record_event
 from nexus.core.errors import InvalidInput, NotFound, TransitionNotAllowed
 from nexus.core.models.refs import ActorRef, ObjectRef
-from nexus.core.transitions import perform_transition
+from nexus.core.transitions import TransitionChange, perform_transition
 
 from .models import Membership, MembershipStatus, Role, Tenant, TenantStatus
 
@@ -69,7 +69,8 @@ def _move_tenant(tenant_id: int, transition: str, action: str, actor: ActorRef) 
     """The tenant's transition, with the event in the tenant's own chain that operators look for."""
     origin = {"suspend": TenantStatus.ACTIVE, "reactivate": TenantStatus.SUSPENDED}[transition]
 
-    def record(locked: Tenant) -> None:
+    def record(change: TransitionChange) -> None:
+        locked: Tenant = change.instance
         record_event(
             action,
             actor=actor,

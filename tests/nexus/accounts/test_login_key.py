@@ -96,7 +96,7 @@ def test_the_key_follows_a_changed_address():
 
 @pytest.mark.django_db
 def test_the_migration_lists_accounts_whose_keys_collide_instead_of_picking_one():
-    fill = importlib.import_module("nexus.accounts.migrations.0004_user_login_key")
+    fill = importlib.import_module("nexus.accounts.migrations.0005_user_login_key")
     isis = UserFactory.create(email="isis@initech.example")
     other = UserFactory.create(email="other@initech.example")
     User.objects.filter(pk=other.pk).update(

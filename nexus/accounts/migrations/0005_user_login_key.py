@@ -36,7 +36,7 @@ def fill_login_keys(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0003_login_security"),
+        ("accounts", "0004_mfa_challenge"),
     ]
 
     operations = [
