@@ -29,9 +29,12 @@ from supply_chain_ops.contracts.transfers import (
     LineQuantity,
     LineResolver,
     ProductFacts,
+    SupplyDemandRow,
     TransferRef,
     WarehouseFacts,
 )
+
+from .supply_demand import supply_demand
 
 
 def _locations(warehouse_ids: Collection[int], kind: LocationKind) -> dict[int, Location]:
@@ -158,3 +161,15 @@ class InventoryTransferStock:
             document=DocumentRef(transfer.document_type, transfer.document_id, line.line_id),
             note=note,
         )
+
+
+class DomainsSupplyDemand:
+    """The domains' supply and demand rows (``adapters.supply_demand``) for the orchestrator."""
+
+    def rows(
+        self, product_ids: Collection[int], warehouse_ids: Collection[int], start: dt.date, end: dt.date
+    ) -> list[SupplyDemandRow]:
+        return [
+            SupplyDemandRow(row.product_id, row.warehouse_id, row.date, row.kind, row.quantity)
+            for row in supply_demand(product_ids, warehouse_ids, start, end)
+        ]

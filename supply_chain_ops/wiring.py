@@ -16,7 +16,7 @@ from django.dispatch import receiver
 from django.utils.module_loading import import_string
 
 from .contracts.access import RoleGrants
-from .contracts.transfers import TransferStock
+from .contracts.transfers import DomainSupplyDemand, TransferStock
 
 
 @functools.cache
@@ -40,3 +40,7 @@ def role_grants() -> RoleGrants:
 
 def transfer_stock() -> TransferStock:
     return cast(TransferStock, _build("transfer_stock"))
+
+
+def domain_supply_demand() -> DomainSupplyDemand:
+    return cast(DomainSupplyDemand, _build("domain_supply_demand"))

@@ -51,6 +51,26 @@ class TransferRef:
     line_source_type: str
 
 
+@dataclass(frozen=True)
+class SupplyDemandRow:
+    """Supply (positive) or demand (negative) of a product in a warehouse on a day, by kind."""
+
+    product_id: int
+    warehouse_id: int
+    date: dt.date
+    kind: str
+    quantity: Decimal
+
+
+class DomainSupplyDemand(Protocol):
+    """The domains' supply and demand rows (on hand, reservations, purchases, sales)."""
+
+    def rows(
+        self, product_ids: Collection[int], warehouse_ids: Collection[int], start: dt.date, end: dt.date
+    ) -> list[SupplyDemandRow]:
+        """Every domain row between ``start`` and ``end`` (overdue ones dated ``start``)."""
+
+
 class TransferStock(Protocol):
     """Inventory's side of a transfer order (``adapters.supply_chain_transfers``)."""
 

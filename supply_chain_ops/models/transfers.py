@@ -118,6 +118,10 @@ class TransferOrder(VersionedWorkflowModel, TenantScopedModel):
     def __str__(self) -> str:
         return self.number or f"Transfer order #{self.pk}"
 
+    @property
+    def is_draft(self) -> bool:
+        return self.status == TransferOrderStatus.DRAFT
+
     @transition(
         field=status,
         source=TransferOrderStatus.DRAFT,

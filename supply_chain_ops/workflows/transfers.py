@@ -16,10 +16,12 @@ from django.utils import timezone
 
 from nexus.core.audit import record_event
 from nexus.core.errors import Conflict, InvalidInput
+from nexus.core.models import TransitionLog
 from nexus.core.models.refs import ObjectRef
 from nexus.core.sequences import next_number
 from nexus.core.transitions import Actor, TransitionChange, TransitionResult, perform_transition
 from nexus.core.transitions.actors import actor_ref
+from nexus.core.transitions.idempotency import earlier_transition
 from supply_chain_ops import wiring
 from supply_chain_ops.contracts.transfers import LineQuantity, TransferRef
 from supply_chain_ops.models.transfers import (
@@ -171,22 +173,46 @@ def receive(
     *,
     actor: Actor,
     idempotency_key: str = "",
-) -> TransferOrder:
+) -> TransitionResult:
     """Receive goods at the destination: the given quantities per line id, else all in transit.
 
     Refuses more than is in transit on a line (409 ``over_receipt``). The order becomes received
-    when nothing is left in transit, partially received otherwise.
+    when nothing is left in transit, partially received otherwise. A request repeated with its
+    idempotency key replays the first receipt (``result.replayed``) instead of receiving again.
     """
     pk = order.pk if isinstance(order, TransferOrder) else order
     with transaction.atomic():
         locked = TransferOrder.objects.select_for_update().get(pk=pk)
         lines = {line.pk: line for line in locked.lines.order_by("id")}
+        earlier = _earlier_receipt(locked, idempotency_key)
+        if earlier is not None and quantities is None:  # "all in transit" then: the same request
+            return TransitionResult(instance=locked, log=earlier, replayed=True)
+        if earlier is not None:  # the kernel replays it, or refuses other quantities (409)
+            payload = {"lines": _normalised(quantities or {})}
+            return perform_transition(
+                locked, earlier.transition, actor=actor, payload=payload, idempotency_key=idempotency_key
+            )
         wanted = {pk: line.in_transit for pk, line in lines.items()} if quantities is None else quantities
         parsed = _receipt_quantities(locked, lines, wanted)
         rest = sum(line.in_transit - parsed.get(pk, Decimal(0)) for pk, line in lines.items())
         name = "receive_all" if rest == 0 else "receive_part"
-        payload = {"lines": {str(pk): str(q) for pk, q in sorted(parsed.items())}}
-        return _move(locked, name, actor=actor, payload=payload, idempotency_key=idempotency_key)
+        payload = {"lines": _normalised(parsed)}
+        return perform_transition(locked, name, actor=actor, payload=payload, idempotency_key=idempotency_key)
+
+
+def _normalised(quantities: Mapping[int, Decimal | int | str]) -> dict[str, str]:
+    """A receipt's quantities as the transition's payload: by line id, zeros left out."""
+    return {str(pk): str(Decimal(str(q))) for pk, q in sorted(quantities.items()) if not _is_zero(q)}
+
+
+def _earlier_receipt(order: TransferOrder, key: str) -> TransitionLog | None:
+    """The log of an earlier receipt of this order with this idempotency key, if any."""
+    if not key.strip():
+        return None
+    ref = ObjectRef.for_instance(order)
+    return earlier_transition(
+        tenant_id=order.tenant_id, object_type=ref.type, object_id=ref.id, key=key.strip()
+    )
 
 
 def _receipt_quantities(

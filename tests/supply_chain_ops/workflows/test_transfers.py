@@ -4,7 +4,13 @@ from decimal import Decimal
 
 import pytest
 
-from nexus.core.errors import Conflict, InvalidInput, PermissionDenied, TransitionNotAllowed
+from nexus.core.errors import (
+    Conflict,
+    IdempotencyMismatch,
+    InvalidInput,
+    PermissionDenied,
+    TransitionNotAllowed,
+)
 from nexus.core.models import OutboxEvent
 from nexus.inventory.models import (
     MoveReason,
@@ -174,7 +180,7 @@ def test_receipts_move_goods_from_transit_into_the_destination_in_several_parts(
     )
     bolt_line, oil_line = order.lines.order_by("id")
 
-    first = transfers.receive(order, {bolt_line.pk: "12"}, actor=site.clerk)
+    first = transfers.receive(order, {bolt_line.pk: "12"}, actor=site.clerk).instance
 
     assert first.status == TransferOrderStatus.PARTIALLY_RECEIVED
     assert on_hand(site.berlin_transit.pk, site.bolt.pk) == Decimal("18.0000")
@@ -188,7 +194,7 @@ def test_receipts_move_goods_from_transit_into_the_destination_in_several_parts(
     )
     assert check_stock_ledger() == []
 
-    second = transfers.receive(first, {bolt_line.pk: "18", oil_line.pk: "10.25"}, actor=site.clerk)
+    second = transfers.receive(first, {bolt_line.pk: "18", oil_line.pk: "10.25"}, actor=site.clerk).instance
 
     assert second.status == TransferOrderStatus.RECEIVED
     assert line_figures(second) == [
@@ -215,7 +221,7 @@ def test_receiving_more_than_is_in_transit_is_refused_and_changes_nothing(transf
         transfers.approve(draft(site, (site.bolt, "30")), actor=site.planner), actor=site.clerk
     )
     line = order.lines.get()
-    order = transfers.receive(order, {line.pk: "20"}, actor=site.clerk)
+    order = transfers.receive(order, {line.pk: "20"}, actor=site.clerk).instance
     moves_before = StockMove.objects.count()
 
     with pytest.raises(Conflict) as refused:
@@ -238,7 +244,7 @@ def test_closing_writes_off_what_never_arrived_with_a_reason(transfer_site):
     order = transfers.ship(
         transfers.approve(draft(site, (site.bolt, "30")), actor=site.planner), actor=site.clerk
     )
-    order = transfers.receive(order, {order.lines.get().pk: "27"}, actor=site.clerk)
+    order = transfers.receive(order, {order.lines.get().pk: "27"}, actor=site.clerk).instance
 
     with pytest.raises(InvalidInput) as refused:
         transfers.close(order, actor=site.clerk)
@@ -271,7 +277,7 @@ def test_a_fully_received_transfer_closes_without_a_reason(transfer_site):
     order = transfers.ship(
         transfers.approve(draft(site, (site.bolt, "5")), actor=site.planner), actor=site.clerk
     )
-    order = transfers.receive(order, actor=site.clerk)
+    order = transfers.receive(order, actor=site.clerk).instance
 
     closed = transfers.close(order, actor=site.clerk)
 
@@ -314,3 +320,22 @@ def test_the_warehouse_ships_but_does_not_approve(transfer_site):
 
     assert TransferOrder.objects.get(pk=order.pk).status == TransferOrderStatus.DRAFT
     assert not Reservation.objects.exists()
+
+
+def test_a_receipt_repeated_with_its_idempotency_key_receives_once(transfer_site):
+    site = transfer_site
+    order = transfers.ship(
+        transfers.approve(draft(site, (site.bolt, "30")), actor=site.planner), actor=site.clerk
+    )
+    line = order.lines.get()
+
+    first = transfers.receive(order, {line.pk: "10"}, actor=site.clerk, idempotency_key="r-1")
+    again = transfers.receive(order, {line.pk: "10"}, actor=site.clerk, idempotency_key="r-1")
+
+    assert (first.replayed, again.replayed) == (False, True)
+    assert StockMove.objects.filter(reason=MoveReason.TRANSFER_IN).count() == 1
+    assert line_figures(TransferOrder.objects.get(pk=order.pk)) == [
+        ("BOLT-10", Decimal("30.0000"), Decimal("10.0000"), Decimal(0))
+    ]
+    with pytest.raises(IdempotencyMismatch):
+        transfers.receive(order, {line.pk: "11"}, actor=site.clerk, idempotency_key="r-1")
