@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from nexus.core.audit import record_event
-from nexus.core.errors import Conflict, InvalidInput
+from nexus.core.errors import Conflict, InvalidInput, NotFound
 from nexus.core.models import TransitionLog
 from nexus.core.models.refs import ObjectRef
 from nexus.core.sequences import next_number
@@ -180,9 +180,11 @@ def receive(
     when nothing is left in transit, partially received otherwise. A request repeated with its
     idempotency key replays the first receipt (``result.replayed``) instead of receiving again.
     """
-    pk = order.pk if isinstance(order, TransferOrder) else order
+    order_id = order.pk if isinstance(order, TransferOrder) else order
     with transaction.atomic():
-        locked = TransferOrder.objects.select_for_update().get(pk=pk)
+        locked = TransferOrder.objects.select_for_update().filter(pk=order_id).first()
+        if locked is None:
+            raise NotFound(f"No transfer order {order_id} in this tenant.")
         lines = {line.pk: line for line in locked.lines.order_by("id")}
         earlier = _earlier_receipt(locked, idempotency_key)
         if earlier is not None and quantities is None:  # "all in transit" then: the same request

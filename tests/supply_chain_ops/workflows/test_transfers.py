@@ -8,6 +8,7 @@ from nexus.core.errors import (
     Conflict,
     IdempotencyMismatch,
     InvalidInput,
+    NotFound,
     PermissionDenied,
     TransitionNotAllowed,
 )
@@ -339,3 +340,8 @@ def test_a_receipt_repeated_with_its_idempotency_key_receives_once(transfer_site
     ]
     with pytest.raises(IdempotencyMismatch):
         transfers.receive(order, {line.pk: "11"}, actor=site.clerk, idempotency_key="r-1")
+
+
+def test_receiving_an_unknown_transfer_is_not_found(transfer_site):
+    with pytest.raises(NotFound):
+        transfers.receive(987654, actor=transfer_site.clerk)
