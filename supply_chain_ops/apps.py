@@ -13,3 +13,18 @@ class SupplyChainOpsConfig(AppConfig):
 
         wiring.role_grants().grant(DUTY_GRANTS)
         listeners.register()
+        self._declare_transfer_writes()
+
+    @staticmethod
+    def _declare_transfer_writes() -> None:
+        from nexus.core.transitions import declare_writes
+
+        from .models.transfers import TransferOrder
+        from .workflows import transfers
+
+        transfers.register_line_source()
+        declare_writes(TransferOrder, "approve", transfers.reserve_at_source)
+        declare_writes(TransferOrder, "ship", transfers.ship_into_transit)
+        declare_writes(TransferOrder, ["receive_part", "receive_all"], transfers.receive_from_transit)
+        declare_writes(TransferOrder, "close", transfers.write_off_in_transit)
+        declare_writes(TransferOrder, "cancel", transfers.release_reservations)

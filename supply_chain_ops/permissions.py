@@ -5,6 +5,13 @@ grants adapter, which maps duties to the tenant's roles. Tenant administrators a
 managers already hold every permission on tenant data; viewers read everything.
 """
 
-from supply_chain_ops.contracts.access import DutyGrant
+from supply_chain_ops.contracts.access import Duty, DutyGrant
 
-DUTY_GRANTS: list[DutyGrant] = []
+TRANSFERS = frozenset({"transferorder", "transferorderline"})
+
+DUTY_GRANTS: list[DutyGrant] = [
+    # Transfer orders: planners draft, approve, cancel and close them; the warehouse ships,
+    # receives and closes (writing off what never arrived). Steps over the API need ``change``.
+    DutyGrant(Duty.PLANNING, TRANSFERS, frozenset({"view", "add", "change", "approve", "cancel", "close"})),
+    DutyGrant(Duty.WAREHOUSE, TRANSFERS, frozenset({"view", "change", "ship", "receive", "close"})),
+]

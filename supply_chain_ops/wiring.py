@@ -16,6 +16,7 @@ from django.dispatch import receiver
 from django.utils.module_loading import import_string
 
 from .contracts.access import RoleGrants
+from .contracts.transfers import DomainSupplyDemand, TransferStock
 
 
 @functools.cache
@@ -35,3 +36,11 @@ def _forget_built(*, setting: str, **kwargs: Any) -> None:
 
 def role_grants() -> RoleGrants:
     return cast(RoleGrants, _build("role_grants"))
+
+
+def transfer_stock() -> TransferStock:
+    return cast(TransferStock, _build("transfer_stock"))
+
+
+def domain_supply_demand() -> DomainSupplyDemand:
+    return cast(DomainSupplyDemand, _build("domain_supply_demand"))

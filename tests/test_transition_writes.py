@@ -38,6 +38,7 @@ from nexus.sales.services.orders import release_reservations, reserve_for_confir
 from nexus.sales.services.shipping import ship_out_of_stock
 from nexus.tenancy.models import Role
 from nexus.tenancy.services import lock_administrators
+from supply_chain_ops.workflows import transfers
 from tests.factories.inventory import reservation_source
 from tests.kernel_example.writes import keep_archive_note
 from tests.nexus.procurement.conftest import Site, make_site, member
@@ -70,6 +71,12 @@ EXPECTED_WRITES: dict[tuple[str, str], Callable[[TransitionChange], Any]] = {
     ("identity_ops.registration", "expire"): registration.withdraw_expired,
     ("identity_ops.mfaenrolment", "cancel"): mfa_enrolment.discard_authenticator,
     ("kernel_example.gadget", "archive"): keep_archive_note,
+    ("supply_chain_ops.transferorder", "approve"): transfers.reserve_at_source,
+    ("supply_chain_ops.transferorder", "ship"): transfers.ship_into_transit,
+    ("supply_chain_ops.transferorder", "receive_part"): transfers.receive_from_transit,
+    ("supply_chain_ops.transferorder", "receive_all"): transfers.receive_from_transit,
+    ("supply_chain_ops.transferorder", "close"): transfers.write_off_in_transit,
+    ("supply_chain_ops.transferorder", "cancel"): transfers.release_reservations,
 }
 EXPECTED_LOCKS_FIRST = {
     ("tenancy.membership", "suspend"): lock_administrators,

@@ -2,6 +2,9 @@
 
 from rest_framework.routers import SimpleRouter
 
+from .transfers import TransferOrderViewSet
+
 router = SimpleRouter()
+router.register("transfer-orders", TransferOrderViewSet, basename="transfer-order")
 
 urlpatterns = router.urls

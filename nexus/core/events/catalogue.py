@@ -410,6 +410,31 @@ _SPECS = [
         "A person's account was activated, suspended, deactivated or reactivated.",
         {"user_id": ID, "status": TEXT, "previous_status": TEXT, "changed_by": ID_OR_NULL, "reason": TEXT},
     ),
+    # Supply chain: transfer orders (each payload: the order, its state and its lines' figures).
+    *(
+        EventSpec(
+            f"supply_chain.transfer_{step}",
+            description,
+            {
+                "transfer_order_id": ID,
+                "number": TEXT,
+                "source_warehouse_id": ID,
+                "destination_warehouse_id": ID,
+                "status": TEXT,
+                "expected_date": DATE,
+                # Each line: line_id, product_id, quantity, shipped_quantity, received_quantity,
+                # written_off_quantity.
+                "lines": OBJECT_LIST,
+            },
+        )
+        for step, description in (
+            ("approved", "A transfer order was approved; its quantities are reserved at the source."),
+            ("shipped", "A transfer order shipped; its goods are in the source's transit location."),
+            ("received", "Goods of a transfer order were received at the destination (one receipt)."),
+            ("closed", "A transfer order was closed; what was still in transit was written off."),
+            ("cancelled", "A transfer order was cancelled before shipping; its reservations were released."),
+        )
+    ),
     # Notifications: rows written by notify() or re-sent from the admin, delivered after commit.
     EventSpec(
         "notifications.requested",

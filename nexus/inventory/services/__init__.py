@@ -27,7 +27,7 @@ from .reservations import (
     reserve,
     reserve_many,
 )
-from .sites import add_default_location
+from .sites import add_default_location, add_transit_location, transit_location
 from .stock import adjust, issue, post_move, receive, revalue, transfer
 
 __all__ = [
@@ -43,6 +43,7 @@ __all__ = [
     "SourceRef",
     "SupplyDemandRow",
     "add_default_location",
+    "add_transit_location",
     "adjust",
     "availability",
     "check_sources",
@@ -65,4 +66,5 @@ __all__ = [
     "rows_of",
     "supply_demand",
     "transfer",
+    "transit_location",
 ]

@@ -113,7 +113,10 @@ def test_a_new_warehouse_comes_with_its_stock_location(api, site):
         format="json",
     )
     assert response.status_code == 201, response.json()
-    assert [(loc["code"], loc["kind"]) for loc in response.json()["locations"]] == [("STOCK", "stock")]
+    assert [(loc["code"], loc["kind"]) for loc in response.json()["locations"]] == [
+        ("STOCK", "stock"),
+        ("TRANSIT", "transit"),
+    ]
     dropship = api.post(
         f"{API}/warehouses/", {"code": "DS", "name": "Dropship", "kind": "dropship"}, format="json"
     )

@@ -22,7 +22,8 @@ from tests.nexus.inventory.test_api import client_for
 D = Decimal
 DAY = dt.date(2026, 12, 1)
 UNKNOWN = (
-    f"Unknown source type 'evil.thing'; reservations are for: {GADGET_SOURCE_TYPE}, sales.salesorderline."
+    f"Unknown source type 'evil.thing'; reservations are for: {GADGET_SOURCE_TYPE}, sales.salesorderline, "
+    "supply_chain_ops.transferorderline."
 )
 
 
@@ -107,7 +108,11 @@ def test_a_source_type_cannot_be_registered_twice_nor_for_a_global_model(site):
     with pytest.raises(ImproperlyConfigured) as global_model:
         services.rows_of(Tenant)
     assert str(global_model.value) == "Tenant is not tenant-scoped; it cannot be a reservation source."
-    assert registered_source_types() == [GADGET_SOURCE_TYPE, LINE_SOURCE_TYPE]
+    assert registered_source_types() == [
+        GADGET_SOURCE_TYPE,
+        LINE_SOURCE_TYPE,
+        "supply_chain_ops.transferorderline",  # registered by the orchestrator's adapter
+    ]
 
 
 # -- the API ---------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from nexus.core.errors import NexusError
 from nexus.core.models.refs import ActorRef
 from nexus.demo.loaders import load_history
 from nexus.demo.loaders.sizes import SIZES
+from nexus.demo.loaders.transfers import load_transfers
 from nexus.tenancy.models import Role, Tenant
 from nexus.tenancy.services import add_member, create_tenant
 
@@ -66,6 +67,8 @@ class Command(BaseCommand):
                 messages = [message for field in error.fields.values() for message in field]
                 raise CommandError(" ".join(messages) or error.detail) from error
         self.load_supply_chain(tenant, options["size"])
+        if load_transfers(tenant, admin):
+            self.stdout.write("Added transfer orders: one in transit, one partly received, one to approve.")
         settings.VAR_DIR.mkdir(exist_ok=True)
         credentials_file.write_text(json.dumps({"email": admin.email, "password": password}))
         credentials_file.chmod(0o600)

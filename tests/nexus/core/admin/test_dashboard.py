@@ -66,6 +66,9 @@ def test_each_role_sees_the_queues_it_may_act_on(client, tenant):
     assert queues_on(browser(Client(), purchaser, tenant).get("/admin/")) == {
         "procurement.orders_to_send": 4,  # the receipts' orders are drafts too
         "procurement.receipts_to_post": 2,
+        # Purchasers plan: they approve transfers and follow the overdue ones.
+        "supply_chain.transfers_to_approve": 0,
+        "supply_chain.transfers_overdue": 0,
     }
     assert queues_on(browser(Client(), sales, tenant).get("/admin/")) == {
         "sales.orders_to_confirm": 2,
@@ -78,6 +81,9 @@ def test_each_role_sees_the_queues_it_may_act_on(client, tenant):
         "sales.orders_to_confirm",
         "sales.short_stock_lines",
         "sales.shipments_to_post",
+        "supply_chain.transfers_to_approve",
+        "supply_chain.transfers_in_transit",
+        "supply_chain.transfers_overdue",
         "core.failing_deliveries",
     }
 

@@ -1,0 +1,74 @@
+"""Every physical warehouse can reach a transit location: new ones and, by migration, existing ones."""
+
+import importlib
+from types import SimpleNamespace
+
+import pytest
+from django.apps import apps
+from django.db import connection
+
+from nexus.core import scope
+from nexus.inventory.models import Location, Warehouse, WarehouseKind
+from nexus.inventory.services import add_default_location
+from tests.factories.inventory import LocationFactory, WarehouseFactory
+from tests.factories.people import TenantFactory
+
+pytestmark = pytest.mark.django_db
+
+migration = importlib.import_module("nexus.inventory.migrations.0004_physical_warehouse_transit_locations")
+
+
+def locations(warehouse: Warehouse) -> list[tuple[str, str]]:
+    return list(Location.objects.filter(warehouse=warehouse).order_by("code").values_list("code", "kind"))
+
+
+def test_a_new_physical_warehouse_gets_stock_and_transit(site):
+    warehouse = WarehouseFactory.create(code="MUC1")
+
+    created = add_default_location(warehouse)
+
+    assert created is not None
+    assert created.code == "STOCK"
+    assert locations(warehouse) == [("STOCK", "stock"), ("TRANSIT", "transit")]
+
+
+def test_a_physical_warehouse_with_locations_gets_only_its_missing_transit_location(site):
+    warehouse = WarehouseFactory.create(code="MUC1")
+    LocationFactory.create(warehouse=warehouse, code="A-STOCK")
+
+    assert add_default_location(warehouse) is None
+    assert add_default_location(warehouse) is None
+
+    assert locations(warehouse) == [("A-STOCK", "stock"), ("TRANSIT", "transit")]
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [(WarehouseKind.TRANSIT, [("TRANSIT", "transit")]), (WarehouseKind.DROPSHIP, [])],
+)
+def test_transit_and_dropship_warehouses_get_no_extra_transit_location(site, kind, expected):
+    warehouse = WarehouseFactory.create(code="X1", kind=kind)
+
+    add_default_location(warehouse)
+
+    assert locations(warehouse) == expected
+
+
+def test_the_migration_adds_a_transit_location_to_existing_physical_warehouses_of_every_tenant(site):
+    other = TenantFactory.create(slug="other")
+    with scope.tenant(other):
+        elsewhere = WarehouseFactory.create(code="PAR1")
+        LocationFactory.create(warehouse=elsewhere, code="STOCK")
+    with_transit = WarehouseFactory.create(code="MUC1")
+    add_default_location(with_transit)
+    dropship = WarehouseFactory.create(code="DS", kind=WarehouseKind.DROPSHIP)
+
+    migration.add_transit_locations(apps, SimpleNamespace(connection=connection))
+    migration.add_transit_locations(apps, SimpleNamespace(connection=connection))
+
+    assert locations(site.warehouse)[-1] == ("TRANSIT", "transit")
+    assert locations(with_transit) == [("STOCK", "stock"), ("TRANSIT", "transit")]
+    assert locations(dropship) == []
+    with scope.tenant(other):
+        assert locations(elsewhere) == [("STOCK", "stock"), ("TRANSIT", "transit")]
+        assert Location.objects.get(warehouse=elsewhere, code="TRANSIT").tenant_id == other.pk
