@@ -5,6 +5,16 @@ grants adapter, which maps duties to the tenant's roles. Tenant administrators a
 managers already hold every permission on tenant data; viewers read everything.
 """
 
-from supply_chain_ops.contracts.access import DutyGrant
+from supply_chain_ops.contracts.access import Duty, DutyGrant
 
-DUTY_GRANTS: list[DutyGrant] = []
+LANDED_COST_MODELS = frozenset(
+    {"landedcost", "landedcostcharge", "landedcostreceipt", "landedcostallocation"}
+)
+
+DUTY_GRANTS: list[DutyGrant] = [
+    # Landed costs: buyers draft and compute them from the bills they handle, warehouse staff
+    # see what their stock carries, accountants approve, post and reverse them.
+    DutyGrant(Duty.BUYING, LANDED_COST_MODELS, frozenset({"view", "add", "change"})),
+    DutyGrant(Duty.WAREHOUSE, LANDED_COST_MODELS, frozenset({"view"})),
+    DutyGrant(Duty.ACCOUNTING, LANDED_COST_MODELS, frozenset({"view", "add", "change", "approve", "post"})),
+]

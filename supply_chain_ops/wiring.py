@@ -16,6 +16,7 @@ from django.dispatch import receiver
 from django.utils.module_loading import import_string
 
 from .contracts.access import RoleGrants
+from .contracts.costing import Costing
 
 
 @functools.cache
@@ -35,3 +36,7 @@ def _forget_built(*, setting: str, **kwargs: Any) -> None:
 
 def role_grants() -> RoleGrants:
     return cast(RoleGrants, _build("role_grants"))
+
+
+def costing() -> Costing:
+    return cast(Costing, _build("costing"))

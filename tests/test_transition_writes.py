@@ -38,6 +38,7 @@ from nexus.sales.services.orders import release_reservations, reserve_for_confir
 from nexus.sales.services.shipping import ship_out_of_stock
 from nexus.tenancy.models import Role
 from nexus.tenancy.services import lock_administrators
+from supply_chain_ops.workflows import landed_costs
 from tests.factories.inventory import reservation_source
 from tests.kernel_example.writes import keep_archive_note
 from tests.nexus.procurement.conftest import Site, make_site, member
@@ -70,6 +71,11 @@ EXPECTED_WRITES: dict[tuple[str, str], Callable[[TransitionChange], Any]] = {
     ("identity_ops.registration", "expire"): registration.withdraw_expired,
     ("identity_ops.mfaenrolment", "cancel"): mfa_enrolment.discard_authenticator,
     ("kernel_example.gadget", "archive"): keep_archive_note,
+    ("supply_chain_ops.landedcost", "compute"): landed_costs.compute,
+    ("supply_chain_ops.landedcost", "approve"): landed_costs.approve,
+    ("supply_chain_ops.landedcost", "post"): landed_costs.post,
+    ("supply_chain_ops.landedcost", "reverse"): landed_costs.reverse,
+    ("supply_chain_ops.landedcost", "cancel"): landed_costs.cancel,
 }
 EXPECTED_LOCKS_FIRST = {
     ("tenancy.membership", "suspend"): lock_administrators,

@@ -315,6 +315,7 @@ IDENTITY_OPS_ADAPTERS = {
 # The implementations of the supply-chain orchestrator's contracts (supply_chain_ops.wiring).
 SUPPLY_CHAIN_OPS_ADAPTERS = {
     "role_grants": "adapters.supply_chain_access.TenancyRoleGrants",
+    "costing": "adapters.supply_chain_costing.InventoryCosting",
 }
 # The models behind the identity admin and API screens of people and memberships.
 IDENTITY_OPS_MEMBERSHIP_MODEL = "tenancy.Membership"

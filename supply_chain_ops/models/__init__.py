@@ -1,1 +1,19 @@
 """Workflow records of the supply-chain flows: FSM-backed, moved only by the transition service."""
+
+from .landed_costs import (
+    ChargeKind,
+    LandedCost,
+    LandedCostAllocation,
+    LandedCostCharge,
+    LandedCostReceipt,
+    LandedCostStatus,
+)
+
+__all__ = [
+    "ChargeKind",
+    "LandedCost",
+    "LandedCostAllocation",
+    "LandedCostCharge",
+    "LandedCostReceipt",
+    "LandedCostStatus",
+]

@@ -122,7 +122,7 @@ def check_manual_total(shares: Sequence[Decimal], *, percent: bool, charge: Deci
     wanted = Decimal(100) if percent else charge
     if total != wanted:
         what = "percentages" if percent else "amounts"
-        detail = f"The manual {what} add up to {total}, not {wanted}."
+        detail = f"The manual {what} add up to {total.normalize():f}, not {wanted.normalize():f}."
         raise InvalidInput(detail, fields={"manual_shares": [detail]})
 
 
