@@ -2,6 +2,9 @@
 
 from rest_framework.routers import SimpleRouter
 
+from .landed_costs import LandedCostViewSet
+
 router = SimpleRouter()
+router.register("landed-costs", LandedCostViewSet, basename="landed-cost")
 
 urlpatterns = router.urls
