@@ -63,6 +63,7 @@ def test_each_role_sees_the_queues_it_may_act_on(client, tenant):
     assert queues_on(browser(Client(), purchaser, tenant).get("/admin/")) == {
         "procurement.orders_to_send": 4,  # the receipts' orders are drafts too
         "procurement.receipts_to_post": 2,
+        "supply_chain.landed_cost_drafts_from_bills": 0,
     }
     assert queues_on(browser(Client(), sales, tenant).get("/admin/")) == {
         "sales.orders_to_confirm": 2,
@@ -76,6 +77,8 @@ def test_each_role_sees_the_queues_it_may_act_on(client, tenant):
         "sales.short_stock_lines",
         "sales.shipments_to_post",
         "core.failing_deliveries",
+        "supply_chain.landed_costs_to_review",
+        "supply_chain.landed_cost_drafts_from_bills",
     }
 
 
