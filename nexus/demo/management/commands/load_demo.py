@@ -16,6 +16,7 @@ from nexus.accounts.models import User
 from nexus.core.errors import NexusError
 from nexus.core.models.refs import ActorRef
 from nexus.demo.loaders import load_history
+from nexus.demo.loaders.landed_costs import load_landed_costs
 from nexus.demo.loaders.sizes import SIZES
 from nexus.tenancy.models import Role, Tenant
 from nexus.tenancy.services import add_member, create_tenant
@@ -66,6 +67,9 @@ class Command(BaseCommand):
                 messages = [message for field in error.fields.values() for message in field]
                 raise CommandError(" ".join(messages) or error.detail) from error
         self.load_supply_chain(tenant, options["size"])
+        made = load_landed_costs(tenant, admin)
+        if made:
+            self.stdout.write(f"Created {made} landed costs, one computed and waiting for review.")
         settings.VAR_DIR.mkdir(exist_ok=True)
         credentials_file.write_text(json.dumps({"email": admin.email, "password": password}))
         credentials_file.chmod(0o600)
