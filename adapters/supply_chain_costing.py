@@ -1,5 +1,6 @@
 """The landed-cost contract (``supply_chain_ops.contracts.costing``) on the domains' services."""
 
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
@@ -100,9 +101,7 @@ class InventoryCosting:
         wanted = set(pairs)
         if not wanted:
             return {}
-        condition = Q()
-        for product_id, warehouse_id in wanted:
-            condition |= Q(product_id=product_id, warehouse_id=warehouse_id)
+        condition = _pairs(wanted, "warehouse_id")
         found = {
             (row.product_id, row.warehouse_id): Pool(row.warehouse.code, row.on_hand, row.value)
             for row in StockAvailability.objects.filter(condition).select_related("warehouse")
@@ -120,9 +119,7 @@ class InventoryCosting:
         moves = [move for move in moves if move.value]
         if not moves:
             return
-        condition = Q()
-        for move in moves:
-            condition |= Q(product_id=move.product_id, location__warehouse_id=move.warehouse_id)
+        condition = _pairs({(m.product_id, m.warehouse_id) for m in moves}, "location__warehouse_id")
         # Any location holding the product stands for its warehouse: the pool is the warehouse's.
         locations = {
             (row["product_id"], row["location__warehouse_id"]): row["location_id"]
@@ -185,3 +182,14 @@ class InventoryCosting:
             )
             for pk, line in found.items()
         }
+
+
+def _pairs(pairs: set[tuple[int, int]], warehouse_field: str) -> Q:
+    """``(product in [...] AND warehouse = w) OR ...``: one term per warehouse, not per pair."""
+    by_warehouse: dict[int, list[int]] = defaultdict(list)
+    for product_id, warehouse_id in sorted(pairs):
+        by_warehouse[warehouse_id].append(product_id)
+    return Q(
+        *(Q(product_id__in=products, **{warehouse_field: w}) for w, products in by_warehouse.items()),
+        _connector=Q.OR,
+    )

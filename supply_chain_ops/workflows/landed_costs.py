@@ -359,29 +359,30 @@ def reverse(change: TransitionChange) -> None:
 
 
 def _book(change: TransitionChange, *, sign: int) -> None:
-    """Split every allocation by where its goods are now; post the value moves and the journal."""
+    """Split every allocation by where its goods are now; post the value moves and the journal.
+
+    The allocation table keeps the split seen on compute (what was reviewed); the journal keeps
+    what was posted, by warehouse, should goods have moved in between.
+    """
     landed_cost: LandedCost = change.instance
     costing = wiring.costing()
     policy = costing.policy()
     exponent = policy.currency_exponent
-    rows = list(landed_cost.allocations.order_by("id"))
-    positions = costing.positions(sorted({row.move_id for row in rows}))
+    rows = list(
+        landed_cost.allocations.order_by("id").values_list("move_id", "product_id", "amount", "quantity")
+    )
+    positions = costing.positions(sorted({move_id for move_id, *_ in rows}))
     by_pool: dict[tuple[int, int], int] = defaultdict(int)
     consumed = 0
-    for row in rows:
-        position = positions.get(row.move_id)
-        minor = sign * int(row.amount.scaleb(exponent))
+    for move_id, product_id, amount, quantity in rows:
+        position = positions.get(move_id)
+        minor = sign * int(amount.scaleb(exponent))
         split = split_by_position(
-            minor, position.received if position else row.quantity, position.on_hand if position else {}
+            minor, position.received if position else quantity, position.on_hand if position else {}
         )
         for warehouse, part in split.on_hand.items():
-            by_pool[(row.product_id, warehouse)] += part
+            by_pool[(product_id, warehouse)] += part
         consumed += split.consumed
-        if sign > 0:
-            row.on_hand = {str(w): str(_amount(m, exponent)) for w, m in split.on_hand.items()}
-            row.consumed = _amount(split.consumed, exponent)
-    if sign > 0:
-        LandedCostAllocation.objects.bulk_update(rows, ["on_hand", "consumed"], batch_size=2000)
     moves = [ValueMove(p, w, _amount(m, exponent)) for (p, w), m in sorted(by_pool.items()) if m]
     costing.post_value_moves(
         moves,
