@@ -79,7 +79,8 @@ def posted_receipt(tenant_id: int, lines: int, user: object) -> int:
         ]
     )
     perform_transition(order, "send", actor=user)
-    return post_receipt(draft_receipt(order), actor=user).instance.pk  # type: ignore[no-any-return]
+    receipt_id: int = post_receipt(draft_receipt(order), actor=user).instance.pk
+    return receipt_id
 
 
 def measure(receipt_id: int, user: object) -> tuple[float, int, float, int]:
@@ -96,15 +97,17 @@ def measure(receipt_id: int, user: object) -> tuple[float, int, float, int]:
     landed_cost = create_landed_cost(
         receipt_ids=[receipt_id], charges=[charge], actor=ActorRef.system("bench")
     )
-    figures = []
+    seconds: list[float] = []
+    counts: list[int] = []
     for name in ("compute", "approve", "post"):
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
             perform_transition((LandedCost, landed_cost.pk), name, actor=user)
             elapsed = time.perf_counter() - started
         if name != "approve":
-            figures += [elapsed, len(queries.captured_queries)]
-    return figures[0], figures[1], figures[2], figures[3]
+            seconds.append(elapsed)
+            counts.append(len(queries.captured_queries))
+    return seconds[0], counts[0], seconds[1], counts[1]
 
 
 def main() -> None:
