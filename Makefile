@@ -34,6 +34,7 @@ smoke: install
 bench: install
 	$(PY) bench/transition_throughput.py
 	$(PY) bench/reservations.py
+	$(PY) bench/landed_cost.py
 
 ## The admin's main screens as PNG in docs/screenshots/ (demo data, Debian's chromium)
 screenshots: demo-data

@@ -14,6 +14,7 @@ class SupplyChainOpsConfig(AppConfig):
         wiring.role_grants().grant(DUTY_GRANTS)
         listeners.register()
         self._declare_transfer_writes()
+        self._declare_landed_cost_writes()
 
     @staticmethod
     def _declare_transfer_writes() -> None:
@@ -28,3 +29,14 @@ class SupplyChainOpsConfig(AppConfig):
         declare_writes(TransferOrder, ["receive_part", "receive_all"], transfers.receive_from_transit)
         declare_writes(TransferOrder, "close", transfers.write_off_in_transit)
         declare_writes(TransferOrder, "cancel", transfers.release_reservations)
+
+    @staticmethod
+    def _declare_landed_cost_writes() -> None:
+        from nexus.core.transitions import declare_writes
+
+        from .models import LandedCost
+        from .workflows import landed_costs
+
+        declare_writes(LandedCost, "compute", landed_costs.compute)
+        declare_writes(LandedCost, "post", landed_costs.post)
+        declare_writes(LandedCost, "reverse", landed_costs.reverse)

@@ -16,6 +16,7 @@ from django.dispatch import receiver
 from django.utils.module_loading import import_string
 
 from .contracts.access import RoleGrants
+from .contracts.costing import Costing
 from .contracts.transfers import DomainSupplyDemand, TransferStock
 
 
@@ -44,3 +45,7 @@ def transfer_stock() -> TransferStock:
 
 def domain_supply_demand() -> DomainSupplyDemand:
     return cast(DomainSupplyDemand, _build("domain_supply_demand"))
+
+
+def costing() -> Costing:
+    return cast(Costing, _build("costing"))

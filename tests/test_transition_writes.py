@@ -38,7 +38,7 @@ from nexus.sales.services.orders import release_reservations, reserve_for_confir
 from nexus.sales.services.shipping import ship_out_of_stock
 from nexus.tenancy.models import Role
 from nexus.tenancy.services import lock_administrators
-from supply_chain_ops.workflows import transfers
+from supply_chain_ops.workflows import landed_costs, transfers
 from tests.factories.inventory import reservation_source
 from tests.kernel_example.writes import keep_archive_note
 from tests.nexus.procurement.conftest import Site, make_site, member
@@ -77,6 +77,9 @@ EXPECTED_WRITES: dict[tuple[str, str], Callable[[TransitionChange], Any]] = {
     ("supply_chain_ops.transferorder", "receive_all"): transfers.receive_from_transit,
     ("supply_chain_ops.transferorder", "close"): transfers.write_off_in_transit,
     ("supply_chain_ops.transferorder", "cancel"): transfers.release_reservations,
+    ("supply_chain_ops.landedcost", "compute"): landed_costs.compute,
+    ("supply_chain_ops.landedcost", "post"): landed_costs.post,
+    ("supply_chain_ops.landedcost", "reverse"): landed_costs.reverse,
 }
 EXPECTED_LOCKS_FIRST = {
     ("tenancy.membership", "suspend"): lock_administrators,

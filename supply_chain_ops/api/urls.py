@@ -2,9 +2,11 @@
 
 from rest_framework.routers import SimpleRouter
 
+from .landed_costs import LandedCostViewSet
 from .transfers import TransferOrderViewSet
 
 router = SimpleRouter()
+router.register("landed-costs", LandedCostViewSet, basename="landed-cost")
 router.register("transfer-orders", TransferOrderViewSet, basename="transfer-order")
 
 urlpatterns = router.urls

@@ -15,7 +15,7 @@ from nexus.core.models import DeliveryStatus, OutboxDelivery, OutboxEvent
 
 from .catalogue import CATALOGUE, EventPayloadError, EventSpec, UnknownEvent, spec_for
 from .envelope import EventEnvelope
-from .publishing import publish
+from .publishing import publish, publish_many
 from .registry import ListenerConflict, listener, listeners_for, register_listener
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "listener",
     "listeners_for",
     "publish",
+    "publish_many",
     "register_listener",
     "spec_for",
 ]

@@ -253,6 +253,34 @@ _SPECS = [
             "lines": OBJECT_LIST,
         },
     ),
+    # Supply chain.
+    EventSpec(
+        "supply_chain.landed_cost_posted",
+        "A landed cost was posted: its on-hand part capitalised into stock, the rest cost of goods sold.",
+        {
+            "landed_cost_id": ID,
+            "number": TEXT,
+            "currency": TEXT,
+            "total": DECIMAL,
+            "capitalised": DECIMAL,
+            "cost_of_goods_sold": DECIMAL,
+            "goods_receipt_ids": ID_LIST,
+        },
+    ),
+    EventSpec(
+        "supply_chain.landed_cost_reversed",
+        "A posted landed cost was reversed: amounts are negative (value off the goods on hand now, "
+        "the rest off cost of goods sold).",
+        {
+            "landed_cost_id": ID,
+            "number": TEXT,
+            "currency": TEXT,
+            "total": DECIMAL,
+            "capitalised": DECIMAL,
+            "cost_of_goods_sold": DECIMAL,
+            "goods_receipt_ids": ID_LIST,
+        },
+    ),
     # Sales.
     EventSpec(
         "sales.order_confirmed",

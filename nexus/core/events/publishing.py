@@ -1,7 +1,7 @@
 """Publishing: write the event in the caller's transaction, hand it to Celery after commit."""
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import partial
 from typing import Any, Literal
 
@@ -35,24 +35,48 @@ def publish(
     Historical events (demo data, imports) are recorded and never dispatched. Raises
     ``UnknownEvent`` or ``EventPayloadError`` when the catalogue disagrees, before writing.
     """
-    spec = spec_for(name)
-    body = spec.validate(payload)
+    return publish_many([(name, payload)], tenant_id=tenant_id, historical=historical)[0]
+
+
+def publish_many(
+    events: Sequence[tuple[str, Mapping[str, Any]]],
+    *,
+    tenant_id: int | None | Literal["current"] = "current",
+    historical: bool = False,
+) -> list[OutboxEvent]:
+    """``publish`` for a batch (a posting's stock moves): validated first, inserted in one statement.
+
+    All or nothing: one payload the catalogue refuses writes none of them.
+    """
     event_tenant = current_tenant_id() if tenant_id == "current" else tenant_id
-    dispatch = not historical and has_listeners(name)
-    with admitting(event_tenant):
-        event = OutboxEvent.objects.create(
-            tenant_id=event_tenant,
-            name=name,
-            schema_version=spec.schema_version,
-            payload=body,
-            request_id=current_request_id() or "",
-            historical=historical,
-            # With nobody listening there is nothing to hand out: the event is recorded as dispatched.
-            enqueued_at=None if dispatch or historical else timezone.now(),
+    request_id = current_request_id() or ""
+    now = timezone.now()
+    rows, dispatched = [], []
+    for name, payload in events:
+        spec = spec_for(name)
+        body = spec.validate(payload)
+        dispatch = not historical and has_listeners(name)
+        dispatched.append(dispatch)
+        rows.append(
+            OutboxEvent(
+                tenant_id=event_tenant,
+                name=name,
+                schema_version=spec.schema_version,
+                payload=body,
+                request_id=request_id,
+                historical=historical,
+                # With nobody listening there is nothing to hand out: recorded as dispatched.
+                enqueued_at=None if dispatch or historical else now,
+            )
         )
-    if dispatch:
-        transaction.on_commit(partial(enqueue_delivery, event.pk, event_tenant), robust=True)
-    return event
+    if not rows:
+        return []
+    with admitting(event_tenant):
+        created = OutboxEvent.objects.bulk_create(rows)
+    for event, dispatch in zip(created, dispatched, strict=True):
+        if dispatch:
+            transaction.on_commit(partial(enqueue_delivery, event.pk, event_tenant), robust=True)
+    return created
 
 
 def enqueue_delivery(event_id: int, tenant_id: int | None) -> bool:

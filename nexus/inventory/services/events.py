@@ -4,7 +4,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from nexus.core.events import publish
+from nexus.core.events import publish, publish_many
 from nexus.inventory.models import Location, MoveReason, Reservation, StockMove
 
 STOCK_RECEIVED = "inventory.stock_received"
@@ -70,10 +70,8 @@ def move_event(move: StockMove, locations: Mapping[int, Location]) -> tuple[str,
 
 
 def publish_moves(moves: Sequence[StockMove], locations: Mapping[int, Location]) -> None:
-    """Publish one event per posted move, in the posting transaction."""
-    for move in moves:
-        name, payload = move_event(move, locations)
-        publish(name, payload)
+    """Publish one event per posted move, in the posting transaction, inserted as one batch."""
+    publish_many([move_event(move, locations) for move in moves])
 
 
 def publish_reservation(reservation: Reservation) -> None:

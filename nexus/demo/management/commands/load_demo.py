@@ -16,6 +16,7 @@ from nexus.accounts.models import User
 from nexus.core.errors import NexusError
 from nexus.core.models.refs import ActorRef
 from nexus.demo.loaders import load_history
+from nexus.demo.loaders.landed_costs import load_landed_costs
 from nexus.demo.loaders.sizes import SIZES
 from nexus.demo.loaders.transfers import load_transfers
 from nexus.tenancy.models import Role, Tenant
@@ -69,6 +70,9 @@ class Command(BaseCommand):
         self.load_supply_chain(tenant, options["size"])
         if load_transfers(tenant, admin):
             self.stdout.write("Added transfer orders: one in transit, one partly received, one to approve.")
+        made = load_landed_costs(tenant, admin)
+        if made:
+            self.stdout.write(f"Created {made} landed costs, one computed and waiting for review.")
         settings.VAR_DIR.mkdir(exist_ok=True)
         credentials_file.write_text(json.dumps({"email": admin.email, "password": password}))
         credentials_file.chmod(0o600)

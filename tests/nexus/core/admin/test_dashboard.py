@@ -69,6 +69,7 @@ def test_each_role_sees_the_queues_it_may_act_on(client, tenant):
         # Purchasers plan: they approve transfers and follow the overdue ones.
         "supply_chain.transfers_to_approve": 0,
         "supply_chain.transfers_overdue": 0,
+        "supply_chain.landed_cost_drafts_from_bills": 0,
     }
     assert queues_on(browser(Client(), sales, tenant).get("/admin/")) == {
         "sales.orders_to_confirm": 2,
@@ -85,6 +86,8 @@ def test_each_role_sees_the_queues_it_may_act_on(client, tenant):
         "supply_chain.transfers_in_transit",
         "supply_chain.transfers_overdue",
         "core.failing_deliveries",
+        "supply_chain.landed_costs_to_review",
+        "supply_chain.landed_cost_drafts_from_bills",
     }
 
 
