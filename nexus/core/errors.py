@@ -66,6 +66,12 @@ class NotFound(NexusError):
     default_detail = "Not found."
 
 
+class RequestTooLarge(NexusError):
+    status = 413
+    code = "request_too_large"
+    default_detail = "The request body is too large."
+
+
 class Conflict(NexusError):
     status = 409
     code = "conflict"

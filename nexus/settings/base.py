@@ -249,6 +249,10 @@ HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=2.0)
 NEXUS_IDEMPOTENCY_KEY_LIFETIME = timedelta(hours=env.int("NEXUS_IDEMPOTENCY_KEY_HOURS", default=24))
 NEXUS_IDEMPOTENCY_WAIT_SECONDS = env.float("NEXUS_IDEMPOTENCY_WAIT_SECONDS", default=10.0)
 
+# API request bodies: at most DATA_UPLOAD_MAX_MEMORY_SIZE bytes (Django's, 2.5 MB by default)
+# and JSON nested at most this deep; the API answers 413 or 400 beyond.
+NEXUS_API_MAX_JSON_DEPTH = env.int("NEXUS_API_MAX_JSON_DEPTH", default=32)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # First: its scheme is the WWW-Authenticate of a 401 ("Authorization: Token <key>").
@@ -279,6 +283,12 @@ REST_FRAMEWORK = {
         "user": "1200/minute",
     },
     "EXCEPTION_HANDLER": "nexus.core.api.exceptions.nexus_exception_handler",
+    # Bounded parsers: DRF reads bodies itself, past Django's upload limits (core/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "nexus.core.api.parsers.JSONParser",
+        "nexus.core.api.parsers.FormParser",
+        "nexus.core.api.parsers.MultiPartParser",
+    ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 # Login and lockout (docs/identity.md, "Login and lockout"): failures per (username, address)
