@@ -8,7 +8,6 @@ from typing import Any
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -16,19 +15,10 @@ from identity_ops.contracts.mfa import Client
 from identity_ops.wiring import access
 from identity_ops.workflows import mfa_enrolment
 from nexus.core.api.base import NexusAPIView
+from nexus.core.api.permissions import IsPerson
 from nexus.core.api.transitions import ERROR_BODY
 
 TAG = ["auth"]
-
-
-class IsPersonCaller(BasePermission):
-    """A logged-in person (a service token has no person behind it)."""
-
-    message = "Only a person can set up a second factor."
-
-    def has_permission(self, request: Any, view: Any) -> bool:
-        user = request.user
-        return bool(user and user.is_authenticated and user.pk is not None)
 
 
 def request_client(request: Request) -> Client:
@@ -66,7 +56,7 @@ class EnrolmentConfirmedOutput(serializers.Serializer):
 
 class EnrolmentView(NexusAPIView):
     tenant_required = False
-    permission_classes = [IsPersonCaller]
+    permission_classes = [IsPerson]
     mfa_enrolment_allowed = True
 
 

@@ -11,9 +11,10 @@ from rest_framework.response import Response
 from identity_ops.wiring import membership_model, user_model
 from identity_ops.workflows.lifecycle import PERSON_TRANSITIONS, move_person
 from nexus.core.api.base import NexusAPIView, NexusGenericViewSet
+from nexus.core.api.permissions import IsPerson
 from nexus.core.api.transitions import ERROR_BODY, TransitionActionsMixin
 
-from .permissions import IsPerson, PlatformOperators
+from .permissions import PlatformOperators
 from .serializers import DeactivateSelfSerializer, MeSerializer, UserSerializer
 
 User = user_model()

@@ -6,6 +6,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
 from identity_ops.wiring import tenants
+from nexus.core.api.permissions import is_person
 
 
 class ManagesMembers(BasePermission):
@@ -26,20 +27,6 @@ class ManagesMembers(BasePermission):
             return bool(user.has_perm(view_perm))
         # Changing who belongs to a tenant is a person's act, never an integration's.
         return is_person(user) and bool(user.has_perm(manage_perm))
-
-
-def is_person(user: Any) -> bool:
-    """A signed-in person (a service token authenticates a principal that is not one)."""
-    return bool(user and user.is_authenticated and getattr(user, "pk", None) is not None)
-
-
-class IsPerson(BasePermission):
-    """The caller is a person: what it answers describes or changes a person's own account."""
-
-    message = "Only a signed-in person may do this; a service token is not one."
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        return is_person(request.user)
 
 
 class PlatformOperators(BasePermission):

@@ -4,21 +4,12 @@ from typing import Any
 
 from rest_framework.permissions import BasePermission
 
-from nexus.accounts.models import User
+from nexus.core.api.permissions import is_person
 from nexus.tenancy.access import role_in
 from nexus.tenancy.models import Role
 
 
-class IsPerson(BasePermission):
-    """A logged-in person; a service token is not one (it cannot manage logins or factors)."""
-
-    message = "Only a person can do this; a service token cannot."
-
-    def has_permission(self, request: Any, view: Any) -> bool:
-        return isinstance(request.user, User) and request.user.is_authenticated
-
-
-class IsTenantAdmin(IsPerson):
+class IsTenantAdmin(BasePermission):
     """A person with an active administrator membership in the request's tenant."""
 
     message = "Only an administrator of this tenant can do this."
@@ -26,14 +17,12 @@ class IsTenantAdmin(IsPerson):
     def has_permission(self, request: Any, view: Any) -> bool:
         tenant = getattr(request, "tenant", None)
         return bool(
-            super().has_permission(request, view)
-            and tenant is not None
-            and role_in(request.user, tenant.pk) == Role.ADMIN
+            is_person(request.user) and tenant is not None and role_in(request.user, tenant.pk) == Role.ADMIN
         )
 
 
-class IsPlatformOperator(IsPerson):
+class IsPlatformOperator(BasePermission):
     message = "Only a platform operator can do this."
 
     def has_permission(self, request: Any, view: Any) -> bool:
-        return bool(super().has_permission(request, view) and request.user.is_platform_operator)
+        return bool(is_person(request.user) and request.user.is_platform_operator)

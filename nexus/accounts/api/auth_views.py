@@ -29,13 +29,14 @@ from nexus.accounts.mfa.challenges import lifetime_seconds
 from nexus.accounts.mfa.policy import login_policy
 from nexus.accounts.models import LoginToken, TotpAuthenticator, User
 from nexus.core.api.base import NexusAPIView
+from nexus.core.api.permissions import IsPerson
 from nexus.core.api.transitions import ERROR_BODY
 from nexus.core.errors import InvalidInput, NotAuthenticated, NotFound
 from nexus.core.models.refs import ActorRef
 from nexus.core.stepup import RequiresRecentMfa, recency_provider
 
 from . import auth_serializers as s
-from .auth_permissions import IsPerson, IsPlatformOperator, IsTenantAdmin
+from .auth_permissions import IsPlatformOperator, IsTenantAdmin
 
 TAG = ["auth"]
 

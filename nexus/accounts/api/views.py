@@ -2,13 +2,14 @@
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from nexus.accounts.login import Via, log_out
 from nexus.accounts.login_flow import begin_login
 from nexus.core.api.base import NexusAPIView
+from nexus.core.api.permissions import IsPerson
 from nexus.core.api.throttling import AnonRateThrottle
 from nexus.core.api.transitions import ERROR_BODY
 
@@ -55,12 +56,18 @@ class LogoutView(NexusAPIView):
 
     tenant_required = False
     mfa_enrolment_allowed = True
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsPerson]
 
     @extend_schema(
         summary="Log out: revoke the token presented, or end the session",
         request=None,
-        responses={204: None, 401: OpenApiResponse(ERROR_BODY, description="Not logged in.")},
+        responses={
+            204: None,
+            401: OpenApiResponse(ERROR_BODY, description="Not logged in."),
+            403: OpenApiResponse(
+                ERROR_BODY, description="person_required: a service token has no login to end."
+            ),
+        },
         tags=["auth"],
     )
     def post(self, request: Request) -> Response:

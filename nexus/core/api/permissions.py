@@ -1,6 +1,8 @@
 """Permission classes of the API kernel."""
 
-from rest_framework.permissions import DjangoModelPermissions
+from typing import Any
+
+from rest_framework.permissions import BasePermission, DjangoModelPermissions
 
 
 class TenantModelPermissions(DjangoModelPermissions):
@@ -20,3 +22,22 @@ class TenantModelPermissions(DjangoModelPermissions):
         "PATCH": ["%(app_label)s.change_%(model_name)s"],
         "DELETE": ["%(app_label)s.delete_%(model_name)s"],
     }
+
+
+def is_person(user: Any) -> bool:
+    """A signed-in person: an account with a row, not a service token's principal (which has none)."""
+    return bool(user and user.is_authenticated and getattr(user, "pk", None) is not None)
+
+
+class IsPerson(BasePermission):
+    """The caller is a person: what the view answers or changes belongs to a person's own account.
+
+    A service token acts for an integration in one tenant; it has no inbox, login, password or
+    second factor, so it gets 403 ``person_required`` here (401 without any credentials).
+    """
+
+    message = "Only a signed-in person can do this; a service token cannot."
+    code = "person_required"
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        return is_person(request.user)

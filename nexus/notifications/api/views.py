@@ -5,12 +5,13 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins
 from rest_framework.decorators import action
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from nexus.accounts.models import User
 from nexus.core.api.base import NexusGenericViewSet
+from nexus.core.api.permissions import IsPerson
+from nexus.core.errors import PermissionDenied
 from nexus.notifications import services
 from nexus.notifications.models import Notification
 
@@ -31,7 +32,8 @@ class NotificationFilter(django_filters.FilterSet):
 
 def _person(request: Request) -> User:
     user = request.user
-    assert isinstance(user, User)  # IsAuthenticated has admitted only people
+    if not isinstance(user, User):  # IsPerson has refused anyone else already
+        raise PermissionDenied()
     return user
 
 
@@ -43,8 +45,9 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Nexu
     """Your in-app notifications, newest first; anyone else's answer 404."""
 
     tenant_required = False
-    # Every person may read their own notifications, whatever their role in any tenant.
-    permission_classes = [IsAuthenticated]
+    # Every person may read their own notifications, whatever their role in any tenant; a
+    # service token has none.
+    permission_classes = [IsPerson]
     serializer_class = NotificationSerializer
     filterset_class = NotificationFilter
     ordering_fields = ["created_at", "read_at"]

@@ -239,6 +239,28 @@ def test_a_service_token_never_satisfies_step_up(service_key):
     )
 
 
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("post", "/api/v1/auth/logout/"),
+        ("get", "/api/v1/me/"),
+        ("get", SESSIONS),
+        ("post", "/api/v1/auth/mfa/totp/"),
+        ("get", "/api/v1/auth/mfa/"),
+    ],
+)
+def test_where_a_person_is_required_a_service_token_gets_a_403_saying_so(service_key, method, path):
+    response = getattr(APIClient(), method)(path, {}, format="json", **bearer(service_key), **ACME)
+
+    assert response.status_code == 403
+    assert response.json() == {
+        "code": "person_required",
+        "detail": "Only a signed-in person can do this; a service token cannot.",
+    }
+    assert ServiceToken.objects.get().revoked_at is None
+    assert APIClient().get("/api/v1/products/", **bearer(service_key)).status_code == 200
+
+
 def test_a_revoked_service_token_stops_working(client_api, service_key, ana):
     admin_key = token_for(client_api)
     token = ServiceToken.objects.get()

@@ -186,3 +186,35 @@ def test_the_endpoints_are_in_the_schema(api):
     assert unread_count["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/UnreadCount"
     }
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", ""),
+        ("get", "{id}/"),
+        ("post", "{id}/read/"),
+        ("post", "read-all/"),
+        ("get", "unread-count/"),
+    ],
+)
+def test_a_service_token_has_no_inbox_and_gets_a_403_saying_so(person, acme, run_on_commit, method, path):
+    from nexus.accounts.service_tokens import create_service_token
+    from nexus.core import scope
+
+    MembershipFactory.create(user=person, tenant=acme)
+    [notification] = delivered(person, run_on_commit)
+    with scope.tenant(acme):
+        key = create_service_token(
+            creator=person, tenant_id=acme.pk, name="Sync", scopes=["inventory.view_product"], expires_at=None
+        ).key
+    client = APIClient(HTTP_AUTHORIZATION=f"Token {key}", HTTP_X_TENANT=acme.slug)
+
+    response = getattr(client, method)(URL + path.format(id=notification.pk), format="json")
+
+    assert response.status_code == 403
+    assert response.json() == {
+        "code": "person_required",
+        "detail": "Only a signed-in person can do this; a service token cannot.",
+    }
+    assert Notification.objects.get(pk=notification.pk).read_at is None
