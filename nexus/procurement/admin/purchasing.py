@@ -1,5 +1,6 @@
 """Purchase orders and goods receipts in the admin."""
 
+from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +19,7 @@ from nexus.procurement.models import (
     PurchaseOrder,
     PurchaseOrderLine,
 )
-from nexus.procurement.services import draft_receipt
+from nexus.procurement.services import draft_receipt, refuse_over_receipt
 
 from .documents import DocumentAdmin, DraftLinesInline
 
@@ -140,8 +141,27 @@ class GoodsReceiptForm(forms.ModelForm):
         return cleaned
 
 
+class GoodsReceiptLineFormSet(forms.BaseInlineFormSet):
+    """Refuse lines that receive more than the over-receipt tolerance allows (posting checks again)."""
+
+    def clean(self) -> None:
+        super().clean()
+        if self.instance.purchase_order_id is None:
+            return  # the receipt's own form says what is missing
+        receiving: dict[PurchaseOrderLine, Decimal] = defaultdict(Decimal)
+        for form in self.forms:
+            row = getattr(form, "cleaned_data", None) or {}
+            if row.get("purchase_order_line") and row.get("quantity") is not None and not row.get("DELETE"):
+                receiving[row["purchase_order_line"]] += row["quantity"]
+        try:
+            refuse_over_receipt(self.instance.purchase_order, receiving)
+        except NexusError as error:
+            raise forms.ValidationError(error.detail) from error
+
+
 class GoodsReceiptLineInline(DraftLinesInline):
     model = GoodsReceiptLine
+    formset = GoodsReceiptLineFormSet
     fields = ("purchase_order_line", "quantity", "unit_cost", "stock_move")
     readonly_fields = ("unit_cost", "stock_move")
     source_lines = (

@@ -5,14 +5,18 @@ document past draft cannot be edited (409 ``already_posted``, saying why). State
 read-only; states change through the transition actions.
 """
 
+from collections import defaultdict
+from decimal import Decimal
 from typing import Any
 
 from rest_framework import serializers
 
+from nexus.core.api.fields import LineQuantitiesField
 from nexus.core.api.lines import DraftDocumentSerializerMixin
 from nexus.core.api.serializers import TenantModelSerializer
 from nexus.core.api.transitions import TransitionsSerializerMixin
 from nexus.core.models import Currency
+from nexus.inventory.models import Location
 from nexus.procurement.amounts import document_total, line_amount
 from nexus.procurement.models import (
     LANDED_COST_KINDS,
@@ -30,7 +34,7 @@ from nexus.procurement.models import (
     VendorBillLineReceipt,
     VendorProduct,
 )
-from nexus.procurement.services import assign_number
+from nexus.procurement.services import assign_number, refuse_over_receipt
 
 
 class VendorSerializer(TenantModelSerializer):
@@ -266,7 +270,22 @@ class GoodsReceiptSerializer(DraftDocumentSerializerMixin, TransitionsSerializer
         location = attrs.get("location")
         if location is not None and order is not None and location.warehouse_id != order.warehouse_id:
             raise serializers.ValidationError({"location": ["Choose a location of the order's warehouse."]})
+        if order is not None and attrs.get("lines"):
+            receiving: dict[PurchaseOrderLine, Decimal] = defaultdict(Decimal)
+            for row in attrs["lines"]:
+                receiving[row["purchase_order_line"]] += row["quantity"]
+            refuse_over_receipt(order, receiving)
         return attrs
+
+
+class DraftReceiptInputSerializer(serializers.Serializer):
+    """What ``POST /purchase-orders/<id>/draft-receipt/`` takes."""
+
+    lines = LineQuantitiesField(
+        required=False, help_text="Order-line id → quantity; omit to receive everything still open."
+    )
+    location = serializers.PrimaryKeyRelatedField(queryset=Location.objects.all(), required=False)
+    delivery_note = serializers.CharField(required=False, allow_blank=True, max_length=100)
 
 
 class VendorBillLineSerializer(TenantModelSerializer):

@@ -9,8 +9,8 @@ audited.
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
-from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers, status
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
@@ -20,7 +20,6 @@ from nexus.core.api.audited import AuditedModelMixin
 from nexus.core.api.base import NexusModelViewSet
 from nexus.core.api.documents import DraftDocumentViewSetMixin
 from nexus.core.api.transitions import TransitionActionsMixin
-from nexus.inventory.models import Location
 from nexus.procurement.models import (
     GoodsReceipt,
     GoodsReceiptLine,
@@ -36,6 +35,7 @@ from nexus.procurement.models import (
 from nexus.procurement.services import draft_receipt as draft_receipt_for
 
 from .serializers import (
+    DraftReceiptInputSerializer,
     GoodsReceiptSerializer,
     PurchaseOrderSerializer,
     RequisitionSerializer,
@@ -94,52 +94,24 @@ class PurchaseOrderViewSet(
     @extend_schema(
         summary="Draft a goods receipt for the order",
         description="Create a draft receipt for the given quantities (by order-line id), or for everything "
-        "still open. Post it with `POST /goods-receipts/<id>/post/`.",
-        request=inline_serializer(
-            name="DraftReceiptInput",
-            fields={
-                "lines": serializers.DictField(
-                    child=serializers.DecimalField(max_digits=18, decimal_places=4),
-                    required=False,
-                    help_text="Order-line id → quantity; omit to receive everything still open.",
-                ),
-                "location": serializers.IntegerField(required=False),
-                "delivery_note": serializers.CharField(required=False, allow_blank=True),
-            },
-        ),
+        "still open. Quantities beyond the tenant's over-receipt tolerance are refused (400 "
+        "`over_receipt`). Post it with `POST /goods-receipts/<id>/post/`.",
+        request=DraftReceiptInputSerializer,
         responses={201: GoodsReceiptSerializer},
     )
     @action(detail=True, methods=["post"], permission_classes=[CanDraftReceipts], url_path="draft-receipt")
     def draft_receipt(self, request: Request, pk: str | None = None) -> Response:
         order = self.get_object()
-        body = _DraftReceiptInput(data=request.data)
+        body = DraftReceiptInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         receipt = draft_receipt_for(
             order,
-            quantities={int(key): value for key, value in body.validated_data["lines"].items()}
-            if "lines" in body.validated_data
-            else None,
+            quantities=body.validated_data.get("lines"),
             location=body.validated_data.get("location"),
             delivery_note=body.validated_data.get("delivery_note", ""),
         )
         data = GoodsReceiptSerializer(receipt, context=self.get_serializer_context()).data
         return Response(data, status=status.HTTP_201_CREATED)
-
-
-class _DraftReceiptInput(serializers.Serializer):
-    lines = serializers.DictField(
-        child=serializers.DecimalField(max_digits=18, decimal_places=4), required=False
-    )
-    location = serializers.PrimaryKeyRelatedField(
-        queryset=Location.objects.all(),
-        required=False,
-    )
-    delivery_note = serializers.CharField(required=False, allow_blank=True, max_length=100)
-
-    def validate_lines(self, value: dict[str, Any]) -> dict[str, Any]:
-        if not all(str(key).isdigit() for key in value):
-            raise serializers.ValidationError("Keys are order-line ids.")
-        return value
 
 
 class GoodsReceiptViewSet(

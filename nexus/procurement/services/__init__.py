@@ -9,6 +9,7 @@ from .receiving import (
     default_stock_location,
     draft_receipt,
     post_receipt,
+    refuse_over_receipt,
 )
 from .requisitions import (
     convert_requisition,
@@ -35,5 +36,6 @@ __all__ = [
     "post_receipt",
     "preferred_terms",
     "record_vendor_statistics",
+    "refuse_over_receipt",
     "supply_demand",
 ]

@@ -57,11 +57,12 @@ def draft_receipt(
 ) -> GoodsReceipt:
     """Create a draft receipt for an order: the given quantities per order-line id, else all that is open.
 
-    Refuses an order that cannot receive goods, unknown lines and an empty receipt.
+    Refuses an order that cannot receive goods, unknown lines, an empty receipt and quantities
+    beyond the over-receipt tolerance (posting checks that again, under the order's lock).
     """
     order = PurchaseOrder.objects.get(pk=order.pk)
     _ensure_receivable(order, "receive goods")
-    lines = {line.pk: line for line in order.lines.order_by("id")}
+    lines = {line.pk: line for line in order.lines.select_related("product").order_by("id")}
     wanted = (
         dict(quantities) if quantities is not None else {pk: line.open_quantity for pk, line in lines.items()}
     )
@@ -74,6 +75,7 @@ def draft_receipt(
     wanted = {pk: quantity for pk, quantity in wanted.items() if quantity > 0}
     if not wanted:
         raise InvalidInput(f"Nothing to receive: every line of {order} is fully received.")
+    refuse_over_receipt(order, {lines[pk]: quantity for pk, quantity in wanted.items()})
     with transaction.atomic():
         receipt = GoodsReceipt(
             purchase_order=order,
@@ -181,20 +183,47 @@ def _receiving_location(receipt: GoodsReceipt, order: PurchaseOrder) -> Location
     return location
 
 
+def refuse_over_receipt(order: PurchaseOrder, receiving: Mapping[PurchaseOrderLine, Decimal]) -> None:
+    """Refuse (400 ``over_receipt``) a draft receiving more than the tolerance allows, naming each line.
+
+    A draft is checked against what its lines have received so far; posting checks again.
+    """
+    tolerance = over_receipt_tolerance_percent()
+    excess = {
+        line.pk: explanation
+        for line, quantity in sorted(receiving.items(), key=lambda item: item[0].pk)
+        if (explanation := _beyond_tolerance(order, line, quantity, tolerance))
+    }
+    if excess:
+        raise InvalidInput(
+            f"cannot draft the receipt: {' '.join(excess.values())}",
+            code="over_receipt",
+            fields={f"lines.{pk}": [explanation] for pk, explanation in excess.items()},
+        )
+
+
 def _check_tolerance(
     order: PurchaseOrder, line: PurchaseOrderLine, receiving: Decimal, tolerance: Decimal
 ) -> None:
     """Refuse receiving more than ordered plus the tolerance, naming the figures."""
+    explanation = _beyond_tolerance(order, line, receiving, tolerance)
+    if explanation:
+        raise Conflict(f"cannot post: {explanation}", code="over_receipt")
+
+
+def _beyond_tolerance(
+    order: PurchaseOrder, line: PurchaseOrderLine, receiving: Decimal, tolerance: Decimal
+) -> str:
+    """Why receiving ``receiving`` more on ``line`` is beyond the tolerance; empty when it is not."""
     total = line.received_quantity + receiving
     allowed = line.quantity * (HUNDRED + tolerance) / HUNDRED
     if total <= allowed:
-        return
+        return ""
     unit = line.product.unit
-    raise Conflict(
-        f"cannot post: {line.product.sku} on {order} would be received {_q(total)} {unit} in all, but "
+    return (
+        f"{line.product.sku} on {order} would be received {_q(total)} {unit} in all, but "
         f"{_q(line.quantity)} {unit} were ordered ({_q(line.received_quantity)} already received) and "
-        f"the over-receipt tolerance of {_q(tolerance)}% allows at most {_q(allowed)} {unit}.",
-        code="over_receipt",
+        f"the over-receipt tolerance of {_q(tolerance)}% allows at most {_q(allowed)} {unit}."
     )
 
 

@@ -11,10 +11,12 @@ from typing import Any
 
 from rest_framework import serializers
 
+from nexus.core.api.fields import LineQuantitiesField
 from nexus.core.api.lines import DraftDocumentSerializerMixin
 from nexus.core.api.serializers import TenantModelSerializer
 from nexus.core.api.transitions import TransitionsSerializerMixin
 from nexus.core.models import Currency
+from nexus.inventory.models import Warehouse
 from nexus.sales.amounts import document_total, line_amount, net_unit_price
 from nexus.sales.models import (
     OPEN_SALES_STATES,
@@ -193,6 +195,18 @@ class SalesOrderSerializer(DraftDocumentSerializerMixin, TransitionsSerializerMi
             if row.get("dropship"):
                 row["warehouse"] = None
         return attrs
+
+
+class DraftShipmentInputSerializer(serializers.Serializer):
+    """What ``POST /sales-orders/<id>/draft-shipment/`` takes."""
+
+    lines = LineQuantitiesField(
+        required=False, help_text="Order-line id → quantity; omit to ship everything still open."
+    )
+    warehouse = serializers.PrimaryKeyRelatedField(queryset=Warehouse.objects.all(), required=False)
+    dropship = serializers.BooleanField(required=False, default=False)
+    carrier = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    tracking_number = serializers.CharField(required=False, allow_blank=True, max_length=100)
 
 
 class ShipmentLineSerializer(TenantModelSerializer):

@@ -9,8 +9,8 @@ audited.
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
-from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers, status
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
@@ -20,12 +20,16 @@ from nexus.core.api.audited import AuditedModelMixin
 from nexus.core.api.base import NexusModelViewSet
 from nexus.core.api.documents import DraftDocumentViewSetMixin
 from nexus.core.api.transitions import TransitionActionsMixin
-from nexus.inventory.models import Warehouse
 from nexus.sales.models import Customer, SalesOrder, SalesOrderLine, Shipment, ShipmentLine
 from nexus.sales.services import delete_draft_order, top_up_reservations
 from nexus.sales.services import draft_shipment as draft_shipment_for
 
-from .serializers import CustomerSerializer, SalesOrderSerializer, ShipmentSerializer
+from .serializers import (
+    CustomerSerializer,
+    DraftShipmentInputSerializer,
+    SalesOrderSerializer,
+    ShipmentSerializer,
+)
 
 
 class CustomerViewSet(AuditedModelMixin, NexusModelViewSet):
@@ -98,51 +102,25 @@ class SalesOrderViewSet(
         description="Create a draft shipment for the given quantities (by order-line id), or for everything "
         "still open in the warehouse (the one all open lines share when none is named); `dropship` "
         "drafts the vendor's delivery of dropship lines. Post it with `POST /shipments/<id>/post/`.",
-        request=inline_serializer(
-            name="DraftShipmentInput",
-            fields={
-                "lines": serializers.DictField(
-                    child=serializers.DecimalField(max_digits=18, decimal_places=4), required=False
-                ),
-                "warehouse": serializers.IntegerField(required=False),
-                "dropship": serializers.BooleanField(required=False),
-                "carrier": serializers.CharField(required=False, allow_blank=True),
-                "tracking_number": serializers.CharField(required=False, allow_blank=True),
-            },
-        ),
+        request=DraftShipmentInputSerializer,
         responses={201: ShipmentSerializer},
     )
     @action(detail=True, methods=["post"], permission_classes=[CanDraftShipments], url_path="draft-shipment")
     def draft_shipment(self, request: Request, pk: str | None = None) -> Response:
         order = self.get_object()
-        body = _DraftShipmentInput(data=request.data)
+        body = DraftShipmentInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
         shipment = draft_shipment_for(
             order,
             warehouse=data.get("warehouse"),
             dropship=data.get("dropship", False),
-            quantities={int(key): value for key, value in data["lines"].items()} if "lines" in data else None,
+            quantities=data.get("lines"),
             carrier=data.get("carrier", ""),
             tracking_number=data.get("tracking_number", ""),
         )
         payload = ShipmentSerializer(shipment, context=self.get_serializer_context()).data
         return Response(payload, status=status.HTTP_201_CREATED)
-
-
-class _DraftShipmentInput(serializers.Serializer):
-    lines = serializers.DictField(
-        child=serializers.DecimalField(max_digits=18, decimal_places=4), required=False
-    )
-    warehouse = serializers.PrimaryKeyRelatedField(queryset=Warehouse.objects.all(), required=False)
-    dropship = serializers.BooleanField(required=False, default=False)
-    carrier = serializers.CharField(required=False, allow_blank=True, max_length=100)
-    tracking_number = serializers.CharField(required=False, allow_blank=True, max_length=100)
-
-    def validate_lines(self, value: dict[str, Any]) -> dict[str, Any]:
-        if not all(str(key).isdigit() for key in value):
-            raise serializers.ValidationError("Keys are order-line ids.")
-        return value
 
 
 class ShipmentViewSet(

@@ -12,6 +12,7 @@ from nexus.core.models import OutboxEvent, TransitionLog
 from nexus.core.transitions import perform_transition
 from nexus.inventory.models import CostLayer, Reservation, StockAvailability, StockBalance, StockMove
 from nexus.procurement.models import GoodsReceipt, PurchaseOrder, PurchaseOrderLine
+from nexus.procurement.services import draft_receipt, post_receipt
 from nexus.tenancy.access import SELECTED_TENANT_SESSION_KEY
 from tests.factories.procurement import PurchaseOrderFactory, PurchaseOrderLineFactory
 
@@ -32,6 +33,17 @@ def sent_order(site: Any, by: Any, *lines: Line, **fields: Any) -> PurchaseOrder
     """A purchase order sent by ``by`` (a purchaser) with (product, quantity, unit price) lines."""
     sent: PurchaseOrder = perform_transition(draft_order(site, *lines, **fields), "send", actor=by).instance
     return sent
+
+
+def overtaken_receipt(
+    order: PurchaseOrder, line: PurchaseOrderLine, *, first: str, then: str, by: Any
+) -> GoodsReceipt:
+    """A draft receipt of ``then`` within the tolerance when drafted, beyond it once a draft of ``first``,
+    drafted beside it, is posted by ``by`` (drafting alone refuses what is already beyond)."""
+    earlier = draft_receipt(order, quantities={line.pk: Decimal(first)})
+    later = draft_receipt(order, quantities={line.pk: Decimal(then)})
+    post_receipt(earlier, actor=by)
+    return later
 
 
 def order_lines(order: PurchaseOrder) -> list[PurchaseOrderLine]:

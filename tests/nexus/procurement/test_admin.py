@@ -28,7 +28,15 @@ from tests.factories.procurement import (
     VendorProductFactory,
 )
 
-from .helpers import TenantAdminClient, draft_order, messages_of, order_lines, sent_order, stock_snapshot
+from .helpers import (
+    TenantAdminClient,
+    draft_order,
+    messages_of,
+    order_lines,
+    overtaken_receipt,
+    sent_order,
+    stock_snapshot,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -207,10 +215,12 @@ def test_posting_a_receipt_from_its_page_moves_stock(browser, site, purchaser):
     assert StockAvailability.objects.get(product=site.bolt).on_hand == Decimal(10)
 
 
-def test_an_over_receipt_from_the_admin_is_an_error_message_and_changes_nothing(browser, site, purchaser):
+def test_an_over_receipt_from_the_admin_is_an_error_message_and_changes_nothing(
+    browser, site, purchaser, clerk
+):
     order = sent_order(site, purchaser, (site.bolt, "10", "4.25"))
     (line,) = order_lines(order)
-    receipt = draft_receipt(order, quantities={line.pk: Decimal(12)})
+    receipt = overtaken_receipt(order, line, first="6", then="6", by=clerk)
     before = stock_snapshot()
 
     response = browser.post(f"/admin/procurement/goodsreceipt/{receipt.pk}/transition/post/", {})
@@ -240,6 +250,35 @@ def test_a_receipt_for_a_draft_order_is_refused_in_the_form(browser, site):
         ]
     }
     assert not GoodsReceipt.objects.exists()
+
+
+def test_receipt_lines_beyond_the_tolerance_are_refused_in_the_form(browser, site, purchaser):
+    order = sent_order(site, purchaser, (site.bolt, "10", "4.25"))
+    (line,) = order_lines(order)
+    receipt = draft_receipt(order, quantities={line.pk: Decimal(4)})
+    (receipt_line,) = receipt.lines.all()
+    rows = [
+        {"id": receipt_line.pk, "receipt": receipt.pk, "purchase_order_line": line.pk, "quantity": "6"},
+        {"receipt": receipt.pk, "purchase_order_line": line.pk, "quantity": "5"},
+    ]
+
+    response = browser.post(
+        f"/admin/procurement/goodsreceipt/{receipt.pk}/change/",
+        {
+            "purchase_order": order.pk,
+            "received_at_0": "2026-05-01",
+            "received_at_1": "09:00",
+            **inline("lines", rows, initial=1),
+        },
+    )
+
+    assert response.status_code == 200
+    [formset] = [inline.formset for inline in response.context["inline_admin_formsets"]]
+    assert formset.non_form_errors() == [
+        f"cannot draft the receipt: BOLT-10 on {order} would be received 11 pcs in all, but 10 pcs were "
+        "ordered (0 already received) and the over-receipt tolerance of 0% allows at most 10 pcs."
+    ]
+    assert [(row.quantity,) for row in receipt.lines.all()] == [(Decimal(4),)]
 
 
 def test_receipts_are_drafted_from_the_order_list(browser, site, purchaser):

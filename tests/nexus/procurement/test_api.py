@@ -21,6 +21,7 @@ from nexus.procurement.models import (
     VendorBillLineReceipt,
 )
 from nexus.procurement.services import draft_receipt, post_receipt
+from nexus.tenancy.models import Tenant
 from tests.factories.procurement import (
     RequisitionFactory,
     RequisitionLineFactory,
@@ -31,7 +32,7 @@ from tests.factories.procurement import (
 )
 
 from .conftest import make_site, member
-from .helpers import TenantAPIClient, draft_order, order_lines, sent_order
+from .helpers import TenantAPIClient, draft_order, order_lines, overtaken_receipt, sent_order
 
 pytestmark = pytest.mark.django_db
 
@@ -235,10 +236,104 @@ def test_receiving_through_the_api_drafts_posts_and_moves_stock(api_as, site, pu
     assert PurchaseOrder.objects.get(pk=order.pk).status == PurchaseOrderStatus.PARTIALLY_RECEIVED
 
 
+@pytest.mark.parametrize(
+    ("lines", "errors"),
+    [
+        ({"²": "1"}, {"lines.²": ["A line id is a whole number."]}),
+        ({"x": "1"}, {"lines.x": ["A line id is a whole number."]}),
+        ({"0": "1"}, {"lines.0": ["Ensure this value is greater than or equal to 1."]}),
+        ({"LINE": "²"}, {"lines.LINE": ["A line id is a whole number."]}),
+        ("²", {"lines": ['Expected a dictionary of items but got type "str".']}),
+    ],
+)
+def test_draft_receipt_lines_are_parsed_with_their_keys_and_a_bad_one_changes_nothing(
+    api_as, site, purchaser, clerk, lines, errors
+):
+    order = sent_order(site, purchaser, (site.bolt, "10", "4.25"))
+
+    response = api_as(clerk).post(
+        f"/api/v1/purchase-orders/{order.pk}/draft-receipt/", {"lines": lines}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "invalid",
+        "detail": "The input is not valid; see the fields.",
+        "fields": errors,
+    }
+    assert not GoodsReceipt.objects.exists()
+
+
+def test_draft_receipt_names_each_bad_quantity_and_a_line_named_twice(api_as, site, purchaser, clerk):
+    order = sent_order(site, purchaser, (site.bolt, "10", "4.25"), (site.oil, "5", "1"))
+    bolt, oil = order_lines(order)
+
+    response = api_as(clerk).post(
+        f"/api/v1/purchase-orders/{order.pk}/draft-receipt/",
+        {"lines": {str(bolt.pk): "-1", str(oil.pk): "1", f"0{oil.pk}": "2"}},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["fields"] == {
+        f"lines.{bolt.pk}": ["Ensure this value is greater than or equal to 0."],
+        f"lines.0{oil.pk}": [f"Line {oil.pk} is named more than once."],
+    }
+    assert not GoodsReceipt.objects.exists()
+
+
+def test_a_draft_receipt_beyond_the_tolerance_is_refused_when_drafted(api_as, site, purchaser, clerk):
+    Tenant.objects.filter(pk=site.tenant.pk).update(policies={"over_receipt_tolerance_percent": 10})
+    order = sent_order(site, purchaser, (site.bolt, "10", "4.25"), (site.oil, "5", "1"))
+    bolt, oil = order_lines(order)
+
+    response = api_as(clerk).post(
+        f"/api/v1/purchase-orders/{order.pk}/draft-receipt/",
+        {"lines": {str(bolt.pk): "12", str(oil.pk): "5.5"}},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    explanation = (
+        f"BOLT-10 on {order} would be received 12 pcs in all, but 10 pcs were ordered (0 already received) "
+        "and the over-receipt tolerance of 10% allows at most 11 pcs."
+    )
+    assert response.json() == {
+        "code": "over_receipt",
+        "detail": f"cannot draft the receipt: {explanation}",
+        "fields": {f"lines.{bolt.pk}": [explanation]},
+    }
+    assert not GoodsReceipt.objects.exists()
+
+
+def test_a_receipt_created_with_lines_beyond_the_tolerance_is_refused(api_as, site, purchaser, clerk):
+    order = sent_order(site, purchaser, (site.bolt, "10", "4.25"))
+    (line,) = order_lines(order)
+    post_receipt(draft_receipt(order, quantities={line.pk: Decimal(4)}), actor=clerk)
+    rows = [
+        {"purchase_order_line": line.pk, "quantity": "3"},
+        {"purchase_order_line": line.pk, "quantity": "4"},
+    ]
+
+    response = api_as(clerk).post(
+        "/api/v1/goods-receipts/", {"purchase_order": order.pk, "lines": rows}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "over_receipt"
+    assert response.json()["fields"] == {
+        f"lines.{line.pk}": [
+            f"BOLT-10 on {order} would be received 11 pcs in all, but 10 pcs were ordered "
+            "(4 already received) and the over-receipt tolerance of 0% allows at most 10 pcs."
+        ]
+    }
+    assert GoodsReceipt.objects.count() == 1
+
+
 def test_an_over_receipt_is_a_409_saying_why(api_as, site, purchaser, clerk):
     order = sent_order(site, purchaser, (site.bolt, "10", "4.25"))
     (line,) = order_lines(order)
-    receipt = draft_receipt(order, quantities={line.pk: Decimal(12)})
+    receipt = overtaken_receipt(order, line, first="6", then="6", by=clerk)
 
     response = api_as(clerk).post(f"/api/v1/goods-receipts/{receipt.pk}/post/", {}, format="json")
 

@@ -10,12 +10,12 @@ from nexus.core.models import OutboxEvent
 from nexus.core.transitions import perform_transition
 from nexus.inventory.models import CostLayer, MoveReason, StockAvailability, StockBalance, StockMove
 from nexus.inventory.services import check_stock_ledger
-from nexus.procurement.models import GoodsReceiptStatus, PurchaseOrderStatus
+from nexus.procurement.models import GoodsReceipt, GoodsReceiptStatus, PurchaseOrderStatus
 from nexus.procurement.services import draft_receipt, post_receipt
 from nexus.tenancy.models import Tenant
 from tests.factories.procurement import GoodsReceiptFactory
 
-from .helpers import order_lines, refreshed, sent_order, stock_snapshot
+from .helpers import order_lines, overtaken_receipt, refreshed, sent_order, stock_snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -165,7 +165,7 @@ def test_a_location_of_another_warehouse_is_refused_and_nothing_changes(site, pu
 def test_over_receipt_is_refused_without_tolerance_and_changes_nothing(site, purchaser, clerk):
     order = sent_order(site, purchaser, (site.bolt, "10", "4.25"))
     (line,) = order_lines(order)
-    receipt = draft_receipt(order, quantities={line.pk: Decimal(11)})
+    receipt = overtaken_receipt(order, line, first="6", then="5", by=clerk)
     before = stock_snapshot()
 
     with pytest.raises(Conflict) as refused:
@@ -174,7 +174,7 @@ def test_over_receipt_is_refused_without_tolerance_and_changes_nothing(site, pur
     assert refused.value.code == "over_receipt"
     assert refused.value.detail == (
         f"cannot post: BOLT-10 on {order} would be received 11 pcs in all, but 10 pcs were ordered "
-        "(0 already received) and the over-receipt tolerance of 0% allows at most 10 pcs."
+        "(6 already received) and the over-receipt tolerance of 0% allows at most 10 pcs."
     )
     assert stock_snapshot() == before
     assert refreshed(receipt).status == GoodsReceiptStatus.DRAFT
@@ -185,15 +185,15 @@ def test_the_tenant_tolerance_admits_that_much_more_and_no_more(site, purchaser,
     Tenant.objects.filter(pk=site.tenant.pk).update(policies={"over_receipt_tolerance_percent": 10})
     order = sent_order(site, purchaser, (site.bolt, "10", "4.25"))
     (line,) = order_lines(order)
-    receipt = draft_receipt(order, quantities={line.pk: Decimal(receiving)})
 
     if allowed:
-        post_receipt(receipt, actor=clerk)
+        post_receipt(draft_receipt(order, quantities={line.pk: Decimal(receiving)}), actor=clerk)
         assert refreshed(order).status == PurchaseOrderStatus.RECEIVED
         assert order_lines(order)[0].received_quantity == Decimal(11)
     else:
-        with pytest.raises(Conflict, match="tolerance of 10% allows at most 11 pcs"):
-            post_receipt(receipt, actor=clerk)
+        with pytest.raises(InvalidInput, match="tolerance of 10% allows at most 11 pcs"):
+            draft_receipt(order, quantities={line.pk: Decimal(receiving)})
+        assert not GoodsReceipt.objects.exists()
 
 
 def test_tolerance_counts_what_earlier_receipts_brought(site, purchaser, clerk):
@@ -202,8 +202,8 @@ def test_tolerance_counts_what_earlier_receipts_brought(site, purchaser, clerk):
     (line,) = order_lines(order)
     post_receipt(draft_receipt(order, quantities={line.pk: Decimal(15)}), actor=clerk)
 
-    with pytest.raises(Conflict) as refused:
-        post_receipt(draft_receipt(order, quantities={line.pk: Decimal(7)}), actor=clerk)
+    with pytest.raises(InvalidInput) as refused:
+        draft_receipt(order, quantities={line.pk: Decimal(7)})
     post_receipt(draft_receipt(order, quantities={line.pk: Decimal(6)}), actor=clerk)
 
     assert "received 22 pcs in all" in refused.value.detail

@@ -191,6 +191,23 @@ def test_shipping_through_the_api(api_as, site, seller, clerk):
     assert again.status_code == 409
 
 
+@pytest.mark.parametrize("key", ["²", "x", "-3"])
+def test_draft_shipment_lines_are_parsed_with_their_keys_and_a_bad_one_changes_nothing(
+    api_as, site, seller, clerk, key
+):
+    stock(site.stock_a, site.bolt, "10", "2.5")
+    order = confirm_order(draft_order(site, (site.bolt, "4")), actor=seller).instance
+
+    response = api_as(clerk).post(
+        f"/api/v1/sales-orders/{order.pk}/draft-shipment/", {"lines": {key: "1"}}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert list(response.json()["fields"]) == [f"lines.{key}"]
+    assert not sales_models.Shipment.objects.exists()
+
+
 def test_a_shipment_for_a_draft_order_is_refused_on_creation(api_as, site, clerk):
     order = draft_order(site, (site.bolt, "4"))
     (line,) = order_lines(order)
