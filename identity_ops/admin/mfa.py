@@ -6,6 +6,7 @@ are shown once, on the page that confirms it.
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
@@ -25,6 +26,20 @@ from nexus.core.stepup import has_recent_mfa, step_up_url
 PENDING_SESSION_KEY = "nexus_mfa_enrolment_id"
 
 register_account_link("Two-factor authentication", "admin-mfa-setup", order=10)
+
+
+class MfaResetForm(forms.Form):
+    """Whose second factors to reset (``ids``, repeated) and, when posted, why."""
+
+    ids: "forms.ModelMultipleChoiceField[Any]" = forms.ModelMultipleChoiceField(queryset=None)
+    reason = forms.CharField(
+        max_length=500, error_messages={"required": "Say why the second factors are reset."}
+    )
+
+    def __init__(self, *args: Any, ask_reason: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["ids"].queryset = user_model()._default_manager.all()  # type: ignore[attr-defined]
+        self.fields["reason"].required = ask_reason
 
 
 def _client(request: HttpRequest) -> Client:
@@ -88,7 +103,7 @@ def mfa_setup(request: HttpRequest) -> HttpResponseBase:
 @csrf_protect
 @never_cache
 def mfa_reset(request: HttpRequest) -> HttpResponseBase:
-    """A platform operator removes every second factor of the people named (``?ids=``), with a reason.
+    """A platform operator removes every second factor of the people named (``?ids=1&ids=2``), with a reason.
 
     Needs a recent step-up; each reset is audited and the person is told (through the events).
     """
@@ -99,25 +114,26 @@ def mfa_reset(request: HttpRequest) -> HttpResponseBase:
         return render(request, "admin/identity_ops/mfa_reset.html", {"refused": True}, status=403)
     if not has_recent_mfa(request):
         return HttpResponseRedirect(step_up_url(request.get_full_path()))
-    raw = request.GET.get("ids", "") or request.POST.get("ids", "")
-    ids = [int(part) for part in raw.split(",") if part.strip().isdigit()]
-    people = list(user_model()._default_manager.filter(pk__in=ids).order_by("email"))
-    if request.method == "POST":
-        reason = request.POST.get("reason", "").strip()
-        if not reason:
-            messages.error(request, "Say why the second factors are reset.")
-        else:
-            authenticators = mfa_authenticators()
-            removed = sum(authenticators.reset_mfa(p.pk, operator_id=user.pk, reason=reason) for p in people)
-            messages.success(
-                request,
-                f"Reset the second factors of {len(people)} people ({removed} authenticator(s) removed).",
-            )
-            return HttpResponseRedirect(reverse("admin:accounts_user_changelist"))
+    posted = request.method == "POST"
+    form = MfaResetForm(request.POST if posted else request.GET, ask_reason=posted)
+    valid = form.is_valid()
+    people = sorted(form.cleaned_data.get("ids", []), key=lambda person: person.email)
+    if "ids" in form.errors:
+        messages.error(request, "Choose the people from the list of users; nobody was selected.")
+    elif posted and not valid:
+        messages.error(request, str(form.errors["reason"][0]))
+    elif posted:
+        reason = form.cleaned_data["reason"]
+        authenticators = mfa_authenticators()
+        removed = sum(authenticators.reset_mfa(p.pk, operator_id=user.pk, reason=reason) for p in people)
+        messages.success(
+            request,
+            f"Reset the second factors of {len(people)} people ({removed} authenticator(s) removed).",
+        )
+        return HttpResponseRedirect(reverse("admin:accounts_user_changelist"))
     context = {
         **admin.site.each_context(request),
         "title": "Reset second factors",
         "people": people,
-        "ids": raw,
     }
     return render(request, "admin/identity_ops/mfa_reset.html", context)

@@ -126,5 +126,5 @@ class PersonAdmin(ExposedTransitionsMixin, TransitionAdminMixin, AuditedModelAdm
 
     @admin.action(description="Reset the second factors of the selected people")
     def reset_mfa_selected(self, request: HttpRequest, queryset: QuerySet[Any]) -> HttpResponseRedirect:
-        ids = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True))
-        return HttpResponseRedirect(f"{reverse('admin-mfa-reset')}?{urlencode({'ids': ids})}")
+        ids = list(queryset.values_list("pk", flat=True))
+        return HttpResponseRedirect(f"{reverse('admin-mfa-reset')}?{urlencode({'ids': ids}, doseq=True)}")

@@ -7,6 +7,7 @@ open to everyone admitted to the admin and shows only their own.
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -47,6 +48,16 @@ class RecipientKindFilter(admin.SimpleListFilter):
 
 
 MY_NOTIFICATIONS_PAGE_SIZE = 25
+
+
+class MarkReadForm(forms.Form):
+    """The notifications of the person's inbox ticked on "My notifications"."""
+
+    ids = forms.ModelMultipleChoiceField(queryset=Notification.objects.none(), required=False)
+
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["ids"].queryset = inbox(user)  # type: ignore[attr-defined]
 
 
 @admin.register(Notification)
@@ -195,12 +206,14 @@ class NotificationAdmin(ModelAdmin):
         user = request.user
         assert isinstance(user, User)  # admin_view admits authenticated people only
         if request.method == "POST":
+            chosen = MarkReadForm(user, request.POST)
             if "mark_all" in request.POST:
-                changed = mark_all_read(user)
+                messages.success(request, f"{mark_all_read(user)} notification(s) marked read.")
+            elif chosen.is_valid():
+                changed = mark_read(user, [notification.pk for notification in chosen.cleaned_data["ids"]])
+                messages.success(request, f"{changed} notification(s) marked read.")
             else:
-                ids = [int(value) for value in request.POST.getlist("ids") if value.isdigit()]
-                changed = mark_read(user, ids)
-            messages.success(request, f"{changed} notification(s) marked read.")
+                messages.error(request, "Choose notifications from your list; nothing was marked read.")
             return HttpResponseRedirect(request.get_full_path())
         page = Paginator(inbox(user), MY_NOTIFICATIONS_PAGE_SIZE).get_page(request.GET.get("page"))
         context = {

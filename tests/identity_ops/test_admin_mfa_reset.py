@@ -41,3 +41,27 @@ def test_an_operator_resets_second_factors_with_a_reason_after_stepping_up(clien
         [event] = OutboxEvent.objects.filter(name="accounts.mfa_reset")
     assert event.payload["operator_id"] == operator.pk
     assert event.payload["reason"] == "lost phone"
+
+
+@pytest.mark.parametrize("ids", ["²", "\u0661" * 25, "x", "1,2", "\x00"])
+def test_people_named_by_anything_but_their_ids_are_refused_and_nothing_is_reset(client, ids):
+    operator = UserFactory.create(is_platform_operator=True)
+    person = UserFactory.create(email="bo@example.com")
+    pending = authenticators.begin_totp(person)
+    at = timezone.now() - dt.timedelta(minutes=1)
+    authenticators.confirm_totp(pending.authenticator_id, totp.code_at(pending.secret, at), at=at)
+    client.force_login(operator)
+    session = client.session
+    session[SESSION_KEY] = timezone.now().isoformat()
+    session.save()
+
+    shown = client.get("/admin/mfa/reset/", {"ids": [person.pk, ids]})
+    posted = client.post("/admin/mfa/reset/", {"ids": [person.pk, ids], "reason": "lost phone"})
+
+    for response in (shown, posted):
+        assert response.status_code == 200
+        assert [str(m) for m in response.context["messages"]] == [
+            "Choose the people from the list of users; nobody was selected."
+        ]
+        assert response.context["people"] == []
+    assert authenticators.has_confirmed_mfa(person.pk)

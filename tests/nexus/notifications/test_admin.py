@@ -164,7 +164,7 @@ def test_my_notifications_lists_only_mine_and_marks_them_read(
     assert page.context["unread"] == 2
     assert "Not for Ana" not in page.content.decode()
 
-    response = staff_client.post(MINE, {"ids": [first.pk, theirs.pk, "junk"]}, follow=True)
+    response = staff_client.post(MINE, {"ids": [first.pk]}, follow=True)
     assert [str(m) for m in response.context["messages"]] == ["1 notification(s) marked read."]
     first.refresh_from_db()
     theirs.refresh_from_db()
@@ -176,6 +176,23 @@ def test_my_notifications_lists_only_mine_and_marks_them_read(
     assert second.read_at is not None
     theirs.refresh_from_db()
     assert theirs.read_at is None
+
+
+@pytest.mark.parametrize("foreign", ["theirs", "²", "\u0661" * 25, "junk", "1\x00"])
+def test_marking_anything_but_ones_own_notifications_is_refused_and_changes_nothing(
+    staff_client, person, other_person, run_on_commit, foreign
+):
+    mine = in_app(person, run_on_commit, "Mine")
+    theirs = in_app(other_person, run_on_commit, "Not for Ana")
+    chosen = str(theirs.pk) if foreign == "theirs" else foreign
+
+    response = staff_client.post(MINE, {"ids": [mine.pk, chosen]}, follow=True)
+
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == [
+        "Choose notifications from your list; nothing was marked read."
+    ]
+    assert Notification.objects.filter(read_at__isnull=False).count() == 0
 
 
 def test_the_header_shows_the_unread_count_and_links_to_my_notifications(staff_client, person, run_on_commit):
