@@ -76,6 +76,8 @@ def request_actor(context: Mapping[str, Any]) -> ActorRef:
 class DraftDocumentSerializerMixin(serializers.ModelSerializer):
     """Create or change a draft document and its nested ``lines`` in one audited transaction.
 
+    The ``lines`` sent replace the document's lines, so each is sent whole, on a PATCH too.
+
     Set ``lines_parent_field`` (the line's key to the document); ``lines_extra`` and
     ``lines_after_save`` pass keys that are not model fields to ``write_lines``. Documents
     numbered on creation override ``number_new_document``.
@@ -103,6 +105,28 @@ class DraftDocumentSerializerMixin(serializers.ModelSerializer):
     def get_field_names(self, declared_fields: Mapping[str, Any], info: Any) -> list[str]:
         names = list(super().get_field_names(declared_fields, info))
         return names if "version" in names else [*names, "version"]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        if self.partial and attrs.get("lines"):
+            self._refuse_incomplete_lines(attrs["lines"])
+        return attrs
+
+    def _refuse_incomplete_lines(self, rows: Sequence[Row]) -> None:
+        """Each line is sent whole, on a partial update too (DRF skips missing nested fields then)."""
+        required = [
+            (name, field)
+            for name, field in self.fields["lines"].child.fields.items()  # type: ignore[attr-defined]
+            if field.required and not field.read_only
+        ]
+        missing = {
+            f"lines.{index}.{name}": [str(field.error_messages["required"])]
+            for index, row in enumerate(rows)
+            for name, field in required
+            if field.source not in row
+        }
+        if missing:
+            raise serializers.ValidationError(missing)
 
     def _write_lines(self, document: Any, rows: Sequence[Row]) -> None:
         after_save = type(self).lines_after_save

@@ -330,6 +330,40 @@ def test_a_receipt_created_with_lines_beyond_the_tolerance_is_refused(api_as, si
     assert GoodsReceipt.objects.count() == 1
 
 
+def test_new_lines_in_a_partial_update_must_be_whole_and_a_bad_one_changes_nothing(api, site):
+    order = draft_order(site, (site.bolt, "10", "4"))
+    before = [(line.pk, line.quantity) for line in order_lines(order)]
+
+    response = api.patch(
+        f"/api/v1/purchase-orders/{order.pk}/", {"lines": [{"quantity": "3"}]}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["fields"] == {
+        "lines.0.product": ["This field is required."],
+        "lines.0.unit_price": ["This field is required."],
+        "lines.0.expected_date": ["This field is required."],
+    }
+    assert [(line.pk, line.quantity) for line in order_lines(order)] == before
+
+
+def test_a_receipt_line_named_by_its_id_alone_is_refused_not_a_server_error(api_as, site, purchaser, clerk):
+    order = sent_order(site, purchaser, (site.bolt, "10", "4.25"))
+    (line,) = order_lines(order)
+    receipt = draft_receipt(order, quantities={line.pk: Decimal(4)})
+    (receipt_line,) = receipt.lines.all()
+
+    response = api_as(clerk).patch(
+        f"/api/v1/goods-receipts/{receipt.pk}/",
+        {"lines": [{"id": receipt_line.pk, "quantity": "5"}]},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"lines.0.purchase_order_line": ["This field is required."]}
+    assert [row.quantity for row in receipt.lines.all()] == [Decimal(4)]
+
+
 def test_an_over_receipt_is_a_409_saying_why(api_as, site, purchaser, clerk):
     order = sent_order(site, purchaser, (site.bolt, "10", "4.25"))
     (line,) = order_lines(order)
