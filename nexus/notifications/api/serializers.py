@@ -9,7 +9,10 @@ from nexus.notifications.models import Notification
 
 class NotificationSerializer(serializers.ModelSerializer[Notification]):
     tenant: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True, help_text="The tenant this notification is about, if any."
+        slug_field="slug",
+        read_only=True,
+        allow_null=True,
+        help_text="The slug of the tenant this notification is about; null when it is about none.",
     )
     is_read = serializers.SerializerMethodField()
 

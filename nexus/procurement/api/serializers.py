@@ -422,7 +422,9 @@ class RequisitionSerializer(DraftDocumentSerializerMixin, TransitionsSerializerM
     def number_new_document(self, document: Any) -> None:
         assign_number(document)
 
-    requested_by: serializers.StringRelatedField = serializers.StringRelatedField(read_only=True)
+    requested_by: serializers.StringRelatedField = serializers.StringRelatedField(
+        read_only=True, allow_null=True, help_text="Who asked for it; null once their account is gone."
+    )
     lines = RequisitionLineSerializer(many=True, required=False)
     purchase_orders = serializers.SerializerMethodField(help_text="Draft orders created by converting it.")
 
