@@ -11,14 +11,10 @@ Once the Inventory issue has landed (``nexus.inventory`` has models), the real A
 at least one writable tenant reference; finding none means the walk is broken.
 """
 
-import importlib
-import inspect
-import pkgutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import factory
 import pytest
 from django.apps import apps
 from django.db.models import Model
@@ -28,11 +24,11 @@ from rest_framework.relations import ManyRelatedField, RelatedField
 from rest_framework.test import APIClient, APIRequestFactory
 from rest_framework.viewsets import GenericViewSet
 
-import tests.factories
 from nexus.core import scope
 from nexus.core.validators import is_tenant_scoped
 from nexus.tenancy.models import Role
 from tests.factories.people import MembershipFactory, TenantFactory, UserFactory
+from tests.helpers.api_walk import make
 
 URLCONF = "tests.kernel_example.urls"
 EXAMPLE_NAMESPACE = "example"
@@ -135,23 +131,6 @@ def discover_references() -> list[Reference]:
             reference = Reference(route, detail, model, path, target, many)
             found.setdefault(reference.label, reference)
     return list(found.values())
-
-
-def factories_by_model() -> dict[type[Model], type[factory.django.DjangoModelFactory]]:
-    found: dict[type[Model], Any] = {}
-    for module_info in pkgutil.iter_modules(tests.factories.__path__):
-        module = importlib.import_module(f"tests.factories.{module_info.name}")
-        for _name, candidate in inspect.getmembers(module, inspect.isclass):
-            if issubclass(candidate, factory.django.DjangoModelFactory) and candidate._meta.model:
-                found.setdefault(candidate._meta.model, candidate)
-    return found
-
-
-def make(model: type[Model], tenant: Any) -> Model:
-    maker = factories_by_model().get(model)
-    assert maker is not None, f"add a factory for {model._meta.label} to tests/factories/"
-    with scope.tenant(tenant):
-        return maker.create()
 
 
 def payload(reference: Reference, value: int) -> dict[str, Any]:
