@@ -1,5 +1,7 @@
 """The API's tenant resolver (``settings.NEXUS_TENANT_RESOLVER``), called by the kernel's base view."""
 
+from django import forms
+from django.core.exceptions import ValidationError
 from rest_framework.request import Request
 
 from nexus.core.errors import PermissionDenied
@@ -8,6 +10,7 @@ from .access import SELECTED_TENANT_SESSION_KEY, active_membership, forget_roles
 from .models import Tenant, TenantStatus
 
 TENANT_HEADER = "X-Tenant"
+SLUG_FIELD = forms.SlugField(max_length=Tenant._meta.get_field("slug").max_length)
 
 
 class TenantForbidden(PermissionDenied):
@@ -29,7 +32,7 @@ def resolve_api_tenant(request: Request) -> Tenant | None:
         return _bound_tenant(bound, slug)
     forget_roles(user)
     if slug:
-        tenant_id = Tenant.objects.filter(slug=slug).values_list("pk", flat=True).first()
+        tenant_id = _tenant_named(slug)
         membership = active_membership(user, tenant_id) if tenant_id is not None else None
         if membership is None:
             raise TenantForbidden(f"You cannot act in the tenant {slug!r}: {TenantForbidden.default_detail}")
@@ -43,6 +46,16 @@ def resolve_api_tenant(request: Request) -> Tenant | None:
         del session[SELECTED_TENANT_SESSION_KEY]  # type: ignore[union-attr]
         raise TenantForbidden("The tenant selected in your session is no longer available to you.")
     return membership.tenant
+
+
+def _tenant_named(slug: str) -> int | None:
+    """The id of the tenant with this slug; None for an unknown one or anything that is no slug."""
+    try:
+        valid = SLUG_FIELD.clean(slug)
+    except ValidationError:
+        return None  # never sent to the database (a NUL character would break the query)
+    tenant_id: int | None = Tenant.objects.filter(slug=valid).values_list("pk", flat=True).first()
+    return tenant_id
 
 
 def _bound_tenant(tenant_id: int, slug: str) -> Tenant:

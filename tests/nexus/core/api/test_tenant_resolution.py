@@ -60,11 +60,16 @@ def test_a_tenant_without_membership_is_403_and_nothing_is_written(api, gadgets)
         assert Gadget.objects.count() == 2
 
 
-def test_an_unknown_tenant_gets_the_same_answer_as_a_foreign_one(api):
-    response = api.get(GADGETS, **as_tenant("no-such-tenant"))
+@pytest.mark.parametrize("slug", ["no-such-tenant", "ac\x00me", "²", "a" * 64])
+def test_an_unknown_or_malformed_tenant_gets_the_same_answer_as_a_foreign_one(api, acme, slug):
+    response = api.get(GADGETS, **as_tenant(slug))
 
     assert response.status_code == 403
-    assert response.json()["code"] == "tenant_forbidden"
+    assert response.json() == {
+        "code": "tenant_forbidden",
+        "detail": f"You cannot act in the tenant {slug!r}: You have no active membership in this tenant, "
+        "or the tenant is suspended.",
+    }
 
 
 @pytest.mark.smoke
