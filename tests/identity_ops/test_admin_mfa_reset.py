@@ -14,12 +14,23 @@ from tests.factories.people import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_an_operator_resets_second_factors_with_a_reason_after_stepping_up(client):
-    operator = UserFactory.create(is_platform_operator=True)
+def person_with_an_authenticator():
     person = UserFactory.create(email="bo@example.com")
     pending = authenticators.begin_totp(person)
     at = timezone.now() - dt.timedelta(minutes=1)
     authenticators.confirm_totp(pending.authenticator_id, totp.code_at(pending.secret, at), at=at)
+    return person
+
+
+def step_up(client) -> None:
+    session = client.session
+    session[SESSION_KEY] = timezone.now().isoformat()
+    session.save()
+
+
+def test_an_operator_resets_second_factors_with_a_reason_after_stepping_up(client):
+    operator = UserFactory.create(is_platform_operator=True)
+    person = person_with_an_authenticator()
     client.force_login(operator)
 
     chosen = client.post(
@@ -29,9 +40,7 @@ def test_an_operator_resets_second_factors_with_a_reason_after_stepping_up(clien
     assert reset_page == f"/admin/mfa/reset/?ids={person.pk}"
     assert client.get(reset_page)["Location"].startswith("/admin/step-up/")
 
-    session = client.session
-    session[SESSION_KEY] = timezone.now().isoformat()
-    session.save()
+    step_up(client)
     assert client.post(reset_page, {"ids": str(person.pk), "reason": ""}).status_code == 200
     assert authenticators.has_confirmed_mfa(person.pk)
     done = client.post(reset_page, {"ids": str(person.pk), "reason": "lost phone"})
@@ -45,15 +54,9 @@ def test_an_operator_resets_second_factors_with_a_reason_after_stepping_up(clien
 
 @pytest.mark.parametrize("ids", ["²", "\u0661" * 25, "x", "1,2", "\x00"])
 def test_people_named_by_anything_but_their_ids_are_refused_and_nothing_is_reset(client, ids):
-    operator = UserFactory.create(is_platform_operator=True)
-    person = UserFactory.create(email="bo@example.com")
-    pending = authenticators.begin_totp(person)
-    at = timezone.now() - dt.timedelta(minutes=1)
-    authenticators.confirm_totp(pending.authenticator_id, totp.code_at(pending.secret, at), at=at)
-    client.force_login(operator)
-    session = client.session
-    session[SESSION_KEY] = timezone.now().isoformat()
-    session.save()
+    person = person_with_an_authenticator()
+    client.force_login(UserFactory.create(is_platform_operator=True))
+    step_up(client)
 
     shown = client.get("/admin/mfa/reset/", {"ids": [person.pk, ids]})
     posted = client.post("/admin/mfa/reset/", {"ids": [person.pk, ids], "reason": "lost phone"})
