@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from nexus.core.api.base import NexusReadOnlyModelViewSet
+from nexus.core.api.fields import LineQuantitiesField
 from nexus.core.api.transitions import (
     REPLAYED_HEADER,
     TransitionActionPermissions,
@@ -89,16 +90,10 @@ class NewTransferOrderSerializer(serializers.Serializer[Any]):
 
 
 class ReceiveInputSerializer(TransitionInputSerializer):
-    lines = serializers.DictField(
-        child=quantity_field(min_value=Decimal(0)),
+    lines = LineQuantitiesField(
         required=False,
         help_text="Line id → quantity received; omit to receive everything still in transit.",
     )
-
-    def validate_lines(self, value: dict[str, Any]) -> dict[str, Any]:
-        if not all(str(key).isdigit() for key in value):
-            raise serializers.ValidationError("Keys are transfer-order line ids.")
-        return value
 
 
 class TransferOrderViewSet(TransitionActionsMixin, mixins.CreateModelMixin, NexusReadOnlyModelViewSet):
@@ -141,10 +136,9 @@ class TransferOrderViewSet(TransitionActionsMixin, mixins.CreateModelMixin, Nexu
         order = self.get_object()
         body = ReceiveInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        lines = body.validated_data.get("lines")
         result = transfers.receive(
             order,
-            {int(key): value for key, value in lines.items()} if lines is not None else None,
+            body.validated_data.get("lines"),
             actor=request.user,
             idempotency_key=body.validated_data["idempotency_key"],
         )

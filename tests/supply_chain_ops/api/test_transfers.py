@@ -67,6 +67,21 @@ def test_an_over_receipt_is_a_409_and_changes_nothing(transfer_site):
     assert not StockMove.objects.filter(reason="transfer_in").exists()
 
 
+@pytest.mark.parametrize("key", ["²", "x", "0"])
+def test_receipt_lines_are_parsed_with_their_keys_and_a_bad_one_changes_nothing(transfer_site, key):
+    site = transfer_site
+    clerk = TenantAPIClient(site.clerk, site.tenant)
+    order = draft(site, (site.bolt, "5"))
+    TenantAPIClient(site.planner, site.tenant).post(f"{API}/{order.pk}/approve/", {}, format="json")
+    clerk.post(f"{API}/{order.pk}/ship/", {}, format="json")
+
+    response = clerk.post(f"{API}/{order.pk}/receive/", {"lines": {key: "1"}}, format="json")
+
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == [f"lines.{key}"]
+    assert not StockMove.objects.filter(reason="transfer_in").exists()
+
+
 def test_closing_with_a_difference_needs_a_reason(transfer_site):
     site = transfer_site
     clerk = TenantAPIClient(site.clerk, site.tenant)
