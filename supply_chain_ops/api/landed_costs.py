@@ -199,7 +199,9 @@ class LandedCostViewSet(TransitionActionsMixin, mixins.CreateModelMixin, NexusRe
             self.get_serializer(self.get_queryset().get(pk=landed_cost.pk)).data, status.HTTP_201_CREATED
         )
 
-    @extend_schema(responses={200: OpenApiResponse(description="The allocation table as CSV.")})
+    @extend_schema(
+        responses={(200, "text/csv"): OpenApiResponse(str, description="The allocation table as CSV.")}
+    )
     @action(detail=True, methods=["get"], url_path="allocation-csv", url_name="allocation-csv")
     def allocation_csv(self, request: Request, pk: str | None = None) -> HttpResponse:
         landed_cost = self.get_object()
@@ -207,7 +209,9 @@ class LandedCostViewSet(TransitionActionsMixin, mixins.CreateModelMixin, NexusRe
             as_csv(allocation_table(landed_cost), ALLOCATION_COLUMNS), f"{landed_cost.number}-allocation"
         )
 
-    @extend_schema(responses={200: OpenApiResponse(description="The journal summary as CSV.")})
+    @extend_schema(
+        responses={(200, "text/csv"): OpenApiResponse(str, description="The journal summary as CSV.")}
+    )
     @action(detail=True, methods=["get"], url_path="journal-csv", url_name="journal-csv")
     def journal_csv(self, request: Request, pk: str | None = None) -> HttpResponse:
         landed_cost = self.get_object()

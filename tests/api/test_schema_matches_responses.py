@@ -169,5 +169,10 @@ def test_every_answer_matches_its_schema(operation, caller, schema):
     response = client.get(url)
 
     assert response.status_code == 200, response.content[:300]
+    documented = schema["paths"][operation.path]["get"]["responses"]["200"].get("content", {})
+    media_type = response["Content-Type"].split(";")[0]
+    assert media_type in documented, f"answers {media_type}; the schema says {sorted(documented)}"
+    if media_type != "application/json":
+        return
     errors = sorted(validator_for(schema, operation.path, "GET").iter_errors(response.json()), key=str)
     assert not errors, [f"{'/'.join(map(str, error.absolute_path))}: {error.message}" for error in errors]

@@ -1,7 +1,7 @@
-"""Transfer orders and their lines. Create them inside ``scope.tenant(...)``.
+"""Transfer orders and landed costs with their lines. Create them inside ``scope.tenant(...)``.
 
-A transfer is created as a draft with its lines; it moves on only through the workflow
-(``supply_chain_ops.workflows.transfers``), as in production.
+Each is created as a draft; it moves on only through its workflow (``supply_chain_ops.workflows``),
+as in production.
 """
 
 import datetime as dt
@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import factory
 
-from supply_chain_ops.models import TransferOrder, TransferOrderLine
+from supply_chain_ops.models import LandedCost, LandedCostCharge, TransferOrder, TransferOrderLine
 from tests.factories.inventory import ProductFactory, WarehouseFactory
 
 
@@ -33,3 +33,20 @@ class TransferOrderLineFactory(factory.django.DjangoModelFactory[TransferOrderLi
     sku = factory.SelfAttribute("product.sku")
     unit = factory.SelfAttribute("product.unit")
     quantity = Decimal("5")
+
+
+class LandedCostFactory(factory.django.DjangoModelFactory[LandedCost]):
+    class Meta:
+        model = LandedCost
+
+    number = factory.Sequence(lambda n: f"LC-T-{n:06d}")
+    description = "Freight"
+
+
+class LandedCostChargeFactory(factory.django.DjangoModelFactory[LandedCostCharge]):
+    class Meta:
+        model = LandedCostCharge
+
+    landed_cost = factory.SubFactory(LandedCostFactory)
+    amount = Decimal("120.0000")
+    currency_id = "USD"
