@@ -137,6 +137,17 @@ _react(
     personal_keys=("username",),
     alert=_locked_out,
 )
+_react(
+    "accounts.login_slowed",
+    data_keys=("failures", "window_ends_at"),
+    actor_key=None,
+    alert=lambda p: Alert(
+        "Many failed sign-ins to your account",
+        f"{p['failures']} wrong passwords were tried for your account from several places, so "
+        f"sign-in to it is slowed down until {p['window_ends_at']}. You can still sign in; if "
+        "this was not you, choose a stronger password.",
+    ),
+)
 _react("accounts.logged_out", data_keys=("device_id",))
 _react(
     "accounts.password_changed",
