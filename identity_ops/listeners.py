@@ -148,6 +148,16 @@ _react(
         "this was not you, choose a stronger password.",
     ),
 )
+_react(
+    "accounts.mfa_codes_guessed",
+    data_keys=("failures", "window_ends_at"),
+    alert=lambda p: Alert(
+        "Someone who knows your password is trying codes",
+        f"Your password was entered correctly, then {p['failures']} wrong second-factor codes; "
+        f"sign-in to your account is paused until {p['window_ends_at']}. If this was not you, "
+        "change your password now.",
+    ),
+)
 _react("accounts.logged_out", data_keys=("device_id",))
 _react(
     "accounts.password_changed",

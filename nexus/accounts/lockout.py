@@ -21,6 +21,7 @@ told once per window (``accounts.login_slowed``).
 
 import datetime as dt
 import hashlib
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -124,6 +125,11 @@ def reserve_attempt(username: str, client: ClientInfo, *, now: dt.datetime | Non
     return Reservation(username, client.ip_address, attempts, allowed)
 
 
+def seconds_until(moment: dt.datetime, now: dt.datetime) -> int:
+    """Whole seconds to wait until ``moment`` (at least one): a Retry-After."""
+    return max(math.ceil((moment - now).total_seconds()), 1)
+
+
 def _account_counter(username: str, kind: str) -> str:
     """A per-account counter's name; the login key is hashed (no address in the counters)."""
     return f"accounts:login-{kind}:{hashlib.sha256(username.encode()).hexdigest()}"
@@ -144,13 +150,13 @@ def pace_account(username: str, *, now: dt.datetime | None = None) -> None:
     """
     username = normalise_username(username)
     now = now or timezone.now()
-    failures = counters.current(_account_counter(username, "failures"), now=now)
+    failures, _ = counters.current(_account_counter(username, "failures"), now=now)
     over = failures - int(settings.NEXUS_LOGIN_ACCOUNT_FAILURE_LIMIT)
     if over < 0:
         return
     counted, ends = counters.count_in_window(_account_counter(username, "pace"), account_delay(over), now=now)
     if counted > 1:
-        wait = max(int((ends - now).total_seconds() + 0.999), 1)
+        wait = seconds_until(ends, now)
         detail = f"Too many failed sign-ins for this account; try again in {wait} seconds."
         raise LoginSlowed(detail, retry_after=wait)
 

@@ -50,10 +50,10 @@ def count_in_window(
     return int(counted), as_aware(ends)
 
 
-def current(name: str, *, now: dt.datetime | None = None) -> int:
-    """``name``'s count in its current window, without counting (0 when none is open)."""
+def current(name: str, *, now: dt.datetime | None = None) -> tuple[int, dt.datetime | None]:
+    """``name``'s count in its current window and when that ends, without counting ((0, None): none)."""
     found = WindowCounter.objects.filter(name=name, window_ends_at__gt=now or timezone.now()).first()
-    return found.count if found is not None else 0
+    return (found.count, found.window_ends_at) if found is not None else (0, None)
 
 
 def as_aware(value: dt.datetime | str) -> dt.datetime:
