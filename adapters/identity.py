@@ -15,7 +15,16 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from identity_ops.contracts.access import Client, Ended
-from identity_ops.contracts.directory import Member, Moved, NewMember, NewPerson, Person, Role, Tenant
+from identity_ops.contracts.directory import (
+    AlreadyExists,
+    Member,
+    Moved,
+    NewMember,
+    NewPerson,
+    Person,
+    Role,
+    Tenant,
+)
 from nexus.accounts.client import client_info
 from nexus.accounts.login_key import login_key
 from nexus.accounts.models import User, UserStatus
@@ -97,7 +106,7 @@ class DjangoPeopleDirectory:
                     )
                     created[new.email] = _person(user)
         except (IntegrityError, ValidationError) as error:  # the address is taken (perhaps concurrently)
-            raise InvalidInput(
+            raise AlreadyExists(
                 fields={"email": ["A user with this email address already exists."]}
             ) from error
         return created
@@ -172,7 +181,7 @@ class DjangoMembershipDirectory:
                     )
                     created[new.user_id] = _member(membership)
         except IntegrityError as error:  # the same membership created concurrently
-            raise InvalidInput(
+            raise AlreadyExists(
                 fields={"email": ["This person already has a membership in this tenant."]}
             ) from error
         return created

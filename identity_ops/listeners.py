@@ -137,6 +137,27 @@ _react(
     personal_keys=("username",),
     alert=_locked_out,
 )
+_react(
+    "accounts.login_slowed",
+    data_keys=("failures", "window_ends_at"),
+    actor_key=None,
+    alert=lambda p: Alert(
+        "Many failed sign-ins to your account",
+        f"{p['failures']} wrong passwords were tried for your account from several places, so "
+        f"sign-in to it is slowed down until {p['window_ends_at']}. You can still sign in; if "
+        "this was not you, choose a stronger password.",
+    ),
+)
+_react(
+    "accounts.mfa_codes_guessed",
+    data_keys=("failures", "window_ends_at"),
+    alert=lambda p: Alert(
+        "Someone who knows your password is trying codes",
+        f"Your password was entered correctly, then {p['failures']} wrong second-factor codes; "
+        f"sign-in to your account is paused until {p['window_ends_at']}. If this was not you, "
+        "change your password now.",
+    ),
+)
 _react("accounts.logged_out", data_keys=("device_id",))
 _react(
     "accounts.password_changed",

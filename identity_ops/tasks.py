@@ -1,8 +1,10 @@
-"""Periodic identity work: expiring sign-ups and invitations that outlived their tenant's period."""
+"""Identity work off the request: expiring sign-ups and invitations, delivering reset links."""
 
 from celery import shared_task
 
+from .contracts.access import Client
 from .workflows.invitations import expire_overdue_invitations
+from .workflows.passwords import deliver_password_reset
 from .workflows.registration import expire_overdue_registrations
 
 
@@ -13,3 +15,9 @@ def expire_overdue() -> dict[str, int]:
         "registrations": expire_overdue_registrations(),
         "invitations": expire_overdue_invitations(),
     }
+
+
+@shared_task(name="identity_ops.deliver_password_reset", ignore_result=True)
+def deliver_password_reset_later(address: str, ip_address: str, user_agent: str) -> bool:
+    """The part of a password-reset request done after the answer (see ``request_password_reset``)."""
+    return deliver_password_reset(address, client=Client(ip_address=ip_address, user_agent=user_agent))

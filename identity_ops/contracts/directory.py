@@ -11,6 +11,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from nexus.core.errors import InvalidInput
+
+
+class AlreadyExists(InvalidInput):
+    """What was to be created exists already, perhaps made by a concurrent request meanwhile."""
+
 
 @dataclass(frozen=True)
 class Person:
@@ -107,7 +113,7 @@ class PeopleDirectory(Protocol):
         """Create accounts pending verification; keyed by each address as given.
 
         A ``password`` is hashed (the production hasher); without one the password is unusable.
-        Raises ``InvalidInput`` (field ``email``) when an address is taken meanwhile.
+        Raises ``AlreadyExists`` (field ``email``) when an address is taken meanwhile.
         """
 
     def set_credentials(self, credentials: Mapping[int, tuple[str, str | None]]) -> None:
@@ -145,7 +151,7 @@ class MembershipDirectory(Protocol):
         """How many memberships each person has in tenants other than ``tenant_id`` (0s included)."""
 
     def create(self, members: Sequence[NewMember]) -> Mapping[int, Member]:
-        """Create invited memberships; keyed by user id. Raises ``InvalidInput`` on a duplicate."""
+        """Create invited memberships; keyed by user id. Raises ``AlreadyExists`` on a duplicate."""
 
     def move(
         self,

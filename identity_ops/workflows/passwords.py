@@ -1,11 +1,15 @@
 """Password reset by email: ask for a link (same answer for every address), then choose a password.
 
-Asking is counted per address in the shared cache before anything is looked up; only an active
-account gets a link (single use, expiring, stored as a digest). Choosing the new password uses
+Asking is counted per address before anything is looked up, and answered before anything is:
+the look-up, the link and its email follow in a task, so an existing and an unknown address
+cost the same before the answer. Only an active account gets a link (single use, expiring,
+stored as a digest). Choosing the new password uses
 the link up, checks the password with Django's validators (a refusal leaves the link unused),
 stores it hashed and ends every session and token of the person, in one transaction; the
 password-reset event then warns the person and is audited.
 """
+
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -27,10 +31,13 @@ RESET = "password_reset"
 
 
 def request_password_reset(email: str, *, client: Client = UNKNOWN_CLIENT) -> None:
-    """Email a reset link if an active account uses ``email``; nothing otherwise, and say nothing.
+    """Have a reset link emailed if an active account uses ``email``; say nothing either way.
 
-    Raises ``InvalidInput`` (field ``email``) only for a malformed address and ``Throttled``
-    (429) past the hourly limit of that address — both whether or not it has an account.
+    Before answering, every address gets the same work — checked, counted against its limit,
+    its delivery queued after commit — so neither the answer nor its time tells whether the
+    address has an account; looking it up, issuing the link and emailing it happen in a task
+    (``deliver_password_reset``). Raises ``InvalidInput`` (field ``email``) only for a malformed
+    address and ``Throttled`` (429) past the hourly limit of that address.
     """
     address = email.strip()
     try:
@@ -40,10 +47,20 @@ def request_password_reset(email: str, *, client: Client = UNKNOWN_CLIENT) -> No
     limits.require(
         "password_reset", address, limit=REQUESTS_PER_HOUR, window_seconds=3600, what="reset the password"
     )
+    from identity_ops.tasks import deliver_password_reset_later  # the tasks module imports the workflows
+
+    transaction.on_commit(
+        partial(deliver_password_reset_later.delay, address, client.ip_address, client.user_agent),
+        robust=True,
+    )
+
+
+def deliver_password_reset(address: str, *, client: Client = UNKNOWN_CLIENT) -> bool:
+    """Issue a reset link and email it if an active account uses ``address``; whether it did."""
     with transaction.atomic():
         person = people().by_email([address]).get(address)
         if person is None or person.status != ACTIVE:
-            return
+            return False
         key = access().issue_password_resets([person.id])[person.id]
         notifier().send(
             [
@@ -62,6 +79,7 @@ def request_password_reset(email: str, *, client: Client = UNKNOWN_CLIENT) -> No
             personal={"ip_address": client.ip_address, "user_agent": client.user_agent},
             tenant_id=None,
         )
+    return True
 
 
 def confirm_password_reset(key: str, password: str, *, client: Client = UNKNOWN_CLIENT) -> None:

@@ -4,7 +4,8 @@
 the ``Registration`` record, its audit event and the verification email's notification rows
 commit together or not at all; the email leaves after commit, and a failed email is re-sent
 from its notification without touching the registration. The answer to the caller is the same
-whatever happened, so that nobody learns whether an address has an account: an address that
+whatever happened, and every path hashes the password once (as creating an account does), so
+that nobody learns whether an address has an account, not even from the time it takes: an address that
 already belongs somewhere in the tenant gets an email saying so instead of a link.
 
 ``verify_email`` completes the registration (account and membership active). A registration not
@@ -23,7 +24,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from identity_ops.contracts.access import UNKNOWN_CLIENT, Client
-from identity_ops.contracts.directory import Member, NewMember, NewPerson, Person, Tenant
+from identity_ops.contracts.directory import AlreadyExists, Member, NewMember, NewPerson, Person, Tenant
 from identity_ops.contracts.notifications import EMAIL, Message
 from identity_ops.models import Registration, RegistrationSource, RegistrationStatus
 from identity_ops.services import keys, limits, links, policies
@@ -120,7 +121,7 @@ def sign_up(request: SignUp) -> None:
         try:
             with transaction.atomic():
                 _sign_up(tenant, email, key, request)
-        except (IntegrityError, InvalidInput):
+        except (IntegrityError, AlreadyExists):
             # The input was checked above: a conflict here means the same key or address raced
             # another request, which holds the registration now. The answer stays the same.
             return
@@ -131,6 +132,7 @@ def _sign_up(tenant: Tenant, email: str, key: str, request: SignUp) -> None:
     if earlier is not None:
         if earlier.email.lower() != email.lower() and earlier.email:
             raise IdempotencyMismatch()
+        people().equalise_hashing_time(request.password)  # as slow as creating an account
         return  # a retry: the registration exists, its email went out once
     person = people().by_email([email]).get(email)
     role = policies.self_signup_role(tenant)
@@ -142,6 +144,7 @@ def _sign_up(tenant: Tenant, email: str, key: str, request: SignUp) -> None:
         else None
     )
     if pending is not None and person is not None:
+        people().equalise_hashing_time(request.password)  # as slow as creating an account
         _send_verification(pending, tenant, person)
         return
     if person is None:

@@ -31,6 +31,7 @@ from .login import Via
 from .login_flow import (
     ENROLMENT_ONLY_SESSION_KEY,
     LoginOutcome,
+    SecondFactorPaused,
     after_password,
     answer_challenge,
     prove_step_up,
@@ -95,8 +96,13 @@ def admin_login(request: HttpRequest) -> HttpResponseBase:
     if request.method == "GET" and request.user.is_authenticated and admin.site.has_permission(request):
         return HttpResponseRedirect(_next_url(request))
     form = NexusAdminLoginForm(request, data=request.POST if request.method == "POST" else None)
+    outcome = None
     if request.method == "POST" and form.is_valid():
-        outcome = after_password(request, form.get_user(), via=Via.SESSION)
+        try:
+            outcome = after_password(request, form.get_user(), via=Via.SESSION)
+        except SecondFactorPaused as paused:
+            form.add_error(None, paused.detail)
+    if outcome is not None:
         if outcome.challenge is not None:
             request.session[CHALLENGE_SESSION_KEY] = outcome.challenge.id
             code_page = reverse("admin-login-code")

@@ -21,6 +21,8 @@ REASON_COOLING_OFF = "cooling_off"
 class LockoutEmailBackend(EmailBackend):
     """Count the attempt for (username, client address) before checking the password.
 
+    An account paced after too many failures from anywhere raises ``LoginSlowed`` (429, with
+    the wait) before anything is counted.
     An attempt over the limit, or while the pair cools off, is refused without looking at the
     password and answers like a wrong password (``None``). A correct password for an inactive
     account is a failure too: the answer must not tell which accounts exist or are active.
@@ -34,6 +36,7 @@ class LockoutEmailBackend(EmailBackend):
         if username is None or password is None:
             return None
         client = client_info(request)
+        lockout.pace_account(username)
         reservation = lockout.reserve_attempt(username, client)
         known = User.objects.by_address(username)
         if not reservation.allowed:

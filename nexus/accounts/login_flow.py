@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import login as start_session
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.models import update_last_login
@@ -26,7 +27,7 @@ from nexus.core.events import publish
 from nexus.core.models.refs import ActorRef
 from nexus.tenancy.access import SELECTED_TENANT_SESSION_KEY
 
-from . import token_families
+from . import lockout, token_families
 from .client import ClientInfo, client_info
 from .devices import open_device
 from .login import INVALID_CREDENTIALS, Via, authenticate_credentials
@@ -48,6 +49,14 @@ STEP_UP_FAILURE_WINDOW = dt.timedelta(minutes=15)
 class InvalidSecondFactor(InvalidInput):
     code = "invalid_code"
     default_detail = "The code is not valid."
+
+
+class SecondFactorPaused(Throttled):
+    code = "mfa_paused"
+    default_detail = (
+        "Too many wrong codes were entered for this account, so sign-in is paused for a while. "
+        "If that was not you, someone knows your password: change it."
+    )
 
 
 class ChallengeExpired(InvalidInput):
@@ -85,6 +94,7 @@ def after_password(request: Any, user: User, *, via: Via) -> LoginOutcome:
     policy = login_policy(user)
     client = client_info(request)
     if has_confirmed_mfa(user.pk):
+        _require_codes_allowed(user.pk)
         challenge = challenges.create_challenge(user.pk, client, data={"via": via.value})
         return LoginOutcome(user=user, policy=policy, challenge=challenge)
     return finish_login(request, user, policy, client, via=via, mfa_used=False)
@@ -93,8 +103,11 @@ def after_password(request: Any, user: User, *, via: Via) -> LoginOutcome:
 def answer_challenge(request: Any, challenge_id: str, code: str, *, via: Via) -> LoginOutcome:
     """Finish a login with a TOTP or recovery code; the challenge is single-use and bound to the client.
 
-    A wrong code counts against the challenge (closed at ``NEXUS_MFA_CHALLENGE_ATTEMPTS``) and is
-    published as a failed login.
+    Each code is counted before it is checked, against the challenge (closed after
+    ``NEXUS_MFA_CHALLENGE_ATTEMPTS``) and against the account across challenges (paused for the
+    rest of the window after ``NEXUS_MFA_ACCOUNT_FAILURE_LIMIT``; a right code clears it). A
+    wrong code is published as a failed login; the one reaching the account's limit also tells
+    the person that someone who knows their password is trying codes.
     """
     client = client_info(request)
     try:
@@ -103,29 +116,75 @@ def answer_challenge(request: Any, challenge_id: str, code: str, *, via: Via) ->
         raise ChallengeExpired(fields={"challenge_id": [ChallengeExpired.default_detail]}) from None
     if challenge.data.get("via") != via.value:
         raise ChallengeExpired(fields={"challenge_id": [ChallengeExpired.default_detail]})
+    try:
+        _require_codes_allowed(challenge.user_id)
+        left = challenges.count_attempt(challenge)
+    except challenges.ChallengeInvalid:
+        raise ChallengeExpired(fields={"challenge_id": [ChallengeExpired.default_detail]}) from None
+    except SecondFactorPaused:
+        challenges.close_challenge(challenge)
+        raise
+    tried, window_ends = counters.count_in_window(
+        mfa_failure_counter(challenge.user_id), lockout.failure_window()
+    )
+    if tried > mfa_failure_limit():  # parallel codes counted past the limit are never checked
+        challenges.close_challenge(challenge)
+        raise SecondFactorPaused(retry_after=lockout.seconds_until(window_ends, timezone.now()))
     method = verify_second_factor(challenge.user_id, code)
     if method is None:
-        left = challenges.record_wrong_code(challenge)
-        publish(
-            "accounts.login_failed",
-            {
-                "user_id": challenge.user_id,
-                "username": "",
-                "reason": "bad_second_factor",
-                **client.event_fields(),
-            },
-            tenant_id=None,
-        )
+        _wrong_code(challenge.user_id, client, tried=tried, window_ends=window_ends)
         detail = f"The code is not valid; {left} attempt{'s' if left != 1 else ''} left."
-        if not left:
+        if tried >= mfa_failure_limit():
+            challenges.close_challenges_of(challenge.user_id)  # the account's codes are paused
+            detail = SecondFactorPaused.default_detail
+        elif not left:
+            challenges.close_challenge(challenge)
             detail = "The code is not valid, and this sign-in is closed; sign in again with your password."
         raise InvalidSecondFactor(detail, fields={"code": [detail]})
+    counters.clear(mfa_failure_counter(challenge.user_id))
     if not challenges.consume_challenge(challenge):
         raise ChallengeExpired(fields={"challenge_id": [ChallengeExpired.default_detail]})
     user = User.objects.filter(pk=challenge.user_id).first()
     if user is None or not user.is_active:
         raise InvalidInput(INVALID_CREDENTIALS, code="invalid_credentials")
     return finish_login(request, user, login_policy(user), client, via=via, mfa_used=True)
+
+
+def mfa_failure_limit() -> int:
+    return int(settings.NEXUS_MFA_ACCOUNT_FAILURE_LIMIT)
+
+
+def mfa_failure_counter(user_id: int) -> str:
+    return f"accounts:mfa-failures:{user_id}"
+
+
+def _require_codes_allowed(user_id: int) -> None:
+    """Raise ``SecondFactorPaused`` while the account used up its codes for the window."""
+    now = timezone.now()
+    tried, window_ends = counters.current(mfa_failure_counter(user_id), now=now)
+    if tried >= mfa_failure_limit() and window_ends is not None:
+        raise SecondFactorPaused(retry_after=lockout.seconds_until(window_ends, now))
+
+
+def _wrong_code(user_id: int, client: ClientInfo, *, tried: int, window_ends: dt.datetime) -> None:
+    """Publish the failed login; at the account's limit, tell the person (once per window)."""
+    with transaction.atomic():
+        publish(
+            "accounts.login_failed",
+            {"user_id": user_id, "username": "", "reason": "bad_second_factor", **client.event_fields()},
+            tenant_id=None,
+        )
+        if tried == mfa_failure_limit():
+            publish(
+                "accounts.mfa_codes_guessed",
+                {
+                    "user_id": user_id,
+                    "failures": tried,
+                    "window_ends_at": window_ends,
+                    **client.event_fields(),
+                },
+                tenant_id=None,
+            )
 
 
 def finish_login(

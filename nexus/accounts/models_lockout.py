@@ -5,13 +5,15 @@ from django.db import models
 
 
 class LoginThrottle(models.Model):
-    """Attempts against one normalised username from one client address.
+    """Attempts against one login key from one client address, within a window.
 
-    ``attempts`` is raised before each password check, in one atomic statement, and counts the
-    checks in flight as well as the settled failures, so parallel guesses cannot all pass the
-    limit; ``failures`` counts the settled ones. Over the limit the pair is cooled off until
-    ``locked_until``; ``lockouts`` (consecutive cool-offs) makes each one longer. A successful
-    login or an administrator clears the row. ``user`` is the account the username named, if any.
+    ``attempts`` and ``failures`` count the window ending at ``window_ends_at``; ``in_flight``
+    counts attempts reserved but not yet settled, forgotten once none was reserved for the settle
+    time (``in_flight_until``), so a crashed attempt cannot hold the pair. An attempt is checked
+    only while settled failures plus attempts in flight stay within the limit. At the limit the
+    pair is cooled off until ``locked_until``; ``lockouts`` (consecutive cool-offs) makes each one
+    longer. A successful login or an administrator clears the row. ``user`` is the account the
+    username named, if any.
     """
 
     username = models.CharField(max_length=254)
@@ -25,6 +27,9 @@ class LoginThrottle(models.Model):
     )
     attempts = models.PositiveIntegerField(default=0)
     failures = models.PositiveIntegerField(default=0)
+    in_flight = models.PositiveIntegerField(default=0)
+    in_flight_until = models.DateTimeField(null=True, blank=True)
+    window_ends_at = models.DateTimeField(null=True, blank=True)
     lockouts = models.PositiveIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
     last_attempt_at = models.DateTimeField()

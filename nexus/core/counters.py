@@ -25,12 +25,19 @@ VALUES (%(name)s, 1, %(ends)s)
 ON CONFLICT (name) DO UPDATE SET
     count = CASE WHEN c.window_ends_at <= %(now)s THEN 1 ELSE c.count + 1 END,
     window_ends_at = CASE WHEN c.window_ends_at <= %(now)s THEN %(ends)s ELSE c.window_ends_at END
-RETURNING count
+RETURNING count, window_ends_at
 """  # noqa: S608  (the table name is the model's; every value is a parameter)
 
 
 def count(name: str, window: dt.timedelta, *, now: dt.datetime | None = None) -> int:
     """Count one more for ``name``; return its count in the current window (1 opens a window)."""
+    return count_in_window(name, window, now=now)[0]
+
+
+def count_in_window(
+    name: str, window: dt.timedelta, *, now: dt.datetime | None = None
+) -> tuple[int, dt.datetime]:
+    """Count one more for ``name``; return its count and when the current window ends."""
     now = now or timezone.now()
     params = {
         "name": name,
@@ -39,8 +46,21 @@ def count(name: str, window: dt.timedelta, *, now: dt.datetime | None = None) ->
     }
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(_COUNT_SQL, params)
-        (counted,) = cursor.fetchone()
-    return int(counted)
+        counted, ends = cursor.fetchone()
+    return int(counted), as_aware(ends)
+
+
+def current(name: str, *, now: dt.datetime | None = None) -> tuple[int, dt.datetime | None]:
+    """``name``'s count in its current window and when that ends, without counting ((0, None): none)."""
+    found = WindowCounter.objects.filter(name=name, window_ends_at__gt=now or timezone.now()).first()
+    return (found.count, found.window_ends_at) if found is not None else (0, None)
+
+
+def as_aware(value: dt.datetime | str) -> dt.datetime:
+    """The database's datetime as an aware one (SQLite returns the text it stored)."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return timezone.make_aware(value, dt.UTC) if timezone.is_naive(value) else value
 
 
 def clear(name: str) -> None:

@@ -108,10 +108,23 @@ class AlreadyPosted(Conflict):
 
 
 class Throttled(NexusError):
+    """Too many requests; ``retry_after`` (seconds), when known, becomes the Retry-After header."""
+
     status = 429
     code = "throttled"
     default_detail = "Too many requests; try again later."
     retryable = True
+
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        code: str | None = None,
+        fields: Mapping[str, Sequence[str]] | None = None,
+        retry_after: int | None = None,
+    ) -> None:
+        super().__init__(detail, code=code, fields=fields)
+        self.retry_after = retry_after
 
 
 class DependencyUnavailable(NexusError):

@@ -292,11 +292,20 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 # Login and lockout (docs/identity.md, "Login and lockout"): failures per (username, address)
-# before a cool-off, which doubles with each consecutive one up to the maximum. Behind N reverse
-# proxies, the client address is taken N hops from the right of X-Forwarded-For.
+# within the window before a cool-off, which doubles with each consecutive one up to the maximum;
+# an attempt not settled within the settle time stops counting. Per account, across addresses:
+# past the account limit within the window, checks are paced (a delay doubling up to its maximum),
+# never locked. Wrong second-factor codes per account within the window, across challenges.
+# Behind N reverse proxies, the client address is taken N hops from the right of X-Forwarded-For.
 NEXUS_LOGIN_FAILURE_LIMIT = env.int("NEXUS_LOGIN_FAILURE_LIMIT", default=5)
+NEXUS_LOGIN_FAILURE_WINDOW_SECONDS = env.int("NEXUS_LOGIN_FAILURE_WINDOW_SECONDS", default=900)
+NEXUS_LOGIN_ATTEMPT_SETTLE_SECONDS = env.int("NEXUS_LOGIN_ATTEMPT_SETTLE_SECONDS", default=30)
 NEXUS_LOGIN_COOLOFF_SECONDS = env.int("NEXUS_LOGIN_COOLOFF_SECONDS", default=60)
 NEXUS_LOGIN_COOLOFF_MAX_SECONDS = env.int("NEXUS_LOGIN_COOLOFF_MAX_SECONDS", default=3600)
+NEXUS_LOGIN_ACCOUNT_FAILURE_LIMIT = env.int("NEXUS_LOGIN_ACCOUNT_FAILURE_LIMIT", default=20)
+NEXUS_LOGIN_ACCOUNT_DELAY_SECONDS = env.int("NEXUS_LOGIN_ACCOUNT_DELAY_SECONDS", default=2)
+NEXUS_LOGIN_ACCOUNT_DELAY_MAX_SECONDS = env.int("NEXUS_LOGIN_ACCOUNT_DELAY_MAX_SECONDS", default=60)
+NEXUS_MFA_ACCOUNT_FAILURE_LIMIT = env.int("NEXUS_MFA_ACCOUNT_FAILURE_LIMIT", default=10)
 NEXUS_TRUSTED_PROXY_COUNT = env.int("NEXUS_TRUSTED_PROXY_COUNT", default=0)
 # Login tokens: lifetime (tenants may ask for less), live logins per person.
 NEXUS_LOGIN_TOKEN_TTL_MINUTES = env.int("NEXUS_LOGIN_TOKEN_TTL_MINUTES", default=12 * 60)

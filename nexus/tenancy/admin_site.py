@@ -18,6 +18,7 @@ from unfold.forms import AuthenticationForm as UnfoldAuthenticationForm
 from unfold.sites import UnfoldAdminSite
 
 from nexus.core import scope
+from nexus.core.errors import Throttled
 from nexus.core.scope import current_tenant_id
 
 from .access import SELECTED_TENANT_SESSION_KEY, admin_memberships, may_use_admin_in
@@ -34,6 +35,13 @@ class NexusAdminLoginForm(UnfoldAuthenticationForm):
             "administration. Ask an administrator of your tenant for access."
         ),
     }
+
+    def clean(self) -> dict[str, Any]:
+        # A paced account (too many failures from anywhere) is told when to retry, as in the API.
+        try:
+            return super().clean()
+        except Throttled as error:
+            raise ValidationError(error.detail, code=error.code) from error
 
     def confirm_login_allowed(self, user: Any) -> None:
         # The inactive-account check only; Django's is_staff test is replaced by the rule below.

@@ -9,13 +9,14 @@ from django.utils import timezone
 from nexus.accounts import lockout, token_families
 from nexus.accounts.client import ClientInfo
 from nexus.accounts.login import Via, log_out
-from nexus.accounts.login_flow import begin_login
+from nexus.accounts.login_flow import InvalidSecondFactor, answer_challenge, begin_login
 from nexus.accounts.mfa import authenticators, totp
 from nexus.accounts.models import LoginToken
 from nexus.accounts.service_tokens import create_service_token
 from nexus.core import scope
 from nexus.core.audit.sealer import seal_chains
 from nexus.core.audit.verification import verify_chains
+from nexus.core.errors import InvalidInput
 from nexus.core.models import AuditEvent
 from nexus.notifications.models import Notification
 from nexus.tenancy.models import Role
@@ -134,3 +135,40 @@ def test_every_authentication_event_is_audited_with_personal_data_apart(run_on_c
         seal_chains()
         assert all(result.intact for result in verify_chains())
     assert all(e.sequence is not None for e in global_chain() if e.action.startswith("accounts."))
+
+
+@override_settings(NEXUS_LOGIN_ACCOUNT_FAILURE_LIMIT=2)
+def test_the_owner_is_told_once_per_window_when_their_account_is_slowed(run_on_commit):
+    ana = UserFactory.create(email="ana@example.com")
+    MembershipFactory.create(user=ana, tenant=TenantFactory.create(slug="acme"), role=Role.ADMIN)
+    with run_on_commit():
+        for i in range(3):  # the third is the first paced check, let through
+            elsewhere = RequestFactory().post("/", REMOTE_ADDR=f"198.51.100.{i}")
+            with pytest.raises(InvalidInput):
+                begin_login(elsewhere, "ana@example.com", "wrong", via=Via.TOKEN)
+
+    alerts = [n.context for n in Notification.objects.filter(recipient=ana, channel="in_app")]
+    assert [a["summary"] for a in alerts] == ["Many failed sign-ins to your account"]
+    assert alerts[0]["details"].startswith("2 wrong passwords were tried for your account")
+    assert [e.data["failures"] for e in global_chain() if e.action == "accounts.login_slowed"] == [2]
+
+
+@override_settings(NEXUS_MFA_ACCOUNT_FAILURE_LIMIT=2)
+def test_the_person_is_told_when_someone_with_their_password_tries_codes(run_on_commit):
+    ana = UserFactory.create(email="ana@example.com")
+    MembershipFactory.create(user=ana, tenant=TenantFactory.create(slug="acme"), role=Role.ADMIN)
+    pending = authenticators.begin_totp(ana)
+    authenticators.confirm_totp(pending.authenticator_id, totp.code_at(pending.secret, timezone.now()))
+    with run_on_commit():
+        outcome = begin_login(request(), "ana@example.com", TEST_PASSWORD, via=Via.TOKEN)
+        assert outcome.challenge is not None
+        for _ in range(2):
+            with pytest.raises(InvalidSecondFactor):
+                answer_challenge(request(), outcome.challenge.id, "000000", via=Via.TOKEN)
+
+    alerts = [
+        n.context["summary"]
+        for n in Notification.objects.filter(recipient=ana, channel="in_app").order_by("pk")
+    ]
+    assert alerts == ["Someone who knows your password is trying codes"]
+    assert [e.data["failures"] for e in global_chain() if e.action == "accounts.mfa_codes_guessed"] == [2]

@@ -3,9 +3,9 @@
 A challenge is created once the password was right and the person has a second factor. It lives
 for ``NEXUS_MFA_CHALLENGE_SECONDS`` (any worker can finish the login), is bound to the person and
 to the client that answered the password (address and user agent), allows
-``NEXUS_MFA_CHALLENGE_ATTEMPTS`` wrong codes, and is consumed by the first right one: deleting
-its row is the atomic "only once". Not in the cache: a flushed or lost cache must neither end
-logins half-way nor give a guesser fresh attempts.
+``NEXUS_MFA_CHALLENGE_ATTEMPTS`` codes, each counted before it is checked, and is consumed by
+the first right one: deleting its row is the atomic "only once". Not in the cache: a flushed
+or lost cache must neither end logins half-way nor give a guesser fresh attempts.
 """
 
 import datetime as dt
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from nexus.accounts.client import ClientInfo
@@ -32,6 +32,13 @@ class Challenge:
 
 class ChallengeInvalid(Exception):
     """The challenge is unknown, expired, used up, or presented by another client."""
+
+
+_COUNT_SQL = f"""
+UPDATE {MfaChallenge._meta.db_table} SET failures = failures + 1
+WHERE digest = %(digest)s AND expires_at > %(now)s AND failures < %(limit)s
+RETURNING failures
+"""  # noqa: S608  (the table name is the model's; every value is a parameter)
 
 
 def _binding(client: ClientInfo) -> str:
@@ -74,19 +81,35 @@ def open_challenge(challenge_id: str, client: ClientInfo, *, purpose: str = "log
     return Challenge(challenge_id, record.user_id, purpose, record.data)
 
 
-def record_wrong_code(challenge: Challenge) -> int:
-    """Count a wrong code; at the limit the challenge is burned. Returns the attempts left."""
-    limit = int(settings.NEXUS_MFA_CHALLENGE_ATTEMPTS)
-    with transaction.atomic():
-        record = MfaChallenge.objects.select_for_update().filter(digest=_digest(challenge.id)).first()
-        if record is None:  # consumed, burned or purged meanwhile
-            return 0
-        record.failures += 1
-        if record.failures >= limit:
-            record.delete()
-        else:
-            record.save(update_fields=["failures"])
-    return max(limit - record.failures, 0)
+def attempt_limit() -> int:
+    return int(settings.NEXUS_MFA_CHALLENGE_ATTEMPTS)
+
+
+def count_attempt(challenge: Challenge) -> int:
+    """Count a code against the challenge before it is checked; return the attempts left after it.
+
+    One ``UPDATE … WHERE failures < limit RETURNING`` statement: parallel codes queue on the
+    row and each sees the count the previous one left, so no more than the limit are ever
+    checked. Raises ``ChallengeInvalid`` when the challenge has no attempt left (or is gone).
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            _COUNT_SQL, {"digest": _digest(challenge.id), "now": timezone.now(), "limit": attempt_limit()}
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise ChallengeInvalid()
+    return attempt_limit() - int(row[0])
+
+
+def close_challenge(challenge: Challenge) -> None:
+    """Burn the challenge (no attempt left, or the account's codes are paused)."""
+    MfaChallenge.objects.filter(digest=_digest(challenge.id)).delete()
+
+
+def close_challenges_of(user_id: int) -> None:
+    """Burn every open challenge of the person (their account's codes are paused)."""
+    MfaChallenge.objects.filter(user_id=user_id).delete()
 
 
 def consume_challenge(challenge: Challenge) -> bool:

@@ -60,7 +60,9 @@ def nexus_exception_handler(exc: Exception, context: Mapping[str, Any]) -> Respo
 
 def _answer(exc: Exception) -> tuple[int, dict[str, Any], dict[str, str]] | None:
     if isinstance(exc, NexusError):
-        return exc.status, error_body(exc.code, exc.detail, exc.fields), {}
+        wait = getattr(exc, "retry_after", None)
+        headers = {"Retry-After": str(wait)} if wait is not None else {}
+        return exc.status, error_body(exc.code, exc.detail, exc.fields), headers
     if isinstance(exc, ConcurrentTransition):
         return 409, error_body(ConcurrentChange.code, ConcurrentChange.default_detail), {}
     if isinstance(exc, drf.ValidationError):

@@ -333,6 +333,16 @@ _SPECS = [
         {"user_id": ID_OR_NULL, "username": TEXT, "failures": INT, "locked_until": DATETIME, **_CLIENT},
     ),
     EventSpec(
+        "accounts.login_slowed",
+        "An account reached its limit of wrong passwords from any address; its sign-in is slowed.",
+        {"user_id": ID, "failures": INT, "window_ends_at": DATETIME, **_CLIENT},
+    ),
+    EventSpec(
+        "accounts.mfa_codes_guessed",
+        "Someone with the right password reached the account's limit of wrong second-factor codes.",
+        {"user_id": ID, "failures": INT, "window_ends_at": DATETIME, **_CLIENT},
+    ),
+    EventSpec(
         "accounts.logged_out",
         "A person ended a session or revoked the token presented.",
         {"user_id": ID, "device_id": ID_OR_NULL, **_CLIENT},

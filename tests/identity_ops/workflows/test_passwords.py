@@ -2,9 +2,15 @@
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from identity_ops.contracts.access import Client
-from identity_ops.workflows.passwords import confirm_password_reset, request_password_reset
+from identity_ops.workflows.passwords import (
+    confirm_password_reset,
+    deliver_password_reset,
+    request_password_reset,
+)
 from nexus.accounts.models import Device, DeviceKind, LoginToken, PasswordResetToken, UserStatus
 from nexus.accounts.password_resets import INVALID_LINK
 from nexus.accounts.tokens import issue_login_token
@@ -104,3 +110,27 @@ def test_requests_for_one_address_are_rate_limited_whether_or_not_it_exists(ana)
         request_password_reset("ana@example.com")
     with pytest.raises(Throttled):
         request_password_reset("nobody@example.com")
+
+
+def test_an_existing_and_an_unknown_address_cost_the_same_before_the_answer(
+    ana, django_capture_on_commit_callbacks
+):
+    work = {}
+    for address in ("ana@example.com", "nobody@example.com"):
+        with django_capture_on_commit_callbacks() as later, CaptureQueriesContext(connection) as queries:
+            request_password_reset(address, client=CLIENT)
+        work[address] = (len(queries), len(later))
+
+    assert work["ana@example.com"] == work["nobody@example.com"]
+    assert work["ana@example.com"][1] == 1  # the delivery, queued after commit
+    assert not PasswordResetToken.objects.exists()  # nothing looked up or issued before answering
+    assert mail.outbox == []
+
+
+def test_the_delivery_after_the_answer_issues_and_emails_only_for_an_active_account(ana, run_on_commit):
+    with run_on_commit():
+        assert deliver_password_reset("ana@example.com", client=CLIENT) is True
+        assert deliver_password_reset("nobody@example.com", client=CLIENT) is False
+
+    assert [m.to for m in mail.outbox] == [["ana@example.com"]]
+    assert PasswordResetToken.objects.filter(user=ana).count() == 1

@@ -4,6 +4,8 @@ import pytest
 from django.core import mail
 from django.test import override_settings
 
+from adapters.identity_notifications import DjangoNotifier
+from identity_ops import wiring
 from identity_ops.contracts.access import Client
 from identity_ops.models import Registration, RegistrationSource, RegistrationStatus
 from identity_ops.workflows.registration import CLOSED_TENANT, SignUp, sign_up, verify_email
@@ -17,6 +19,7 @@ from nexus.notifications.services import resend
 from nexus.tenancy.models import Membership, MembershipStatus, Role
 from tests.factories.people import TEST_PASSWORD, MembershipFactory, UserFactory
 from tests.identity_ops.conftest import REFUSING_BACKEND, key_from_outbox
+from tests.nexus.accounts.hashers import CountingHasher
 
 pytestmark = pytest.mark.django_db
 
@@ -197,3 +200,50 @@ def test_sign_ups_of_one_address_are_rate_limited_whether_or_not_it_exists(acme,
         attempt(email="ana@example.com", key="a-last")
     with pytest.raises(Throttled):
         attempt(email="nobody@example.com", key="n-last")
+
+
+@override_settings(PASSWORD_HASHERS=["tests.nexus.accounts.hashers.CountingHasher"])
+def test_every_sign_up_path_hashes_the_password_once(acme, globex):
+    UserFactory.create(email="known@example.com")
+    paths = {
+        "new account": {"email": "new@example.com", "key": "k-1"},
+        "retry of the same request": {"email": "new@example.com", "key": "k-1"},
+        "pending registration": {"email": "new@example.com", "key": "k-2"},
+        "known address": {"email": "known@example.com", "key": "k-3"},
+        "known address, already a member": {"email": "known@example.com", "key": "k-4"},
+    }
+    hashes = {}
+    for path, request in paths.items():
+        CountingHasher.reset()
+        attempt(**request)
+        hashes[path] = CountingHasher.hashes
+
+    assert hashes == dict.fromkeys(paths, 1)
+    assert len(registrations(acme)) == 2  # the new account's and the known address's
+
+
+class RefusingNotifier(DjangoNotifier):
+    """The notification service refusing the message: an ``InvalidInput`` nobody meant to ignore."""
+
+    def send(self, messages):
+        raise InvalidInput("A notification's context must be plain JSON.", fields={"context": ["refused"]})
+
+
+@pytest.fixture
+def refusing_notifier(settings):
+    settings.IDENTITY_OPS_ADAPTERS = {
+        **settings.IDENTITY_OPS_ADAPTERS,
+        "notifier": "tests.identity_ops.workflows.test_registration.RefusingNotifier",
+    }
+    wiring._build.cache_clear()
+    yield
+    wiring._build.cache_clear()
+
+
+def test_an_invalid_input_other_than_a_concurrent_duplicate_is_not_swallowed(acme, refusing_notifier):
+    with pytest.raises(InvalidInput) as refused:
+        attempt()
+
+    assert refused.value.fields == {"context": ["refused"]}
+    assert not User.objects.filter(email="new@example.com").exists()
+    assert registrations(acme) == []

@@ -1,4 +1,4 @@
-"""A password hasher that counts how many times a password is checked (thread-safe)."""
+"""A password hasher that counts how many times a password is checked or hashed (thread-safe)."""
 
 import threading
 
@@ -6,11 +6,17 @@ from django.contrib.auth.hashers import MD5PasswordHasher
 
 
 class CountingHasher(MD5PasswordHasher):
-    """MD5 (the test run's hasher) that counts ``verify`` calls: each is one password check."""
+    """MD5 (the test run's hasher) counting ``verify`` (a password check) and ``encode`` (a hash)."""
 
     algorithm = "md5"
     _lock = threading.Lock()
     checks = 0
+    hashes = 0
+
+    def encode(self, password: str, salt: str) -> str:
+        with CountingHasher._lock:
+            CountingHasher.hashes += 1
+        return super().encode(password, salt)
 
     def verify(self, password: str, encoded: str) -> bool:
         with CountingHasher._lock:
@@ -21,3 +27,4 @@ class CountingHasher(MD5PasswordHasher):
     def reset(cls) -> None:
         with cls._lock:
             cls.checks = 0
+            cls.hashes = 0

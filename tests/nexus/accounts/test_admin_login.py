@@ -3,10 +3,13 @@
 import datetime as dt
 
 import pytest
+from django.test import override_settings
 from django.utils import timezone
 
-from nexus.accounts.models import Device, DeviceKind
+from nexus.accounts.login_flow import mfa_failure_counter
+from nexus.accounts.models import Device, DeviceKind, MfaChallenge
 from nexus.accounts.stepup import SESSION_KEY
+from nexus.core import counters
 from nexus.tenancy.models import Membership, Role
 from tests.factories.people import TEST_PASSWORD, MembershipFactory
 
@@ -103,3 +106,17 @@ def test_past_the_grace_period_the_admin_only_lets_the_person_enrol(client, ana,
     assert done.status_code == 200
     assert len(done.context["recovery_codes"]) == 10
     assert client.get("/admin/").status_code == 200
+
+
+@override_settings(NEXUS_MFA_ACCOUNT_FAILURE_LIMIT=2)
+def test_a_paused_second_factor_is_explained_on_the_admin_login_form(client, ana):
+    enrol(ana)
+    for _ in range(2):
+        counters.count(mfa_failure_counter(ana.pk), dt.timedelta(minutes=15))
+
+    page = post_password(client)
+
+    assert page.status_code == 200
+    assert "Too many wrong codes were entered for this account" in page.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert not MfaChallenge.objects.exists()

@@ -24,8 +24,8 @@ def events(name: str) -> list[dict]:
         return [e.payload for e in OutboxEvent.objects.filter(name=name).order_by("pk")]
 
 
-def log_in(client, email="ana@example.com", password=TEST_PASSWORD):
-    return client.post(LOGIN, {"email": email, "password": password}, format="json")
+def log_in(client, email="ana@example.com", password=TEST_PASSWORD, **extra):
+    return client.post(LOGIN, {"email": email, "password": password}, format="json", **extra)
 
 
 @pytest.mark.smoke
@@ -52,6 +52,31 @@ def test_the_lockout_answer_equals_the_wrong_password_answer(client_api, ana):
         2,
         "203.0.113.20",
     )
+
+
+@override_settings(NEXUS_LOGIN_ACCOUNT_FAILURE_LIMIT=2, NEXUS_LOGIN_ACCOUNT_DELAY_SECONDS=2)
+def test_a_paced_account_is_answered_429_with_retry_after_in_the_api_and_an_error_in_the_admin(
+    client, client_api, ana
+):
+    for i in range(3):  # two reach the account limit; the third is the paced check let through
+        assert log_in(client_api, password="nope", REMOTE_ADDR=f"198.51.100.{i}").status_code == 400
+
+    paced = log_in(client_api, REMOTE_ADDR="198.51.100.9")
+    assert paced.status_code == 429
+    assert paced["Retry-After"] == "2"
+    assert paced.json() == {
+        "code": "login_slowed",
+        "detail": "Too many failed sign-ins for this account; try again in 2 seconds.",
+    }
+    page = client.post(
+        reverse("admin:login"),
+        {"username": "ana@example.com", "password": TEST_PASSWORD},
+        REMOTE_ADDR="198.51.100.9",
+    )
+    assert page.status_code == 200
+    assert "Too many failed sign-ins for this account" in page.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert not LoginThrottle.objects.filter(ip_address="198.51.100.9").exists()
 
 
 @override_settings(NEXUS_LOGIN_FAILURE_LIMIT=3)
