@@ -83,6 +83,10 @@ class ServiceTokenSerializer(serializers.Serializer):
     expires_at = serializers.DateTimeField(allow_null=True)
     last_used_at = serializers.DateTimeField(allow_null=True)
     revoked_at = serializers.DateTimeField(allow_null=True)
+    suspended_at = serializers.DateTimeField(
+        allow_null=True, help_text="Set while its owner may not work in the tenant; refused meanwhile."
+    )
+    suspension_reason = serializers.CharField(allow_blank=True)
 
 
 class ServiceTokenCreateSerializer(serializers.Serializer):

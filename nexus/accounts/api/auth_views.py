@@ -14,7 +14,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from nexus.accounts import lockout, service_tokens, token_families
+from nexus.accounts import lockout, service_token_owners, service_tokens, token_families
 from nexus.accounts.client import client_info
 from nexus.accounts.login import Via
 from nexus.accounts.login_flow import (
@@ -331,6 +331,32 @@ class ServiceTokenRevokeView(NexusAPIView):
     def post(self, request: Request, pk: int) -> Response:
         service_tokens.revoke_service_token(pk, tenant_id=request.tenant.pk, revoked_by=request.user)  # type: ignore[attr-defined, arg-type]
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ServiceTokenTakeOverView(NexusAPIView):
+    """Another administrator becomes the owner of a token (a suspended one resumes); step-up, audited."""
+
+    permission_classes = [IsTenantAdmin, RequiresRecentMfa]
+
+    @extend_schema(
+        summary="Take over a service token",
+        request=None,
+        responses={
+            200: s.ServiceTokenSerializer,
+            400: OpenApiResponse(ERROR_BODY, description="The token may do what your role may not."),
+            403: OpenApiResponse(ERROR_BODY, description="Not a tenant admin, or mfa_required."),
+            404: OpenApiResponse(ERROR_BODY),
+            409: OpenApiResponse(ERROR_BODY, description="already_owner"),
+        },
+        tags=TAG,
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        token = service_token_owners.take_over_service_token(
+            pk,
+            tenant_id=request.tenant.pk,  # type: ignore[attr-defined]
+            by=request.user,  # type: ignore[arg-type]
+        )
+        return Response(s.ServiceTokenSerializer(token).data)
 
 
 class LockoutListView(NexusAPIView):
