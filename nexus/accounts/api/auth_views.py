@@ -101,16 +101,20 @@ class RefreshView(GlobalView):
 
     # Its answer holds a secret shown once: never stored for an Idempotency-Key.
     idempotent_posts = False
+    # A retry with the token just replaced gets the same new token back (within the grace).
+    refresh_retry_allowed = True
 
     @extend_schema(
         summary="Refresh (rotate) the login token",
+        description="A refresh retried with the token it replaced, within the tenant's refresh grace "
+        "(refresh_grace_seconds), answers the same new token again.",
         request=None,
         responses={
             200: s.TokenOutputSerializer,
             401: OpenApiResponse(
                 ERROR_BODY,
                 description="Not a usable token. Presenting a token already replaced by a refresh "
-                "ends its whole login (replay).",
+                "ends its whole login (replay), except a refresh retried within the grace period.",
             ),
         },
         tags=TAG,
