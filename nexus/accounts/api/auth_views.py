@@ -8,8 +8,9 @@ until the caller proves a code at ``/auth/step-up/``.
 
 from typing import Any
 
+from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
+from rest_framework import generics, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -27,7 +28,7 @@ from nexus.accounts.login_flow import (
 from nexus.accounts.mfa import authenticators, recovery_codes
 from nexus.accounts.mfa.challenges import lifetime_seconds
 from nexus.accounts.mfa.policy import login_policy
-from nexus.accounts.models import LoginToken, TotpAuthenticator, User
+from nexus.accounts.models import LoginThrottle, LoginToken, TotpAuthenticator, User
 from nexus.core.api.base import NexusAPIView
 from nexus.core.api.transitions import ERROR_BODY
 from nexus.core.errors import InvalidInput, NotAuthenticated, NotFound
@@ -363,17 +364,18 @@ class ServiceTokenTakeOverView(NexusAPIView):
         return Response(s.ServiceTokenSerializer(token).data)
 
 
-class LockoutListView(NexusAPIView):
-    """Members of the tenant whose sign-in is cooling off after repeated failures."""
+class LockoutListView(NexusAPIView, generics.ListAPIView):
+    """Members of the tenant whose sign-in is cooling off after repeated failures (paginated)."""
 
     permission_classes = [IsTenantAdmin]
+    serializer_class = s.LockoutSerializer
 
-    @extend_schema(
-        summary="Current lockouts of members", responses={200: s.LockoutSerializer(many=True)}, tags=TAG
-    )
-    def get(self, request: Request) -> Response:
-        rows = lockout.lockouts_of_tenant_members(request.tenant.pk)  # type: ignore[attr-defined]
-        return Response(s.LockoutSerializer(rows, many=True).data)
+    def get_queryset(self) -> QuerySet[LoginThrottle]:
+        return lockout.lockouts_of_tenant_members(self.request.tenant.pk)  # type: ignore[attr-defined]
+
+    @extend_schema(summary="Current lockouts of members", tags=TAG)
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
 
 
 class LockoutClearView(NexusAPIView):

@@ -39,7 +39,9 @@ def refusal(instance: models.Model, spec: TransitionSpec, actor: ResolvedActor) 
             )
     for check in edge.conditions:
         if not check(instance):
-            return TransitionNotAllowed(f"cannot {spec.verb}: {failure_message(check, instance)}")
+            return TransitionNotAllowed(
+                f"cannot {spec.verb}: {failure_message(check, instance)}", code=getattr(check, "code", None)
+            )
     return None
 
 
