@@ -31,6 +31,7 @@ urlpatterns = [
         name="auth-sessions-revoke-member",
     ),
     path("auth/tokens/", views.ServiceTokenListView.as_view(), name="auth-tokens"),
+    path("tenant/", views.TenantPoliciesView.as_view(), name="tenant-policies"),
     path("auth/tokens/<int:pk>/revoke/", views.ServiceTokenRevokeView.as_view(), name="auth-token-revoke"),
     path(
         "auth/tokens/<int:pk>/take-over/",

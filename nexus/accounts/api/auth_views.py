@@ -33,7 +33,8 @@ from nexus.core.api.base import NexusAPIView
 from nexus.core.api.transitions import ERROR_BODY
 from nexus.core.errors import InvalidInput, NotAuthenticated, NotFound
 from nexus.core.models.refs import ActorRef
-from nexus.core.stepup import RequiresRecentMfa, recency_provider
+from nexus.core.stepup import RequiresRecentMfa, recency_provider, require_recent_mfa
+from nexus.tenancy.policies import SECURITY_POLICIES, change_policies
 
 from . import auth_serializers as s
 from .auth_permissions import IsPerson, IsPlatformOperator, IsTenantAdmin
@@ -485,3 +486,39 @@ class MfaResetView(GlobalView):
             reason=body.validated_data["reason"],
         )
         return Response(s.MfaResetOutputSerializer({"removed_authenticators": removed}).data)
+
+
+class TenantPoliciesView(NexusAPIView):
+    """The tenant's policies, read and changed by its administrators; security ones after a step-up."""
+
+    permission_classes = [IsTenantAdmin]
+
+    @extend_schema(summary="The tenant's policies", responses={200: s.TenantPoliciesSerializer}, tags=TAG)
+    def get(self, request: Request) -> Response:
+        return Response(s.TenantPoliciesSerializer(request.tenant).data)  # type: ignore[attr-defined]
+
+    @extend_schema(
+        summary="Change the tenant's policies",
+        description="Only the fields sent change; null restores a policy's default. Changing a "
+        "security policy (MFA, login lifetimes, step-up window, refresh grace) needs a recent step-up. "
+        "Audited as tenancy.policies_changed with each change's before and after.",
+        request=s.TenantPoliciesSerializer,
+        responses={
+            200: s.TenantPoliciesSerializer,
+            400: OpenApiResponse(ERROR_BODY, description="A value out of range, or an unknown role."),
+            403: OpenApiResponse(ERROR_BODY, description="Not a tenant admin, or mfa_required."),
+        },
+        tags=TAG,
+    )
+    def patch(self, request: Request) -> Response:
+        body = s.TenantPoliciesSerializer(data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        changes = body.to_policies()
+        if SECURITY_POLICIES.intersection(changes):
+            require_recent_mfa(request)
+        tenant = change_policies(
+            request.tenant.pk,  # type: ignore[attr-defined]
+            changes,
+            actor=ActorRef.for_user(request.user),
+        )
+        return Response(s.TenantPoliciesSerializer(tenant).data)
