@@ -28,8 +28,10 @@ from identity_ops.contracts.directory import (
 from nexus.accounts.client import client_info
 from nexus.accounts.login_key import login_key
 from nexus.accounts.models import User, UserStatus
+from nexus.accounts.models_tokens import SuspensionReason
 from nexus.accounts.password_resets import issue_password_resets, redeem_password_reset
 from nexus.accounts.revocation import Revoked, revoke_access
+from nexus.accounts.service_token_owners import resume_owned_tokens, suspend_owned_tokens
 from nexus.core import scope
 from nexus.core.errors import InvalidInput
 from nexus.core.events import publish
@@ -279,6 +281,20 @@ class DjangoAccessControl:
     ) -> Mapping[int, Ended]:
         return _ended(
             revoke_access(user_ids, reason=reason, revoked_by=_actor_ref(actor), tenant_id=tenant_id)
+        )
+
+    def suspend_service_tokens(
+        self, user_ids: Sequence[int], *, tenant_id: int | None, reason: str, actor: Any
+    ) -> list[int]:
+        return suspend_owned_tokens(
+            user_ids, tenant_id=tenant_id, reason=SuspensionReason(reason), actor=_actor_ref(actor)
+        )
+
+    def resume_service_tokens(
+        self, user_ids: Sequence[int], *, tenant_id: int | None, reason: str, actor: Any
+    ) -> list[int]:
+        return resume_owned_tokens(
+            user_ids, tenant_id=tenant_id, reason=SuspensionReason(reason), actor=_actor_ref(actor)
         )
 
     def issue_password_resets(self, user_ids: Sequence[int]) -> Mapping[int, str]:

@@ -39,6 +39,16 @@ class AccessControl(Protocol):
     ) -> Mapping[int, Ended]:
         """End the sessions of these people whose selected tenant is ``tenant_id``; audited."""
 
+    def suspend_service_tokens(
+        self, user_ids: Sequence[int], *, tenant_id: int | None, reason: str, actor: Any
+    ) -> list[int]:
+        """Suspend the service tokens these people own (in the tenant, or in all; locks them); audited."""
+
+    def resume_service_tokens(
+        self, user_ids: Sequence[int], *, tenant_id: int | None, reason: str, actor: Any
+    ) -> list[int]:
+        """Resume their service tokens suspended for ``reason`` (locks them); audited."""
+
     def issue_password_resets(self, user_ids: Sequence[int]) -> Mapping[int, str]:
         """A fresh single-use reset key per person (earlier ones stop working); the keys, once."""
 

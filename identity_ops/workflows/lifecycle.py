@@ -8,8 +8,10 @@ person — suspending, deactivating, reactivating the account — is for platfor
 deactivation for the person too).
 
 Suspending or deactivating a person ends every session and token they have; suspending or
-removing a membership ends the sessions working in that tenant (tokens need nothing: every
-request names its tenant and the membership is checked then). The person is told. These are the
+removing a membership ends the sessions working in that tenant (login tokens need nothing: every
+request names its tenant and the membership is checked then). The service tokens the person
+owns stop with them — in the membership's tenant, or everywhere for the account — and resume
+when the same way out is undone. The person is told. These are the
 transitions' writes (``membership_changed``, ``person_changed``, declared in
 ``IdentityOpsConfig.ready``), so the admin, the API and any other caller of the transition
 service run them; a replayed request (same idempotency key) changes, ends and tells nothing again.
@@ -48,6 +50,13 @@ ACCOUNT_NOTICES = {
 }
 # Transitions after which the person may no longer work: their logins end with them.
 ENDS_LOGINS = frozenset({"suspend", "deactivate", "remove"})
+# The service tokens a person owns stop with them (the reason names the way out), and the way
+# back resumes those its own way out stopped: membership transitions act in the membership's
+# tenant, account transitions in every tenant.
+MEMBERSHIP_TOKENS_SUSPENDED = {"suspend": "owner_membership_suspended", "remove": "owner_membership_removed"}
+MEMBERSHIP_TOKENS_RESUMED = {"reinstate": "owner_membership_suspended"}
+ACCOUNT_TOKENS_SUSPENDED = {"suspend": "owner_account_suspended", "deactivate": "owner_account_deactivated"}
+ACCOUNT_TOKENS_RESUMED = {"reinstate": "owner_account_suspended", "reactivate": "owner_account_deactivated"}
 
 
 def _actor_id(actor: Any) -> int | None:
@@ -99,7 +108,28 @@ def membership_changed(change: TransitionChange) -> None:
             reason=f"membership_{change.to_state}",
             actor=change.actor,
         )
+    _follow_with_tokens(
+        after.user_id, after.tenant_id, change, MEMBERSHIP_TOKENS_SUSPENDED, MEMBERSHIP_TOKENS_RESUMED
+    )
     _announce_membership(after, before, change.actor, change.name, change.reason)
+
+
+def _follow_with_tokens(
+    user_id: int,
+    tenant_id: int | None,
+    change: TransitionChange,
+    suspending: dict[str, str],
+    resuming: dict[str, str],
+) -> None:
+    """Suspend or resume the service tokens the person owns, as the transition says."""
+    if change.name in suspending:
+        access().suspend_service_tokens(
+            [user_id], tenant_id=tenant_id, reason=suspending[change.name], actor=change.actor
+        )
+    elif change.name in resuming:
+        access().resume_service_tokens(
+            [user_id], tenant_id=tenant_id, reason=resuming[change.name], actor=change.actor
+        )
 
 
 def change_role(membership_id: int, role: str, *, actor: Any) -> Member:
@@ -179,6 +209,7 @@ def person_changed(change: TransitionChange) -> None:
     user_id = change.instance.pk
     if change.name in ENDS_LOGINS:
         access().end_logins([user_id], reason=f"account_{change.to_state}", actor=change.actor)
+    _follow_with_tokens(user_id, None, change, ACCOUNT_TOKENS_SUSPENDED, ACCOUNT_TOKENS_RESUMED)
     publish(
         "identity.user_status_changed",
         {

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 
 from identity_ops.wiring import memberships, people
 from nexus.core.audit.erasure import erase_personal_data
-from nexus.core.models.refs import ActorKind, ActorRef, ObjectRef
+from nexus.core.models.refs import ActorRef, ObjectRef
+
+from .erasure import erase_history_of
 
 INVITED = "invited"
 PENDING_VERIFICATION = "pending_verification"
@@ -59,11 +61,7 @@ def withdraw(
         if person is not None and person.status == PENDING_VERIFICATION and not elsewhere and here is None:
             people().delete([user_id])
             account_deleted = True
-            erase_personal_data(
-                erased_by=actor,
-                actor=ActorRef(ActorKind.USER, str(user_id)),
-                obj=ObjectRef("accounts.user", str(user_id)),
-            )
+            erase_history_of(person, erased_by=actor)
     if account_deleted and also_erase is not None:
         erase_personal_data(erased_by=actor, obj=also_erase)
     return Withdrawn(membership_deleted, membership_removed, account_deleted)

@@ -2,7 +2,8 @@
 
 Platform operators see every row; a tenant administrator sees the lockouts of the tenant's
 members and the tenant's service tokens. Clearing a lockout and revoking a token are list
-actions; creating a service token needs a recent second factor (step-up) and shows the key once.
+actions; creating a service token needs a recent second factor (step-up) and shows the key once,
+as does taking one over (a token suspended with its owner lists the reason).
 """
 
 from typing import Any
@@ -21,7 +22,7 @@ from nexus.core.stepup import has_recent_mfa, step_up_url
 from nexus.tenancy.access import role_in
 from nexus.tenancy.models import Role
 
-from . import lockout, service_tokens
+from . import lockout, service_token_owners, service_tokens
 from .models import LoginThrottle, ServiceToken, User
 
 
@@ -125,11 +126,18 @@ class ServiceTokenAdmin(ReadOnlySecurityAdmin):
         "expires_at",
         "last_used_at",
         "revoked_at",
+        "suspension",
     )
-    list_filter = ("revoked_at",)
+    list_filter = ("revoked_at", "suspension_reason")
     search_fields = ("name", "key_prefix")
     list_select_related = ("tenant", "created_by")
-    actions = ["revoke_tokens"]
+    actions = ["revoke_tokens", "take_over_tokens"]
+
+    @admin.display(description="Suspended", ordering="suspended_at")
+    def suspension(self, token: ServiceToken) -> str:
+        if token.suspended_at is None:
+            return ""
+        return f"{token.get_suspension_reason_display()} ({token.suspended_at:%Y-%m-%d %H:%M})"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ServiceToken]:
         tokens = ServiceToken.objects.select_related("tenant", "created_by", "revoked_by")
@@ -198,6 +206,26 @@ class ServiceTokenAdmin(ReadOnlySecurityAdmin):
             service_tokens.revoke_service_token(token.pk, tenant_id=token.tenant_id, revoked_by=request.user)  # type: ignore[arg-type]
             revoked += 1
         messages.success(request, f"Revoked {revoked} service token{'s' if revoked != 1 else ''}.")
+
+    @admin.action(description="Take over the selected service tokens (you become their owner)")
+    def take_over_tokens(self, request: HttpRequest, queryset: QuerySet[ServiceToken]) -> HttpResponse | None:
+        """Become the owner of tokens of this tenant (a suspended one resumes); step-up first."""
+        tenant_id = _tenant_admin(request)
+        if tenant_id is None:
+            messages.error(request, "Only an administrator of this tenant can take over its tokens.")
+            return None
+        if not has_recent_mfa(request):
+            return HttpResponseRedirect(step_up_url(request.get_full_path()))
+        taken = 0
+        for token_id in queryset.filter(tenant_id=tenant_id).values_list("pk", flat=True):
+            try:
+                service_token_owners.take_over_service_token(token_id, tenant_id=tenant_id, by=request.user)  # type: ignore[arg-type]
+            except NexusError as error:
+                messages.error(request, f"Token {token_id}: {error.detail}")
+            else:
+                taken += 1
+        messages.success(request, f"You now own {taken} service token{'s' if taken != 1 else ''}.")
+        return None
 
 
 register_screen(Group.PEOPLE_AND_ACCESS, model=ServiceToken, icon="key", order=60)

@@ -23,7 +23,8 @@ class TokenAuthentication(authentication.BaseAuthentication):
     never verified) — checked on every request, so a suspension stops a live token at once.
     The tenant is not part of the token: the API's tenant resolver checks the membership of the
     tenant each request names. A token already replaced by a refresh ends its family (replay,
-    ``token_families``); a login limited to enrolling a second factor reaches only views marked
+    ``token_families``), except a refresh retried within the refresh grace; a
+    login limited to enrolling a second factor reaches only views marked
     ``mfa_enrolment_allowed`` (403 ``mfa_enrolment_required`` elsewhere). Service tokens
     (``svc_`` keys) authenticate a principal bound to their tenant (``service_tokens``).
     """
@@ -50,7 +51,12 @@ class TokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(self.refused)
         try:
             # A token already replaced by a refresh ends its whole family here (replay).
-            token_families.check_usable(token, client_info(request), now=now)
+            token_families.check_usable(
+                token,
+                client_info(request),
+                now=now,
+                refresh_retry=token_families.refresh_retry_allowed(request),
+            )
         except token_families.TokenReplayed:
             raise exceptions.AuthenticationFailed(token_families.REPLAYED_MESSAGE) from None
         except token_families.TokenUnusable:

@@ -85,8 +85,12 @@ class LoginToken(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_reason = models.CharField(max_length=64, blank=True)
-    # Set when a refresh replaced this token; presenting it again revokes the device's family.
+    # Set when a refresh replaced this token; presenting it again revokes the device's family,
+    # except a refresh retried within the grace period, answered with the same successor.
     replaced_at = models.DateTimeField(null=True, blank=True)
+    successor_key = models.TextField(
+        blank=True, help_text="The key of the token that replaced this one, encrypted; for refresh retries."
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -1,11 +1,23 @@
 """Service tokens: tokens for integrations, bound to one tenant, with scopes and an expiry.
 
+A token follows the person who owns it (``created_by``): it is suspended while they may not
+work in its tenant, and another administrator can take it over.
+
 A global model (no row-level security) whose tenant is a plain column, so the token
 authentication can find it before any tenant is selected; only the SHA-256 of the key is stored.
 """
 
 from django.conf import settings
 from django.db import models
+
+
+class SuspensionReason(models.TextChoices):
+    """Why a token stopped with its owner; the owner's way back resumes only its own reason."""
+
+    MEMBERSHIP_SUSPENDED = "owner_membership_suspended", "Owner's membership suspended"
+    MEMBERSHIP_REMOVED = "owner_membership_removed", "Owner removed from the tenant"
+    ACCOUNT_SUSPENDED = "owner_account_suspended", "Owner's account suspended"
+    ACCOUNT_DEACTIVATED = "owner_account_deactivated", "Owner's account closed"
 
 
 class ServiceToken(models.Model):
@@ -26,6 +38,10 @@ class ServiceToken(models.Model):
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    suspended_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set while the person who owns it may not work in the tenant."
+    )
+    suspension_reason = models.CharField(max_length=40, blank=True, choices=SuspensionReason.choices)
 
     class Meta:
         ordering = ["tenant_id", "name", "id"]

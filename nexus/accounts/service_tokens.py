@@ -128,7 +128,7 @@ def find_live_service_token(key: str, *, now: dt.datetime | None = None) -> Serv
     now = now or timezone.now()
     return (
         ServiceToken.objects.select_related("tenant")
-        .filter(digest=digest(key), revoked_at__isnull=True)
+        .filter(digest=digest(key), revoked_at__isnull=True, suspended_at__isnull=True)
         .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
         .first()
     )

@@ -4,6 +4,13 @@ A token login opens a token ``Device``; its tokens form one family and only the 
 ``rotate`` replaces it, and the replaced token stops working at once. A replaced token that is
 presented again — by a thief, or by a client that lost a race — ends the whole family (the
 device and its tokens), is published as ``accounts.token_replayed``, and the person is warned.
+
+Except a retried refresh: a client whose refresh answer was lost sends the same refresh again.
+Within the refresh grace period (``LoginPolicy.refresh_grace``, a tenant policy) the replaced
+token may refresh once more and gets the *same* successor back — its key is kept encrypted
+(Fernet, as MFA secrets are) on the replaced token for that purpose — as long as that successor
+is still the family's live token. Presented for anything else, or after the grace, it is a
+replay as before.
 """
 
 import datetime as dt
@@ -20,9 +27,11 @@ from nexus.core.models.refs import ActorRef
 
 from .client import ClientInfo
 from .mfa.authenticators import has_confirmed_mfa
+from .mfa.crypto import SecretUnreadable, decrypt_secret, encrypt_secret
+from .mfa.policy import login_policy
 from .models import Device, DeviceKind, LoginToken, User
 from .revocation import end_device, revoke_access
-from .tokens import IssuedToken, issue_login_token
+from .tokens import IssuedToken, find_token, issue_login_token
 
 REASON_REPLAY = "token_replayed"
 REASON_LIMIT = "login_limit"
@@ -45,6 +54,12 @@ def enrolment_allowed(request: Any) -> bool:
     """Whether the request's view may be used by a login limited to enrolling a second factor."""
     view = (getattr(request, "parser_context", None) or {}).get("view")
     return bool(getattr(view, "mfa_enrolment_allowed", False))
+
+
+def refresh_retry_allowed(request: Any) -> bool:
+    """Whether the request's view may receive a token just replaced (the refresh, for its retries)."""
+    view = (getattr(request, "parser_context", None) or {}).get("view")
+    return bool(getattr(view, "refresh_retry_allowed", False))
 
 
 def enrolment_gate_holds(device: Device) -> bool:
@@ -72,10 +87,30 @@ class Refreshed:
     previous: LoginToken
 
 
-def check_usable(token: LoginToken, client: ClientInfo, *, now: dt.datetime | None = None) -> None:
-    """Raise unless the token may authenticate now; a replaced one ends its family first."""
+def within_refresh_grace(token: LoginToken, now: dt.datetime) -> bool:
+    """Whether a replaced token is still within its person's refresh grace period."""
+    if token.replaced_at is None or not token.successor_key:
+        return False
+    return now - token.replaced_at <= login_policy(token.user).refresh_grace
+
+
+def check_usable(
+    token: LoginToken, client: ClientInfo, *, now: dt.datetime | None = None, refresh_retry: bool = False
+) -> None:
+    """Raise unless the token may authenticate now; a replaced one ends its family first.
+
+    Only a refresh retried within the grace (``refresh_retry``) passes with a replaced token;
+    ``rotate`` then answers it. Any other use of a replaced token is a replay.
+    """
     now = now or timezone.now()
     if token.replaced_at is not None:
+        if (
+            refresh_retry
+            and within_refresh_grace(token, now)
+            and token.device.is_live
+            and token.user.is_active
+        ):
+            return
         report_replay(token, client)
         raise TokenReplayed()
     if not token.is_live(now) or not token.device.is_live or not token.user.is_active:
@@ -99,9 +134,11 @@ def report_replay(token: LoginToken, client: ClientInfo) -> None:
 def rotate(found: LoginToken, client: ClientInfo, *, now: dt.datetime | None = None) -> Refreshed:
     """Replace the token by a new one of its family, living as long as the old one did.
 
-    The family's device is locked first, so two refreshes of one token cannot both succeed: the
-    second finds it replaced — a replay. Raises ``TokenReplayed`` (the family is ended) and
-    ``TokenUnusable`` (unknown, expired, revoked, person inactive).
+    The family's device is locked first, so two refreshes of one token are serialised: the
+    second finds it replaced and, within the refresh grace, gets the same successor back (a
+    retry); after the grace, or once that successor was itself replaced, it is a replay. Raises
+    ``TokenReplayed`` (the family is ended) and ``TokenUnusable`` (unknown, expired, revoked,
+    person inactive).
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -111,27 +148,53 @@ def rotate(found: LoginToken, client: ClientInfo, *, now: dt.datetime | None = N
             .select_related("device", "user")
             .get(pk=found.pk)
         )
-        replayed = token.replaced_at is not None
-        if not replayed:
+        if token.replaced_at is None:
             check_usable(token, client, now=now)
-            token.replaced_at = now
-            token.save(update_fields=["replaced_at"])
-            Device.objects.filter(pk=token.device_id).update(last_seen_at=now)
-            issued = issue_login_token(token.user, token.device, ttl=token.expires_at - token.created_at)
-            publish(
-                "accounts.token_rotated",
-                {
-                    "user_id": token.user_id,
-                    "token_id": issued.token.pk,
-                    "previous_token_id": token.pk,
-                    "family_id": token.device_id,
-                },
-                tenant_id=None,
-            )
-    if replayed:
-        report_replay(token, client)
-        raise TokenReplayed()
-    return Refreshed(issued, token)
+            return Refreshed(_replace(token, now), token)
+        retried = _successor_for_retry(token, now)
+        if retried is not None:
+            return Refreshed(retried, token)
+    report_replay(token, client)
+    raise TokenReplayed()
+
+
+def _replace(token: LoginToken, now: dt.datetime) -> IssuedToken:
+    """Issue the successor, keep its key (encrypted) on the replaced token for retries."""
+    issued = issue_login_token(token.user, token.device, ttl=token.expires_at - token.created_at)
+    token.replaced_at, token.successor_key = now, encrypt_secret(issued.key)
+    token.save(update_fields=["replaced_at", "successor_key"])
+    # Keys kept for retries whose grace has passed serve nothing any more.
+    LoginToken.objects.filter(device_id=token.device_id, replaced_at__lt=now).exclude(pk=token.pk).exclude(
+        successor_key=""
+    ).update(successor_key="")
+    Device.objects.filter(pk=token.device_id).update(last_seen_at=now)
+    publish(
+        "accounts.token_rotated",
+        {
+            "user_id": token.user_id,
+            "token_id": issued.token.pk,
+            "previous_token_id": token.pk,
+            "family_id": token.device_id,
+        },
+        tenant_id=None,
+    )
+    return issued
+
+
+def _successor_for_retry(token: LoginToken, now: dt.datetime) -> IssuedToken | None:
+    """The successor again, if this is a retry within the grace and it is still the live token."""
+    if not within_refresh_grace(token, now) or not token.device.is_live or not token.user.is_active:
+        return None
+    try:
+        key = decrypt_secret(token.successor_key)
+    except SecretUnreadable:  # its encryption key was retired meanwhile: no retry to honour
+        return None
+    successor = find_token(key)
+    if successor is None or successor.device_id != token.device_id or not successor.is_live(now):
+        return None
+    if successor.replaced_at is not None:
+        return None
+    return IssuedToken(key=key, token=successor)
 
 
 def live_logins(user_id: int, *, now: dt.datetime | None = None) -> list[Device]:

@@ -320,6 +320,8 @@ NEXUS_MFA_CHALLENGE_ATTEMPTS = env.int("NEXUS_MFA_CHALLENGE_ATTEMPTS", default=5
 NEXUS_MFA_ENROLMENT_SECONDS = env.int("NEXUS_MFA_ENROLMENT_SECONDS", default=1800)
 NEXUS_MFA_GRACE_DAYS = env.int("NEXUS_MFA_GRACE_DAYS", default=7)
 NEXUS_STEP_UP_MINUTES = env.int("NEXUS_STEP_UP_MINUTES", default=10)
+# How long a refresh may be retried with the token it just replaced (tenant policy refresh_grace_seconds).
+NEXUS_REFRESH_GRACE_SECONDS = env.int("NEXUS_REFRESH_GRACE_SECONDS", default=30)
 # Step-up (nexus.core.stepup): who answers "when did the caller last prove a second factor",
 # and the admin page that asks for a code.
 NEXUS_MFA_RECENCY_PROVIDER = "nexus.accounts.stepup.SessionMfaRecency"

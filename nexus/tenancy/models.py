@@ -111,13 +111,17 @@ def _flows_only(membership: Any, actor: Any) -> bool:
     return False
 
 
-def _last_administrator_message(membership: "Membership") -> str:
+def last_administrator_message(membership: "Membership") -> str:
     return (
         f"{membership.tenant} needs at least one active administrator; make someone else administrator first."
     )
 
 
-@condition(_last_administrator_message)
+# The one error code of the last-administrator rule, for a suspension, a removal or a demotion.
+LAST_ADMINISTRATOR = "last_administrator"
+
+
+@condition(last_administrator_message, code=LAST_ADMINISTRATOR)
 def keeps_an_administrator(membership: "Membership") -> bool:
     """False when the membership is the tenant's only active administrator.
 

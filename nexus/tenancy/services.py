@@ -14,11 +14,19 @@ from django.db import IntegrityError, transaction
 
 from nexus.accounts.models import User
 from nexus.core.audit import record_event
-from nexus.core.errors import InvalidInput, NotFound, TransitionNotAllowed
+from nexus.core.errors import Conflict, InvalidInput, NotFound, TransitionNotAllowed
 from nexus.core.models.refs import ActorRef, ObjectRef
 from nexus.core.transitions import TransitionChange, perform_transition
 
-from .models import Membership, MembershipStatus, Role, Tenant, TenantStatus
+from .models import (
+    LAST_ADMINISTRATOR,
+    Membership,
+    MembershipStatus,
+    Role,
+    Tenant,
+    TenantStatus,
+    last_administrator_message,
+)
 
 
 def _invalid(error: ValidationError) -> InvalidInput:
@@ -174,7 +182,8 @@ def add_member(
 
 
 def check_role_change(membership: Membership, role: str) -> None:
-    """Refuse an unknown role, or demoting the tenant's last active administrator."""
+    """Refuse an unknown role (``InvalidInput``), or demoting the tenant's last active administrator
+    (``Conflict`` ``last_administrator``, the answer a suspension or removal gets too)."""
     if role not in Role.values:
         raise InvalidInput(fields={"role": [f"Unknown role {role!r}."]})
     if membership.role != Role.ADMIN or role == Role.ADMIN or membership.status != MembershipStatus.ACTIVE:
@@ -183,14 +192,7 @@ def check_role_change(membership: Membership, role: str) -> None:
         tenant_id=membership.tenant_id, role=Role.ADMIN, status=MembershipStatus.ACTIVE
     ).exclude(pk=membership.pk)
     if not others.exists():
-        raise InvalidInput(
-            fields={
-                "role": [
-                    f"{membership.tenant} needs at least one active administrator; "
-                    "make someone else administrator first."
-                ]
-            }
-        )
+        raise Conflict(last_administrator_message(membership), code=LAST_ADMINISTRATOR)
 
 
 def lock_administrators(membership_id: int) -> int:

@@ -1,6 +1,11 @@
 """Bodies of the login-security API: second factors, refresh, step-up, logins, service tokens, lockouts."""
 
+from decimal import Decimal
+from typing import Any
+
 from rest_framework import serializers
+
+from nexus.tenancy.models import Role
 
 SHOWN_ONCE = "Send it as 'Authorization: Token <token>'. Shown only now."
 
@@ -83,6 +88,10 @@ class ServiceTokenSerializer(serializers.Serializer):
     expires_at = serializers.DateTimeField(allow_null=True)
     last_used_at = serializers.DateTimeField(allow_null=True)
     revoked_at = serializers.DateTimeField(allow_null=True)
+    suspended_at = serializers.DateTimeField(
+        allow_null=True, help_text="Set while its owner may not work in the tenant; refused meanwhile."
+    )
+    suspension_reason = serializers.CharField(allow_blank=True)
 
 
 class ServiceTokenCreateSerializer(serializers.Serializer):
@@ -136,3 +145,50 @@ class MfaResetInputSerializer(serializers.Serializer):
 
 class MfaResetOutputSerializer(serializers.Serializer):
     removed_authenticators = serializers.IntegerField()
+
+
+class TenantPoliciesSerializer(serializers.Serializer):
+    """The tenant's policies; null (or absent from the stored policies) means the default applies."""
+
+    self_signup = serializers.BooleanField(allow_null=True, required=False, help_text="Anyone may sign up.")
+    over_receipt_tolerance_percent = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        max_value=Decimal("100"),
+        allow_null=True,
+        required=False,
+        help_text="How far a receipt may exceed the ordered quantity (percent; default 0).",
+    )
+    mfa_required_roles = serializers.ListField(
+        child=serializers.ChoiceField(choices=[*Role.values, "all"]),
+        allow_null=True,
+        required=False,
+        help_text='Roles that must use a second factor (["all"] for every role; default: the staff roles).',
+    )
+    mfa_grace_days = serializers.IntegerField(min_value=0, max_value=365, allow_null=True, required=False)
+    session_lifetime_minutes = serializers.IntegerField(
+        min_value=5, max_value=60 * 24 * 30, allow_null=True, required=False
+    )
+    refresh_grace_seconds = serializers.IntegerField(
+        min_value=0, max_value=300, allow_null=True, required=False
+    )
+    step_up_minutes = serializers.IntegerField(
+        min_value=1, max_value=24 * 60, allow_null=True, required=False
+    )
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        policies = dict(instance.policies or {})
+        if policies.get("mfa_required_roles") == "all":
+            policies["mfa_required_roles"] = ["all"]
+        return {name: policies.get(name) for name, _field in self.fields.items()}
+
+    def to_policies(self) -> dict[str, Any]:
+        """The validated changes as stored: decimals as text, ``["all"]`` as ``"all"``."""
+        changes = dict(self.validated_data)
+        tolerance = changes.get("over_receipt_tolerance_percent")
+        if tolerance is not None:
+            changes["over_receipt_tolerance_percent"] = str(tolerance)
+        if changes.get("mfa_required_roles") and "all" in changes["mfa_required_roles"]:
+            changes["mfa_required_roles"] = "all"
+        return changes

@@ -31,7 +31,13 @@ urlpatterns = [
         name="auth-sessions-revoke-member",
     ),
     path("auth/tokens/", views.ServiceTokenListView.as_view(), name="auth-tokens"),
+    path("tenant/", views.TenantPoliciesView.as_view(), name="tenant-policies"),
     path("auth/tokens/<int:pk>/revoke/", views.ServiceTokenRevokeView.as_view(), name="auth-token-revoke"),
+    path(
+        "auth/tokens/<int:pk>/take-over/",
+        views.ServiceTokenTakeOverView.as_view(),
+        name="auth-token-take-over",
+    ),
     path("auth/lockouts/", views.LockoutListView.as_view(), name="auth-lockouts"),
     path("auth/lockouts/<int:pk>/clear/", views.LockoutClearView.as_view(), name="auth-lockout-clear"),
 ]

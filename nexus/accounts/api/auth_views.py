@@ -8,13 +8,14 @@ until the caller proves a code at ``/auth/step-up/``.
 
 from typing import Any
 
+from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
+from rest_framework import generics, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from nexus.accounts import lockout, service_tokens, token_families
+from nexus.accounts import lockout, service_token_owners, service_tokens, token_families
 from nexus.accounts.client import client_info
 from nexus.accounts.login import Via
 from nexus.accounts.login_flow import (
@@ -27,13 +28,14 @@ from nexus.accounts.login_flow import (
 from nexus.accounts.mfa import authenticators, recovery_codes
 from nexus.accounts.mfa.challenges import lifetime_seconds
 from nexus.accounts.mfa.policy import login_policy
-from nexus.accounts.models import LoginToken, TotpAuthenticator, User
+from nexus.accounts.models import LoginThrottle, LoginToken, TotpAuthenticator, User
 from nexus.core.api.base import NexusAPIView
 from nexus.core.api.permissions import IsPerson
 from nexus.core.api.transitions import ERROR_BODY
 from nexus.core.errors import InvalidInput, NotAuthenticated, NotFound
 from nexus.core.models.refs import ActorRef
-from nexus.core.stepup import RequiresRecentMfa, recency_provider
+from nexus.core.stepup import RequiresRecentMfa, recency_provider, require_recent_mfa
+from nexus.tenancy.policies import SECURITY_POLICIES, change_policies
 
 from . import auth_serializers as s
 from .auth_permissions import IsPlatformOperator, IsTenantAdmin
@@ -102,16 +104,20 @@ class RefreshView(GlobalView):
 
     # Its answer holds a secret shown once: never stored for an Idempotency-Key.
     idempotent_posts = False
+    # A retry with the token just replaced gets the same new token back (within the grace).
+    refresh_retry_allowed = True
 
     @extend_schema(
         summary="Refresh (rotate) the login token",
+        description="A refresh retried with the token it replaced, within the tenant's refresh grace "
+        "(refresh_grace_seconds), answers the same new token again.",
         request=None,
         responses={
             200: s.TokenOutputSerializer,
             401: OpenApiResponse(
                 ERROR_BODY,
                 description="Not a usable token. Presenting a token already replaced by a refresh "
-                "ends its whole login (replay).",
+                "ends its whole login (replay), except a refresh retried within the grace period.",
             ),
         },
         tags=TAG,
@@ -334,17 +340,44 @@ class ServiceTokenRevokeView(NexusAPIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class LockoutListView(NexusAPIView):
-    """Members of the tenant whose sign-in is cooling off after repeated failures."""
+class ServiceTokenTakeOverView(NexusAPIView):
+    """Another administrator becomes the owner of a token (a suspended one resumes); step-up, audited."""
 
-    permission_classes = [IsTenantAdmin]
+    permission_classes = [IsTenantAdmin, RequiresRecentMfa]
 
     @extend_schema(
-        summary="Current lockouts of members", responses={200: s.LockoutSerializer(many=True)}, tags=TAG
+        summary="Take over a service token",
+        request=None,
+        responses={
+            200: s.ServiceTokenSerializer,
+            400: OpenApiResponse(ERROR_BODY, description="The token may do what your role may not."),
+            403: OpenApiResponse(ERROR_BODY, description="Not a tenant admin, or mfa_required."),
+            404: OpenApiResponse(ERROR_BODY),
+            409: OpenApiResponse(ERROR_BODY, description="already_owner"),
+        },
+        tags=TAG,
     )
-    def get(self, request: Request) -> Response:
-        rows = lockout.lockouts_of_tenant_members(request.tenant.pk)  # type: ignore[attr-defined]
-        return Response(s.LockoutSerializer(rows, many=True).data)
+    def post(self, request: Request, pk: int) -> Response:
+        token = service_token_owners.take_over_service_token(
+            pk,
+            tenant_id=request.tenant.pk,  # type: ignore[attr-defined]
+            by=request.user,  # type: ignore[arg-type]
+        )
+        return Response(s.ServiceTokenSerializer(token).data)
+
+
+class LockoutListView(NexusAPIView, generics.ListAPIView):
+    """Members of the tenant whose sign-in is cooling off after repeated failures (paginated)."""
+
+    permission_classes = [IsTenantAdmin]
+    serializer_class = s.LockoutSerializer
+
+    def get_queryset(self) -> QuerySet[LoginThrottle]:
+        return lockout.lockouts_of_tenant_members(self.request.tenant.pk)  # type: ignore[attr-defined]
+
+    @extend_schema(summary="Current lockouts of members", tags=TAG)
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
 
 
 class LockoutClearView(NexusAPIView):
@@ -454,3 +487,39 @@ class MfaResetView(GlobalView):
             reason=body.validated_data["reason"],
         )
         return Response(s.MfaResetOutputSerializer({"removed_authenticators": removed}).data)
+
+
+class TenantPoliciesView(NexusAPIView):
+    """The tenant's policies, read and changed by its administrators; security ones after a step-up."""
+
+    permission_classes = [IsTenantAdmin]
+
+    @extend_schema(summary="The tenant's policies", responses={200: s.TenantPoliciesSerializer}, tags=TAG)
+    def get(self, request: Request) -> Response:
+        return Response(s.TenantPoliciesSerializer(request.tenant).data)  # type: ignore[attr-defined]
+
+    @extend_schema(
+        summary="Change the tenant's policies",
+        description="Only the fields sent change; null restores a policy's default. Changing a "
+        "security policy (MFA, login lifetimes, step-up window, refresh grace) needs a recent step-up. "
+        "Audited as tenancy.policies_changed with each change's before and after.",
+        request=s.TenantPoliciesSerializer,
+        responses={
+            200: s.TenantPoliciesSerializer,
+            400: OpenApiResponse(ERROR_BODY, description="A value out of range, or an unknown role."),
+            403: OpenApiResponse(ERROR_BODY, description="Not a tenant admin, or mfa_required."),
+        },
+        tags=TAG,
+    )
+    def patch(self, request: Request) -> Response:
+        body = s.TenantPoliciesSerializer(data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        changes = body.to_policies()
+        if SECURITY_POLICIES.intersection(changes):
+            require_recent_mfa(request)
+        tenant = change_policies(
+            request.tenant.pk,  # type: ignore[attr-defined]
+            changes,
+            actor=ActorRef.for_user(request.user),
+        )
+        return Response(s.TenantPoliciesSerializer(tenant).data)

@@ -7,7 +7,9 @@ Tenant policies (``Tenant.policies``) read here:
 - ``mfa_grace_days``: days a member under the requirement may still log in without it
   (default ``NEXUS_MFA_GRACE_DAYS``), counted from when the membership was created;
 - ``session_lifetime_minutes``: the longest a login (session or token) may last;
-- ``step_up_minutes``: how recent a verification must be for sensitive actions (default 10).
+- ``step_up_minutes``: how recent a verification must be for sensitive actions (default 10);
+- ``refresh_grace_seconds``: how long a refresh may be retried with the token it just replaced
+  (default ``NEXUS_REFRESH_GRACE_SECONDS``; 0 turns retries off).
 """
 
 import datetime as dt
@@ -27,11 +29,13 @@ ALL_ROLES = "all"
 @dataclass(frozen=True)
 class LoginPolicy:
     """``mfa_required``: some membership requires MFA; ``enrol_by``: the end of the grace period
-    (None when nothing requires MFA); ``session_lifetime``: the shortest lifetime asked for."""
+    (None when nothing requires MFA); ``session_lifetime``: the shortest lifetime asked for;
+    ``refresh_grace``: the shortest refresh-retry grace asked for."""
 
     mfa_required: bool
     enrol_by: dt.datetime | None
     session_lifetime: dt.timedelta
+    refresh_grace: dt.timedelta = dt.timedelta(0)
 
     def enrolment_overdue(self, now: dt.datetime | None = None) -> bool:
         return self.enrol_by is not None and (now or timezone.now()) >= self.enrol_by
@@ -64,16 +68,22 @@ def login_policy(user: Any) -> LoginPolicy:
     required = False
     enrol_by: dt.datetime | None = None
     lifetime = default_session_lifetime()
+    refresh_grace = dt.timedelta(seconds=int(settings.NEXUS_REFRESH_GRACE_SECONDS))
     for membership in usable_memberships(user):
         tenant = membership.tenant
         minutes = tenant.policy("session_lifetime_minutes", None)
         if minutes:
             lifetime = min(lifetime, dt.timedelta(minutes=int(minutes)))
+        seconds = tenant.policy("refresh_grace_seconds", None)
+        if seconds is not None:
+            refresh_grace = min(refresh_grace, dt.timedelta(seconds=int(seconds)))
         if membership_requires_mfa(membership):
             required = True
             deadline = membership.created_at + grace_period(tenant)
             enrol_by = deadline if enrol_by is None else min(enrol_by, deadline)
-    return LoginPolicy(mfa_required=required, enrol_by=enrol_by, session_lifetime=lifetime)
+    return LoginPolicy(
+        mfa_required=required, enrol_by=enrol_by, session_lifetime=lifetime, refresh_grace=refresh_grace
+    )
 
 
 def step_up_window(tenant: Any) -> dt.timedelta:

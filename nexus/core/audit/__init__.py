@@ -2,7 +2,8 @@
 
 ``record_event`` appends an unsealed event in the caller's transaction; the sealer
 (``nexus.core.audit.sealer``) later chains committed events per tenant; ``verify_audit_chain``
-recomputes the chains; erasure clears the personal-data column without breaking them.
+recomputes the chains, each event by its hash version; erasure clears the erasable part
+(personal data, and from version 2 the labels) without breaking them.
 """
 
 from .recording import record_event

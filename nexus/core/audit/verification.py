@@ -2,8 +2,9 @@
 
 A chain is intact when its sealed events carry sequences 1..n without a gap, each event's
 ``prev_hash`` is the hash of the one before (the genesis value for the first), and each hash is
-the SHA-256 of the event's canonical form. Changing an event's content, deleting a sealed event,
-or splicing the order all break one of these. Deleting the newest events of a chain leaves a
+the SHA-256 of the event's canonical form under the event's own hash version (events sealed
+before version 2 keep verifying with their labels hashed). Changing an event's content, deleting
+a sealed event, or splicing the order all break one of these. Deleting the newest events of a chain leaves a
 shorter chain that is still consistent, so the verifier reports each chain's head (sequence and
 hash): recording it elsewhere lets an operator notice a chain that got shorter.
 """
@@ -16,7 +17,7 @@ from django.db.models import Q
 from nexus.core.models import AuditEvent
 from nexus.core.scope import system_context
 
-from .canonical import GENESIS_HASH, compute_hash
+from .canonical import GENESIS_HASH, UnknownHashVersion, compute_hash
 from .sealer import Chain
 
 VERIFIER_REASON = "verify audit chain"
@@ -64,7 +65,10 @@ def _first_problem(event: AuditEvent, expected_sequence: int, expected_prev: str
             f"prev_hash does not match the hash of the previous event: "
             f"stored {event.prev_hash or '(empty)'}, expected {expected_prev}"
         )
-    recomputed = compute_hash(event)
+    try:
+        recomputed = compute_hash(event)
+    except UnknownHashVersion as unknown:
+        return str(unknown)
     if event.hash != recomputed:
         return (
             f"hash does not match the event's content (changed after sealing): "

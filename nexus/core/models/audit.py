@@ -6,11 +6,16 @@ from django.utils import timezone
 from .base import TenantOptionalModel
 from .refs import ActorFields
 
+# Version 1 hashed the labels too; version 2 hashes kinds and ids only, so erasure can clear labels.
+LEGACY_HASH_VERSION = 1
+CURRENT_HASH_VERSION = 2
+
 
 class AuditEvent(TenantOptionalModel, ActorFields):
     """One thing that happened. Never updated or deleted (a database trigger enforces it),
     except the sealer filling ``sequence``/``prev_hash``/``hash``/``sealed_at`` once and erasure
-    setting ``personal`` to NULL. ``personal`` (email, IP, user agent) is outside the hash.
+    clearing the erasable part. ``personal`` (email, IP, user agent) is outside the hash; from
+    hash version 2 on, so are the readable labels (``actor_label``, ``object_label``).
     """
 
     occurred_at = models.DateTimeField(default=timezone.now)
@@ -21,6 +26,9 @@ class AuditEvent(TenantOptionalModel, ActorFields):
     data = models.JSONField(default=dict, blank=True)
     personal = models.JSONField(null=True, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
+    hash_version = models.PositiveSmallIntegerField(
+        default=CURRENT_HASH_VERSION, editable=False, help_text="Which canonical form the hash covers."
+    )
     sequence = models.BigIntegerField(null=True, blank=True, editable=False)
     prev_hash = models.CharField(max_length=64, blank=True, editable=False)
     hash = models.CharField(max_length=64, blank=True, editable=False)

@@ -33,7 +33,9 @@ def refusal(instance: models.Model, spec: TransitionSpec, actor: ResolvedActor) 
         return denied
     for check in edge.conditions:
         if not check(instance):
-            return TransitionNotAllowed(f"cannot {spec.verb}: {failure_message(check, instance)}")
+            return TransitionNotAllowed(
+                f"cannot {spec.verb}: {failure_message(check, instance)}", code=getattr(check, "code", None)
+            )
     return None
 
 

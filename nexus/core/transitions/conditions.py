@@ -12,6 +12,8 @@ the transition service puts in its ``TransitionNotAllowed`` error::
 
 The message describes the situation when the predicate is false; it may also be a callable
 taking the instance, for messages that name a value ("gadget quantity 0 is not positive").
+``code`` replaces the error's ``transition_not_allowed`` where clients must tell one rule from
+the others (``@condition(message, code="last_administrator")``), whichever way it is broken.
 """
 
 from collections.abc import Callable
@@ -24,9 +26,10 @@ Message = str | Callable[[Any], str]
 class Condition:
     """A django-fsm condition (callable on the instance) that carries its failure message."""
 
-    def __init__(self, predicate: Predicate, message: Message) -> None:
+    def __init__(self, predicate: Predicate, message: Message, code: str | None = None) -> None:
         self.predicate = predicate
         self.message = message
+        self.code = code
         # django-fsm's graph command and error texts name conditions by ``__name__``.
         self.__name__ = getattr(predicate, "__name__", type(predicate).__name__)
         self.__doc__ = predicate.__doc__
@@ -41,11 +44,11 @@ class Condition:
         return f"Condition({self.__name__}, {self.message!r})"
 
 
-def condition(message: Message) -> Callable[[Predicate], Condition]:
-    """Decorate a predicate as a ``Condition`` with ``message``."""
+def condition(message: Message, *, code: str | None = None) -> Callable[[Predicate], Condition]:
+    """Decorate a predicate as a ``Condition`` with ``message`` (and the error ``code``, if given)."""
 
     def wrap(predicate: Predicate) -> Condition:
-        return Condition(predicate, message)
+        return Condition(predicate, message, code)
 
     return wrap
 

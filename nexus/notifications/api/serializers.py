@@ -43,3 +43,12 @@ class UnreadCountSerializer(serializers.Serializer[dict[str, int]]):
 class MarkedReadSerializer(serializers.Serializer[dict[str, int]]):
     marked_read = serializers.IntegerField(help_text="How many notifications this request marked read.")
     unread_count = serializers.IntegerField(help_text="Unread in-app notifications left.")
+
+
+class ResentSerializer(serializers.ModelSerializer[Notification]):
+    """A notification handed back to delivery: pending again, delivered after commit."""
+
+    class Meta:
+        model = Notification
+        fields = ["id", "channel", "template", "status", "attempts"]
+        read_only_fields = fields

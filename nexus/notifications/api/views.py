@@ -2,20 +2,23 @@
 
 import django_filters
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from nexus.accounts.api.auth_permissions import IsPlatformOperator
 from nexus.accounts.models import User
 from nexus.core.api.base import NexusGenericViewSet
 from nexus.core.api.permissions import IsPerson
-from nexus.core.errors import PermissionDenied
+from nexus.core.api.transitions import ERROR_BODY
+from nexus.core.errors import NotFound, PermissionDenied
+from nexus.core.models.refs import ActorRef
 from nexus.notifications import services
 from nexus.notifications.models import Notification
 
-from .serializers import MarkedReadSerializer, NotificationSerializer, UnreadCountSerializer
+from .serializers import MarkedReadSerializer, NotificationSerializer, ResentSerializer, UnreadCountSerializer
 
 
 class NotificationFilter(django_filters.FilterSet):
@@ -50,6 +53,7 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Nexu
     permission_classes = [IsPerson]
     serializer_class = NotificationSerializer
     filterset_class = NotificationFilter
+    lookup_value_regex = r"[0-9]+"
     ordering_fields = ["created_at", "read_at"]
     ordering = ["-created_at", "-id"]
 
@@ -91,3 +95,23 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Nexu
     @action(detail=False, methods=["get"], url_path="unread-count", filter_backends=[], pagination_class=None)
     def unread_count(self, request: Request) -> Response:
         return Response({"unread_count": services.unread_count(_person(request))})
+
+    @extend_schema(
+        summary="Re-send a failed notification (platform operators, as in the admin)",
+        request=None,
+        responses={
+            200: ResentSerializer,
+            403: OpenApiResponse(ERROR_BODY, description="Not a platform operator."),
+            404: OpenApiResponse(ERROR_BODY),
+            409: OpenApiResponse(ERROR_BODY, description="The notification has not failed."),
+        },
+        tags=["notifications"],
+    )
+    @action(detail=True, methods=["post"], permission_classes=[IsPlatformOperator], filter_backends=[])
+    def resend(self, request: Request, pk: str) -> Response:
+        """Anyone's failed notification, not only the caller's: the admin's re-send, over the API."""
+        notification = Notification.objects.filter(pk=pk).first()
+        if notification is None:
+            raise NotFound("No such notification.")
+        resent = services.resend(notification, actor=ActorRef.for_user(request.user))
+        return Response(ResentSerializer(resent).data)

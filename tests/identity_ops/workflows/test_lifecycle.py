@@ -8,7 +8,7 @@ from identity_ops.workflows.lifecycle import change_role, end_person_logins, mov
 from nexus.accounts.models import Device, DeviceKind, LoginToken, User, UserStatus
 from nexus.accounts.tokens import issue_login_token
 from nexus.core import scope
-from nexus.core.errors import InvalidInput, NotFound, PermissionDenied, TransitionNotAllowed
+from nexus.core.errors import Conflict, NotFound, PermissionDenied, TransitionNotAllowed
 from nexus.core.models import OutboxEvent, TransitionLog
 from nexus.core.models.refs import ActorRef
 from nexus.core.transitions import perform_transition
@@ -147,10 +147,10 @@ def test_the_last_active_administrator_cannot_be_suspended_or_removed(acme, ana,
 def test_the_last_active_administrator_cannot_be_demoted(acme, ana):
     own = Membership.objects.get(user=ana, tenant=acme)
 
-    with scope.tenant(acme), pytest.raises(InvalidInput) as refused:
+    with scope.tenant(acme), pytest.raises(Conflict) as refused:
         change_role(own.pk, Role.VIEWER, actor=ana)
 
-    assert refused.value.fields == {"role": [LAST_ADMIN]}
+    assert (refused.value.code, refused.value.detail) == ("last_administrator", LAST_ADMIN)
 
 
 def test_an_administrator_may_step_down_when_another_remains(acme, ana, run_on_commit):
@@ -251,7 +251,7 @@ def test_two_administrators_demoting_each_other_at_once_leave_one():
     outcomes = run_in_parallel(demote, threads=2)
 
     assert sorted(outcome.ok for outcome in outcomes) == [False, True]
-    assert isinstance(next(o.error for o in outcomes if not o.ok), InvalidInput)
+    assert getattr(next(o.error for o in outcomes if not o.ok), "code", None) == "last_administrator"
     assert (
         Membership.objects.filter(tenant=acme, role=Role.ADMIN, status=MembershipStatus.ACTIVE).count() == 1
     )

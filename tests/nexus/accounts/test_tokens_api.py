@@ -326,7 +326,10 @@ def test_a_tenant_admin_sees_and_clears_lockouts_of_members_only(client_api, ana
             last_attempt_at=now,
         )
     key = token_for(client_api)
-    listed = client_api.get("/api/v1/auth/lockouts/", **bearer(key), **ACME).json()
+    page = client_api.get("/api/v1/auth/lockouts/", **bearer(key), **ACME).json()
+    # Paginated like every other list.
+    assert (page["count"], page["next"], page["previous"]) == (1, None, None)
+    listed = page["results"]
     assert [row["username"] for row in listed] == ["bo@example.com"]
     foreign = LoginThrottle.objects.get(user=stranger)
     assert (

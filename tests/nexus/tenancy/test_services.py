@@ -21,7 +21,7 @@ def test_two_administrators_demoting_each_other_at_once_leave_one_administrator(
     outcomes = run_in_parallel(lambda i: change_member_role(admins[i], Role.VIEWER, actor=ACTOR), threads=2)
 
     assert sorted(outcome.ok for outcome in outcomes) == [False, True]
-    assert isinstance(next(o.error for o in outcomes if not o.ok), InvalidInput)
+    assert getattr(next(o.error for o in outcomes if not o.ok), "code", None) == "last_administrator"
     assert Membership.objects.filter(tenant=acme, role=Role.ADMIN).count() == 1
 
 

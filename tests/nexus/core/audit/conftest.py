@@ -12,7 +12,7 @@ from nexus.tenancy.access import SELECTED_TENANT_SESSION_KEY
 from nexus.tenancy.models import Role
 from tests.factories.people import MembershipFactory, TenantFactory, UserFactory
 
-_guard_migration = importlib.import_module("nexus.core.migrations.0002_audit_immutability")
+_guard_migration = importlib.import_module("nexus.core.migrations.0008_audit_hash_version")
 
 
 @contextmanager

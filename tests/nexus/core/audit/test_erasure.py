@@ -7,7 +7,7 @@ from nexus.core.audit import record_event
 from nexus.core.audit.erasure import erase_personal_data
 from nexus.core.audit.sealer import seal_chains
 from nexus.core.audit.verification import verify_chains
-from nexus.core.models import ActorKind, ActorRef, AuditEvent, ObjectRef
+from nexus.core.models import ActorKind, ActorRef, AuditEvent, ObjectRef, OutboxEvent, TransitionLog
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +86,47 @@ def test_an_erasure_that_names_nobody_is_refused_and_changes_nothing(history, kw
     with pytest.raises(ValueError, match=message):
         erase_personal_data(erased_by=DPO, **kwargs)
     assert _personal_by_actor() == before
+
+
+def test_identifying_texts_clear_transition_log_labels_and_redact_outbox_payloads(acme):
+    logged_by = [
+        ActorRef.system("GR-1 posted by Ann@Example.com"),
+        ANN,
+        ActorRef(ActorKind.USER, "12", "Dan (bob@example.com)"),
+    ]
+    with scope.tenant(acme):
+        for number, actor in enumerate(logged_by, start=1):
+            TransitionLog.objects.create(
+                tenant=acme,
+                actor_kind=actor.kind,
+                actor_id=actor.id,
+                actor_label=actor.label,
+                object_type="x.y",
+                object_id=str(number),
+                transition="post",
+                from_state="draft",
+                to_state="posted",
+            )
+    with scope.admitting(None, reason="test: write the outbox"):
+        OutboxEvent.objects.create(
+            name="accounts.login_failed",
+            payload={"user_id": 11, "username": "ANN@example.com", "reason": "x"},
+        )
+        OutboxEvent.objects.create(
+            name="accounts.login_failed", payload={"user_id": 12, "username": "bob@example.com"}
+        )
+
+    erase_personal_data(
+        erased_by=DPO, actor=ANN, identifying=["ann@example.com", "an"]
+    )  # "an" is too short to mean Ann
+
+    with scope.system_context("test: read"):
+        labels = list(TransitionLog.objects.order_by("object_id").values_list("actor_label", flat=True))
+        payloads = list(OutboxEvent.objects.order_by("id").values_list("payload", flat=True))
+        (erasure,) = AuditEvent.objects.filter(action="audit.personal_data_erased")
+    assert labels == ["", "", "Dan (bob@example.com)"]
+    assert payloads == [
+        {"user_id": 11, "username": "", "reason": "x"},
+        {"user_id": 12, "username": "bob@example.com"},
+    ]
+    assert (erasure.data["transition_logs"], erasure.data["outbox_events"]) == (2, 1)
