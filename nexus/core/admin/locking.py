@@ -123,7 +123,7 @@ class LockedEditAdminMixin(ModelAdmin):
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         if change and isinstance(obj, VersionedWorkflowModel):
-            base = kwargs.get("form", self.form)
+            base: Any = kwargs.get("form") or self.form
             kwargs["form"] = type(base.__name__, (OpenedVersionForm, base), {})
         return super().get_form(request, obj, change=change, **kwargs)
 

@@ -43,6 +43,7 @@ def test_a_retried_refresh_within_the_grace_gets_the_same_new_token_and_ends_not
     assert events("accounts.token_replayed") == []
     assert len(events("accounts.token_rotated")) == 1
     old = LoginToken.objects.filter(user=ana).order_by("pk").first()
+    assert old is not None
     assert old.successor_key
     assert answered.json()["token"] not in old.successor_key  # kept encrypted
 

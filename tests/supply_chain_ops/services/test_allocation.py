@@ -23,7 +23,7 @@ def _lines(quantities: list[str], **extra: list[str | None]) -> list[BasisLine]:
     lines = []
     for index, quantity in enumerate(quantities):
         fields = {
-            name: (Decimal(values[index]) if values[index] is not None else None)
+            name: (Decimal(values[index]) if values[index] is not None else None)  # type: ignore[arg-type]
             for name, values in extra.items()
         }
         fields.setdefault("received_value", Decimal(quantity))

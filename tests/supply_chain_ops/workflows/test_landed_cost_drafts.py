@@ -44,7 +44,7 @@ def approved_bill(site, purchaser, clerk, accountant):
 
 def _deliver():
     event = OutboxEvent.objects.get(name="procurement.vendor_bill_approved")
-    deliver(event, find_listener(event.name, LISTENER))
+    deliver(event, find_listener(event.name, LISTENER))  # type: ignore[arg-type]
     return event
 
 
@@ -80,7 +80,8 @@ def test_a_redelivered_event_drafts_nothing_again(site, approved_bill, accountan
     first_draft = LandedCost.objects.order_by("id").first()
     perform_transition(first_draft, "cancel", actor=accountant, reason="entered by hand instead")
 
-    draft_from_approved_bill(event.payload, None)  # the outbox delivering the same event again
+    # The outbox delivering the same event again.
+    draft_from_approved_bill(event.payload, None)  # type: ignore[arg-type]
 
     assert LandedCost.objects.count() == 2
     assert LandedCostCharge.objects.count() == 3

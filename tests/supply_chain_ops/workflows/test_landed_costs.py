@@ -40,7 +40,7 @@ def run(landed_cost, *names, actor, reason=""):
     result = None
     for name in names:
         result = perform_transition((LandedCost, landed_cost.pk), name, actor=actor, reason=reason)
-    return result.instance
+    return result.instance  # type: ignore[union-attr]
 
 
 def test_compute_allocates_by_quantity_and_post_capitalises_exactly(site, purchaser, clerk, accountant):

@@ -142,8 +142,8 @@ def test_an_invalid_request_answer_is_kept_and_replayed_too(buyer_api, site):
 def test_one_key_in_two_tenants_makes_two_independent_requests(bo, acme, globex):
     client = client_for(bo)
 
-    in_acme = client.post(KINDS, {"name": "Widgets"}, format="json", **keyed("k"), **as_tenant("acme"))
-    in_globex = client.post(KINDS, {"name": "Widgets"}, format="json", **keyed("k"), **as_tenant("globex"))
+    in_acme = client.post(KINDS, {"name": "Widgets"}, format="json", **keyed("k"), **as_tenant("acme"))  # type: ignore[arg-type]
+    in_globex = client.post(KINDS, {"name": "Widgets"}, format="json", **keyed("k"), **as_tenant("globex"))  # type: ignore[arg-type]
 
     assert (in_acme.status_code, in_globex.status_code) == (201, 201)
     assert REPLAYED not in in_globex
@@ -152,8 +152,8 @@ def test_one_key_in_two_tenants_makes_two_independent_requests(bo, acme, globex)
 
 
 def test_one_key_of_two_people_makes_two_independent_requests(ana, bo, acme):
-    first = client_for(ana).post(KINDS, {"name": "Widgets"}, format="json", **keyed("k"), **as_tenant("acme"))
-    second = client_for(bo).post(KINDS, {"name": "Widgets"}, format="json", **keyed("k"), **as_tenant("acme"))
+    first = client_for(ana).post(KINDS, {"name": "Widgets"}, format="json", **keyed("k"), **as_tenant("acme"))  # type: ignore[arg-type]
+    second = client_for(bo).post(KINDS, {"name": "Widgets"}, format="json", **keyed("k"), **as_tenant("acme"))  # type: ignore[arg-type]
 
     assert (first.status_code, second.status_code) == (201, 201)
     assert REPLAYED not in second
@@ -250,8 +250,8 @@ def test_drafting_a_receipt_twice_with_one_key_drafts_one(site, buyer):
     api = TenantAPIClient(clerk, site.tenant)
     url = f"/api/v1/purchase-orders/{order.pk}/draft-receipt/"
 
-    first = api.post(url, {}, format="json", **keyed("rcpt-1"))
-    again = api.post(url, {}, format="json", **keyed("rcpt-1"))
+    first = api.post(url, {}, format="json", **keyed("rcpt-1"))  # type: ignore[arg-type]
+    again = api.post(url, {}, format="json", **keyed("rcpt-1"))  # type: ignore[arg-type]
 
     assert (first.status_code, again.status_code) == (201, 201)
     assert again.content == first.content
@@ -321,7 +321,7 @@ WITHOUT_KEY = {
 def test_the_schema_documents_the_header_on_every_post_and_only_there():
     schema = SchemaGenerator().get_schema(request=None, public=True)
 
-    with_key, without_key = set(), set()
+    with_key, without_key = set(), set()  # type: ignore[var-annotated]
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
             headers = {p["name"] for p in operation.get("parameters", []) if p["in"] == "header"}
@@ -350,8 +350,8 @@ def test_the_schema_documents_the_header_on_every_post_and_only_there():
 def test_a_post_outside_any_tenant_honours_the_key_too(ana):
     client = client_for(ana)
 
-    first = client.post("/api/v1/notifications/read-all/", **keyed("read-1"))
-    again = client.post("/api/v1/notifications/read-all/", **keyed("read-1"))
+    first = client.post("/api/v1/notifications/read-all/", **keyed("read-1"))  # type: ignore[arg-type]
+    again = client.post("/api/v1/notifications/read-all/", **keyed("read-1"))  # type: ignore[arg-type]
 
     assert (first.status_code, again.status_code) == (200, 200)
     assert again.content == first.content
