@@ -51,6 +51,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "nexus.core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files from every web process, with no separate web server in front (STORAGES below).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -164,6 +166,17 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# On PostgreSQL (the production shape) WhiteNoise serves what `collectstatic` gathered into
+# STATIC_ROOT, under hashed, compressed names that browsers may cache for good. The embedded mode
+# (`make demo`, `runserver --insecure`) serves the apps' own files and needs no collectstatic.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
 
 # The admin's look (django-unfold; its fonts, icons, scripts and charts are bundled static files).
 # Each app places its screens in the sidebar and its work queues on the dashboard through the
