@@ -2,7 +2,8 @@
 
 Opening a link (GET) only reads: mail scanners open links, so only the form's POST uses the key
 up. The key comes in the link's query and goes back in the form's hidden field; the pages are
-never cached and send no referrer, so the key travels no further. Answers and limits are the
+never cached and tell other sites no referrer (``same-origin``: a form posted with no referrer
+at all would fail the CSRF origin check), so the key travels no further. Answers and limits are the
 API's: the same workflows, the same enumeration-safe wording, the same per-address counts, and
 every form sent counted against the API's anonymous rate (``LinkPageThrottle``).
 """
@@ -57,10 +58,11 @@ def _page(
         **admin.site.each_context(request),
         "title": title,
         "login_url": reverse("admin:login"),
+        "site_url": None,  # no "Return to site": Nexus has no site besides the admin
         **extra,
     }
     response = render(request, template, context, status=status)
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
@@ -139,7 +141,8 @@ def accept_invitation_page(request: HttpRequest) -> HttpResponse:
         context["sign_in_query"] = urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})
         return _page(request, ACCEPT_TEMPLATE, title, **context)
     form_class = NewAccountForm if offer.new_account else LinkForm
-    form = form_class(request.POST if request.method == "POST" else None, initial={"token": _key(request)})
+    initial = {"token": _key(request), "full_name": offer.full_name}
+    form = form_class(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "GET":
         return _page(request, ACCEPT_TEMPLATE, title, form=form, **context)
     accepted = _run(
@@ -210,5 +213,5 @@ def _ask_for_link(request: HttpRequest) -> HttpResponse:
 
     asked = _run(form, lambda data: request_password_reset(data["email"], client=access().client(request)))
     if not isinstance(asked, NexusError):
-        return _page(request, DONE_TEMPLATE, "Check your email", detail=RESET_ANSWER, sign_in=False)
+        return _page(request, DONE_TEMPLATE, "Check your email", detail=RESET_ANSWER, sign_in=True)
     return _again(request, asked, RESET_TEMPLATE, title, ask_form=form)

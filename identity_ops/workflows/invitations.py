@@ -58,6 +58,7 @@ class InvitationLink:
 
     tenant_name: str
     email: str
+    full_name: str  # as the inviter typed it, or the account's
     role: str  # its label
     user_id: int
     new_account: bool
@@ -235,6 +236,7 @@ def describe_invitation(key: str) -> InvitationLink:
     return InvitationLink(
         tenant_name=tenant.name,
         email=person.email,
+        full_name=invitation.full_name or person.full_name,
         role=_role_label(invitation.role),
         user_id=person.id,
         new_account=person.status == PENDING_VERIFICATION,
