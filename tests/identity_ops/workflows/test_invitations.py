@@ -145,6 +145,7 @@ def test_describing_an_invitation_link_says_what_it_offers_and_uses_nothing_up(a
             InvitationLink(
                 tenant_name="Acme",
                 email="new@example.com",
+                full_name="New Person",
                 role="Sales clerk",
                 user_id=person.pk,
                 new_account=True,
