@@ -20,6 +20,7 @@ from nexus.accounts.models import User, UserStatus
 from nexus.core import scope
 from nexus.core.api import throttling
 from nexus.tenancy.models import Membership, MembershipStatus, Role
+from tests.factories.people import TEST_PASSWORD
 from tests.identity_ops.conftest import CLIENT_ADDRESS, body_from_outbox
 
 pytestmark = pytest.mark.django_db
@@ -83,6 +84,7 @@ def test_the_invitation_link_opens_a_page_that_uses_nothing_up(visitor, acme, in
     assert User.objects.get(email="nina@example.com").status == UserStatus.PENDING_VERIFICATION
 
 
+@pytest.mark.smoke
 def test_a_new_account_chooses_its_password_and_joins(visitor, acme, invited_new, run_on_commit):
     key = key_of(invited_new)
 
@@ -173,6 +175,50 @@ def test_an_existing_account_joins_only_when_signed_in_as_itself(visitor, acme, 
     gus_membership.refresh_from_db()
     assert gus_membership.status == MembershipStatus.ACTIVE
     assert invitation_status(acme) == InvitationStatus.ACCEPTED
+
+
+def test_signing_in_from_the_invitation_comes_back_to_it(visitor, acme, ana, gus, run_on_commit):
+    with scope.tenant(acme), run_on_commit():
+        invite(email="gus@example.com", role=Role.MANAGER, actor=ana)
+    link = link_in_email("gus@example.com")
+    sign_in_page = f"/admin/login/?{visitor.get(link).context['sign_in_query']}"
+
+    signed_in = visitor.post(sign_in_page, {"username": "gus@example.com", "password": TEST_PASSWORD})
+
+    assert (signed_in.status_code, signed_in["Location"]) == (302, link)
+    assert "Join Acme" in visitor.get(link).content.decode()
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [
+        {"token": "x" * 5000, "password": "p", "password_again": "p"},
+        {"token": ["a", "b"], "full_name": ["x"] * 3},
+        {"token": "\x00", "password": "\x00"},
+        {"full_name": "y" * 151},
+        {},
+    ],
+)
+def test_hostile_forms_change_nothing_and_never_fail(visitor, acme, invited_new, sent):
+    key = key_of(invited_new)
+
+    answers = [
+        visitor.post(invited_new, sent),
+        visitor.post("/accept-invitation/", sent),
+        visitor.post("/verify-email/?token=" + key, sent),
+        visitor.post("/reset-password/", sent),
+        visitor.post("/reset-password/", {**sent, "email": ["a@example.com", "\x00"]}),
+    ]
+
+    assert all(a.status_code in (200, 400) for a in answers), [a.status_code for a in answers]
+    assert invitation_status(acme) == InvitationStatus.PENDING
+    assert User.objects.get(email="nina@example.com").status == UserStatus.PENDING_VERIFICATION
+    assert [m.to for m in mail.outbox] == [["nina@example.com"]]  # the invitation only
+
+
+def test_other_methods_are_refused(visitor):
+    assert visitor.put("/accept-invitation/").status_code == 405
+    assert visitor.delete("/reset-password/").status_code == 405
 
 
 # Verifying an address ----------------------------------------------------------------------------
