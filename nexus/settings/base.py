@@ -326,6 +326,9 @@ NEXUS_REFRESH_GRACE_SECONDS = env.int("NEXUS_REFRESH_GRACE_SECONDS", default=30)
 # and the admin page that asks for a code.
 NEXUS_MFA_RECENCY_PROVIDER = "nexus.accounts.stepup.SessionMfaRecency"
 NEXUS_STEP_UP_URL = "admin-step-up"
+# Pages for people rather than the admin: the admin's login signs in anyone returning to one
+# (accepting an invitation with an existing account), staff role or not (nexus.tenancy.admin_site).
+NEXUS_PERSON_PAGES = ["/accept-invitation/"]
 # Where a browser login limited to enrolment (MFA policy) is sent, and the paths it may reach.
 NEXUS_MFA_SETUP_URL = "admin-mfa-setup"
 NEXUS_MFA_ENROLMENT_PATHS = [

@@ -20,7 +20,7 @@ from nexus.accounts.models import User, UserStatus
 from nexus.core import scope
 from nexus.core.api import throttling
 from nexus.tenancy.models import Membership, MembershipStatus, Role
-from tests.factories.people import TEST_PASSWORD
+from tests.factories.people import TEST_PASSWORD, MembershipFactory, UserFactory
 from tests.identity_ops.conftest import CLIENT_ADDRESS, body_from_outbox
 
 pytestmark = pytest.mark.django_db
@@ -187,6 +187,34 @@ def test_signing_in_from_the_invitation_comes_back_to_it(visitor, acme, ana, gus
 
     assert (signed_in.status_code, signed_in["Location"]) == (302, link)
     assert "Join Acme" in visitor.get(link).content.decode()
+
+
+def test_someone_without_a_staff_role_signs_in_for_the_invitation_only(
+    visitor, acme, globex, ana, run_on_commit
+):
+    bo = UserFactory.create(email="bo@example.com")
+    MembershipFactory.create(user=bo, tenant=globex, role=Role.VIEWER)
+    with scope.tenant(acme), run_on_commit():
+        invite(email="bo@example.com", role=Role.SALES, actor=ana)
+    link = link_in_email("bo@example.com")
+    credentials = {"username": "bo@example.com", "password": TEST_PASSWORD}
+
+    for_the_admin = visitor.post("/admin/login/?next=/admin/", credentials)
+    for_elsewhere = visitor.post(
+        "/admin/login/?next=https://elsewhere.example/accept-invitation/", credentials
+    )
+    for_the_invitation = visitor.post(
+        f"/admin/login/?{visitor.get(link).context['sign_in_query']}", credentials
+    )
+
+    refusal = "This account has no staff role in an active tenant"
+    assert refusal in for_the_admin.content.decode()
+    assert refusal in for_elsewhere.content.decode()
+    assert (for_the_invitation.status_code, for_the_invitation["Location"]) == (302, link)
+    with run_on_commit():
+        joined = visitor.post(link, {"token": key_of(link)})
+    assert "You are now a member of Acme." in joined.content.decode()
+    assert Membership.objects.get(user=bo, tenant=acme).status == MembershipStatus.ACTIVE
 
 
 @pytest.mark.parametrize(
