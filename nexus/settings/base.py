@@ -339,6 +339,9 @@ NEXUS_REFRESH_GRACE_SECONDS = env.int("NEXUS_REFRESH_GRACE_SECONDS", default=30)
 # and the admin page that asks for a code.
 NEXUS_MFA_RECENCY_PROVIDER = "nexus.accounts.stepup.SessionMfaRecency"
 NEXUS_STEP_UP_URL = "admin-step-up"
+# Pages for people rather than the admin: the admin's login signs in anyone returning to one
+# (accepting an invitation with an existing account), staff role or not (nexus.tenancy.admin_site).
+NEXUS_PERSON_PAGES = ["/accept-invitation/"]
 # Where a browser login limited to enrolment (MFA policy) is sent, and the paths it may reach.
 NEXUS_MFA_SETUP_URL = "admin-mfa-setup"
 NEXUS_MFA_ENROLMENT_PATHS = [
@@ -371,8 +374,10 @@ SUPPLY_CHAIN_OPS_ADAPTERS = {
 IDENTITY_OPS_MEMBERSHIP_MODEL = "tenancy.Membership"
 IDENTITY_OPS_TENANT_MODEL = "tenancy.Tenant"
 IDENTITY_OPS_DEVICE_MODEL = "accounts.Device"
-# Links in identity emails (docs/identity.md): pages of the client application that post the
-# emailed key to the API; relative ones are joined to NEXUS_PUBLIC_URL.
+# Links in identity emails (docs/identity.md): by default Nexus's own pages for them
+# (identity_ops.pages: accept an invitation, verify an address, choose a new password); another
+# front end may serve them instead, posting the key to the API. Relative links are joined to
+# NEXUS_PUBLIC_URL.
 NEXUS_PUBLIC_URL = env.str("NEXUS_PUBLIC_URL", default="http://127.0.0.1:8000/")
 IDENTITY_OPS_LINKS = {
     "verify_email": env.str("IDENTITY_OPS_VERIFY_EMAIL_LINK", default="/verify-email/?token={token}"),
