@@ -131,6 +131,11 @@ class DropshipOrder(VersionedWorkflowModel, TenantScopedModel):
         return self.number or f"Dropship order #{self.pk}"
 
     @property
+    def is_draft(self) -> bool:
+        """Never: the system opens it from the sales order; it changes only by its steps."""
+        return False
+
+    @property
     def ship_to(self) -> str:
         """The ship-to address, one part per line."""
         city = " ".join(part for part in (self.ship_to_postal_code, self.ship_to_city) if part)
