@@ -24,7 +24,7 @@ from nexus.core.events import EventEnvelope
 from nexus.core.models.refs import ActorRef, ObjectRef
 from nexus.core.sequences import next_number
 from nexus.core.transitions import Actor, TransitionChange, perform_transition
-from nexus.core.transitions.actors import actor_ref, resolve_actor
+from nexus.core.transitions.actors import actor_ref, follow_up_actor, resolve_actor
 from supply_chain_ops import wiring
 from supply_chain_ops.contracts.dropship import (
     DeliveredLine,
@@ -57,6 +57,12 @@ def _q(quantity: Decimal) -> str:
 def _move(order: DropshipOrder, name: str, *, actor: Actor, **options: Any) -> DropshipOrder:
     moved: DropshipOrder = perform_transition(order, name, actor=actor, **options).instance
     return moved
+
+
+def _as_system(actor: Actor, because: str) -> ActorRef:
+    """The actor of a step that follows an event (``hold``, ``create_purchase_orders``): the system,
+    on behalf of whoever set it off."""
+    return actor if isinstance(actor, ActorRef) else follow_up_actor(actor, because)
 
 
 def _locked(order: DropshipOrder | int) -> DropshipOrder:
@@ -189,12 +195,13 @@ def choose_vendors_and_order(order: DropshipOrder | int, *, actor: Actor) -> Dro
         DropshipLine.objects.bulk_update(lines, CHOICE_FIELDS)
         if not problems and not domains.has_dropship_warehouse():
             problems.append("the tenant has no active dropship warehouse for the purchase orders")
+        system = _as_system(actor, f"{locked} opened")
         if problems:
             reason = "No purchase orders yet: " + "; ".join(problems) + "."
             return _move(
-                locked, "hold", actor=actor, payload={"kind": DropshipException.NO_VENDOR, "reason": reason}
+                locked, "hold", actor=system, payload={"kind": DropshipException.NO_VENDOR, "reason": reason}
             )
-        return _move(locked, "create_purchase_orders", actor=actor)
+        return _move(locked, "create_purchase_orders", actor=system)
 
 
 # -- the exception queue: a buyer picks a vendor and resumes ---------------------------------------
@@ -467,7 +474,7 @@ def compensate(order: DropshipOrder | int, *, reason: str, actor: Actor) -> Drop
                 "kind": DropshipException.CANCEL_WITH_VENDOR,
                 "reason": f"{reason} The purchase orders were sent: cancel them with the vendors.",
             }
-            return _move(locked, "hold", actor=actor, payload=payload)
+            return _move(locked, "hold", actor=_as_system(actor, "sales order cancelled"), payload=payload)
         return locked
 
 

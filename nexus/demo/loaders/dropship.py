@@ -2,14 +2,16 @@
 
 Made through the sales and dropship workflows as the demo administrator: sales orders are
 confirmed, then opened, bought, sent, shipped by their vendors (tracking numbers), closed,
-held for a buyer or compensated. The pending one is opened for an open order of the simulated
-history, whose events are never dispatched, so nothing moves it on. Idempotent: a tenant that
+held for a buyer or compensated. The pending one (opened, its vendors not chosen yet) is opened for
+an open order of the simulated history with a dropship line, when there is one: its events are
+never dispatched, so nothing moves it on (a new order's confirmation would choose its vendors as
+soon as the load commits). Idempotent: a tenant that
 already has dropship orders gets none.
 """
 
 import datetime as dt
 from collections.abc import Sequence
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from django.db import transaction
 from django.db.models import Count, Q
@@ -26,33 +28,29 @@ from supply_chain_ops.workflows import dropship
 from supply_chain_ops.workflows.dropship import ShippedLine
 
 ONE = Decimal(1)
-TWO = Decimal(2)
 
 
-def _fitting_products(currency: str) -> list[tuple[int, int]]:
-    """(product, preferred vendor) pairs whose preferred terms ship any whole quantity, by vendor."""
+def _lots(currency: str) -> list[tuple[int, Decimal]]:
+    """(product, quantity) pairs of different preferred vendors, each quantity the smallest whole
+    lot the preferred vendor ships (its minimum, in its multiples)."""
     rows = (
         VendorProduct.objects.filter(
-            active=True,
-            vendor__active=True,
-            product__active=True,
-            currency_id=currency,
-            minimum_order_quantity__lte=ONE,
-            order_multiple=ONE,
+            active=True, vendor__active=True, product__active=True, currency_id=currency
         )
-        .order_by("product_id", "priority", "unit_price", "lead_time_days", "id")
-        .values_list("product_id", "vendor_id")
+        .order_by("product_id", "priority", "unit_price", "lead_time_days", "vendor__code")
+        .values_list("product_id", "vendor_id", "minimum_order_quantity", "order_multiple")
     )
-    chosen: dict[int, int] = {}
-    for product_id, vendor_id in rows:
-        chosen.setdefault(product_id, vendor_id)
-    by_vendor: dict[int, int] = {}
-    for product_id, vendor_id in sorted(chosen.items()):
-        by_vendor.setdefault(vendor_id, product_id)
-    return [(product_id, vendor_id) for vendor_id, product_id in sorted(by_vendor.items())]
+    preferred: dict[int, tuple[int, Decimal]] = {}
+    for product_id, vendor_id, minimum, multiple in rows:
+        lot = (max(minimum, multiple, ONE) / multiple).to_integral_value(rounding=ROUND_CEILING) * multiple
+        preferred.setdefault(product_id, (vendor_id, lot))
+    by_vendor: dict[int, tuple[int, Decimal]] = {}
+    for product_id, (vendor_id, lot) in sorted(preferred.items()):
+        by_vendor.setdefault(vendor_id, (product_id, lot))
+    return [by_vendor[vendor_id] for vendor_id in sorted(by_vendor)]
 
 
-def _product_without_a_vendor() -> int | None:
+def _product_without_a_vendor(excluded: Sequence[int]) -> int | None:
     """A product no active vendor ships one of: no active terms, or only terms with larger lots."""
     fitting = Count(
         "vendor_terms",
@@ -65,6 +63,7 @@ def _product_without_a_vendor() -> int | None:
     )
     return (
         Product.objects.filter(active=True)
+        .exclude(pk__in=excluded)
         .annotate(fitting=fitting)
         .filter(fitting=0)
         .order_by("id")
@@ -78,9 +77,12 @@ def load_dropship(tenant: Tenant, actor: object) -> int:
     with scope.tenant(tenant), transaction.atomic():
         if DropshipOrder.objects.exists():
             return 0
-        customer = Customer.objects.filter(active=True).exclude(address_line1="").order_by("code").first()
-        pairs = _fitting_products(tenant.default_currency)
-        if customer is None or len(pairs) < 2:
+        customers = Customer.objects.filter(active=True)
+        customer = (
+            customers.exclude(address_line1="").order_by("code").first() or customers.order_by("code").first()
+        )
+        lots = _lots(tenant.default_currency)
+        if customer is None or not lots:
             return 0
         stocked = (
             StockAvailability.objects.filter(
@@ -90,7 +92,8 @@ def load_dropship(tenant: Tenant, actor: object) -> int:
             .values_list("product_id", "warehouse_id")
             .first()
         )
-        (first, _), (second, _) = pairs[0], pairs[1]
+        # Two vendors where the catalogue prefers two; otherwise one vendor does for both.
+        (first, one_first), (second, one_second) = lots[0], lots[min(1, len(lots) - 1)]
         today = timezone.localdate()
 
         def opened(*dropship_lines: tuple[int, Decimal], with_stocked: bool = False) -> DropshipOrder:
@@ -120,11 +123,11 @@ def load_dropship(tenant: Tenant, actor: object) -> int:
             assert made is not None
             return dropship.choose_vendors_and_order(made, actor=actor)
 
-        def shipped(order: DropshipOrder, products: Sequence[int], number: str) -> DropshipOrder:
+        def shipped(order: DropshipOrder, count: int, number: str) -> DropshipOrder:
+            """The vendor ships the order's first ``count`` lines."""
             lines = [
                 ShippedLine(sales_order_line=line.sales_order_line_id)
-                for line in order.lines.order_by("id")
-                if line.product_id in products
+                for line in order.lines.order_by("id")[:count]
             ]
             return dropship.record_vendor_shipment(
                 order, lines, tracking_number=f"1Z{number}", carrier="UPS", actor=actor
@@ -141,21 +144,23 @@ def load_dropship(tenant: Tenant, actor: object) -> int:
         )
         if history is not None and dropship.open_dropship_order(history, actor=actor) is not None:
             count += 1  # pending: its vendors not chosen yet
-        opened((first, TWO), (second, ONE), with_stocked=True)  # purchase orders created
-        dropship.send(opened((first, ONE)), actor=actor)  # sent
-        partly = dropship.send(opened((first, TWO), (second, TWO), with_stocked=True), actor=actor)
-        shipped(partly, [first], "DEMO0001")  # partially shipped
-        done = dropship.send(opened((second, ONE)), actor=actor)
-        shipped(done, [second], "DEMO0002")  # shipped
-        closing = dropship.send(opened((first, ONE)), actor=actor)
-        dropship.close(shipped(closing, [first], "DEMO0003"), actor=actor)  # closed
+        opened((first, 2 * one_first), (second, one_second), with_stocked=True)  # purchase orders created
+        dropship.send(opened((first, one_first)), actor=actor)  # sent
+        partly = dropship.send(
+            opened((first, one_first), (second, one_second), with_stocked=True), actor=actor
+        )
+        shipped(partly, 1, "DEMO0001")  # partially shipped
+        done = dropship.send(opened((second, one_second)), actor=actor)
+        shipped(done, 1, "DEMO0002")  # shipped
+        closing = dropship.send(opened((first, one_first)), actor=actor)
+        dropship.close(shipped(closing, 1, "DEMO0003"), actor=actor)  # closed
         count += 5
-        orphan = _product_without_a_vendor()
+        orphan = _product_without_a_vendor([first, second])
         if orphan is not None:
-            opened((first, ONE), (orphan, ONE))  # exception: a line without a vendor
+            opened((first, one_first), (orphan, ONE))  # exception: a line without a vendor
             count += 1
         for was_sent in (True, False):  # exception (cancel with the vendors) and cancelled
-            order = opened((second, ONE))
+            order = opened((second, one_second))
             if was_sent:
                 order = dropship.send(order, actor=actor)
             reason = "Customer withdrew the order."
