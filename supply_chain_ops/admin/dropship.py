@@ -46,7 +46,7 @@ class PickVendorForm(forms.ModelForm):
 
 
 def _link(url_name: str, pk: Any, label: str) -> SafeString:
-    return format_html('<a href="{}">{}</a>', reverse(url_name, args=[pk]), label)
+    return format_html('<a href="{}" class="text-primary-600">{}</a>', reverse(url_name, args=[pk]), label)
 
 
 def _table(headers: list[str], rows: list[list[Any]]) -> SafeString:
@@ -55,7 +55,9 @@ def _table(headers: list[str], rows: list[list[Any]]) -> SafeString:
         "", "<tr>{}</tr>", ((format_html_join("", "<td>{}</td>", ((c,) for c in row)),) for row in rows)
     )
     return format_html(
-        '<table class="dropship-table"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>', head, body
+        '<table class="dropship-table" cellpadding="4"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>',
+        head,
+        body,
     )
 
 
@@ -137,7 +139,8 @@ class DropshipOrderAdmin(DocumentAdmin):
             vendor: Any = line.vendor.code if line.vendor else NO_VENDOR
             if may_pick and line.purchase_order_id is None:
                 url = reverse("admin:supply_chain_ops_dropshiporder_pick_vendor", args=[obj.pk, line.pk])
-                vendor = format_html('{} · <a href="{}">Pick vendor</a>', vendor, url)
+                verb = "Change vendor" if line.vendor_id else "Pick vendor"
+                vendor = format_html('{} · <a href="{}" class="text-primary-600">{}</a>', vendor, url, verb)
             order = line.purchase_order
             purchase = (
                 format_html(
