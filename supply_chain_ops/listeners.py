@@ -10,6 +10,7 @@ from typing import Any
 
 from nexus.core.events import EventEnvelope, register_listener
 
+from .workflows.cross_docking import on_reservation_changed, on_stock_received
 from .workflows.landed_cost_drafts import draft_from_approved_bill
 
 Listener = Callable[[dict[str, Any], EventEnvelope], None]
@@ -17,6 +18,8 @@ Listener = Callable[[dict[str, Any], EventEnvelope], None]
 #: (event name, listener, listener name): each workflow adds its reactions here.
 LISTENERS: list[tuple[str, Listener, str]] = [
     ("procurement.vendor_bill_approved", draft_from_approved_bill, "supply_chain.landed_cost_drafts"),
+    ("inventory.stock_received", on_stock_received, "supply_chain.cross_docking"),
+    ("inventory.reservation_changed", on_reservation_changed, "supply_chain.cross_dock_progress"),
 ]
 
 

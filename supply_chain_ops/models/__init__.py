@@ -1,5 +1,6 @@
 """Workflow records of the supply-chain flows: FSM-backed, moved only by the transition service."""
 
+from .cross_docks import CrossDock, CrossDockLine
 from .landed_costs import (
     ChargeKind,
     LandedCost,
@@ -12,6 +13,8 @@ from .transfers import TransferOrder, TransferOrderLine, TransferOrderStatus
 
 __all__ = [
     "ChargeKind",
+    "CrossDock",
+    "CrossDockLine",
     "LandedCost",
     "LandedCostAllocation",
     "LandedCostCharge",
