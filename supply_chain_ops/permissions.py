@@ -8,6 +8,7 @@ managers already hold every permission on tenant data; viewers read everything.
 from supply_chain_ops.contracts.access import Duty, DutyGrant
 
 TRANSFERS = frozenset({"transferorder", "transferorderline"})
+CROSS_DOCKS = frozenset({"crossdock", "crossdockline"})
 LANDED_COST_MODELS = frozenset(
     {"landedcost", "landedcostcharge", "landedcostreceipt", "landedcostallocation"}
 )
@@ -22,4 +23,8 @@ DUTY_GRANTS: list[DutyGrant] = [
     DutyGrant(Duty.BUYING, LANDED_COST_MODELS, frozenset({"view", "add", "change"})),
     DutyGrant(Duty.WAREHOUSE, LANDED_COST_MODELS, frozenset({"view"})),
     DutyGrant(Duty.ACCOUNTING, LANDED_COST_MODELS, frozenset({"view", "add", "change", "approve", "post"})),
+    # Cross-docks are made by the receipt listener; the warehouse ships what they staged and
+    # sales sees which orders got goods.
+    DutyGrant(Duty.WAREHOUSE, CROSS_DOCKS, frozenset({"view"})),
+    DutyGrant(Duty.SELLING, CROSS_DOCKS, frozenset({"view"})),
 ]
