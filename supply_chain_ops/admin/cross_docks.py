@@ -5,19 +5,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from unfold.admin import ModelAdmin, TabularInline
 
 from nexus.core.admin.navigation import Group, register_screen
 from nexus.core.admin.queues import register_queue
 from supply_chain_ops.models import CrossDock, CrossDockLine
-from supply_chain_ops.models.cross_docks import waiting_lines
-
-
-def with_goods_waiting(queryset: QuerySet[CrossDock]) -> QuerySet[CrossDock]:
-    """Cross-docks with staged goods still waiting to ship."""
-    return queryset.filter(Exists(waiting_lines().filter(cross_dock=OuterRef("pk"))))
+from supply_chain_ops.models.cross_docks import with_goods_waiting
 
 
 class CrossDockLineInline(TabularInline):

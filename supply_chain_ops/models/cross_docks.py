@@ -9,7 +9,7 @@ is made, and each line follows its pinned reservation (shipped, or released) thr
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from nexus.core.models import TenantScopedModel
 
@@ -96,3 +96,8 @@ class CrossDockLine(TenantScopedModel):
 def waiting_lines() -> "models.QuerySet[CrossDockLine]":
     """Lines whose staged goods still wait to ship (the dashboard's queue)."""
     return CrossDockLine.objects.filter(quantity__gt=F("shipped_quantity") + F("released_quantity"))
+
+
+def with_goods_waiting(queryset: "QuerySet[CrossDock]") -> "QuerySet[CrossDock]":
+    """Cross-docks with staged goods still waiting to ship."""
+    return queryset.filter(Exists(waiting_lines().filter(cross_dock=OuterRef("pk"))))

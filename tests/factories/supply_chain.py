@@ -1,4 +1,4 @@
-"""Transfer orders and landed costs with their lines. Create them inside ``scope.tenant(...)``.
+"""Transfer orders, landed costs and cross-docks with their lines. Create them inside ``scope.tenant(...)``.
 
 Each is created as a draft; it moves on only through its workflow (``supply_chain_ops.workflows``),
 as in production.
@@ -9,8 +9,17 @@ from decimal import Decimal
 
 import factory
 
-from supply_chain_ops.models import LandedCost, LandedCostCharge, TransferOrder, TransferOrderLine
-from tests.factories.inventory import ProductFactory, WarehouseFactory
+from nexus.inventory.models import LocationKind
+from supply_chain_ops.models import (
+    CrossDock,
+    CrossDockLine,
+    LandedCost,
+    LandedCostCharge,
+    TransferOrder,
+    TransferOrderLine,
+)
+from tests.factories.inventory import LocationFactory, ProductFactory, WarehouseFactory
+from tests.factories.sales import SalesOrderLineFactory
 
 
 class TransferOrderFactory(factory.django.DjangoModelFactory[TransferOrder]):
@@ -50,3 +59,36 @@ class LandedCostChargeFactory(factory.django.DjangoModelFactory[LandedCostCharge
     landed_cost = factory.SubFactory(LandedCostFactory)
     amount = Decimal("120.0000")
     currency_id = "USD"
+
+
+class CrossDockFactory(factory.django.DjangoModelFactory[CrossDock]):
+    """A cross-dock record as the receipt listener leaves it (no stock behind it)."""
+
+    class Meta:
+        model = CrossDock
+
+    number = factory.Sequence(lambda n: f"CD-T-{n:06d}")
+    receipt_move_id = factory.Sequence(lambda n: 900_000 + n)
+    product = factory.SubFactory(ProductFactory)
+    warehouse = factory.SubFactory(WarehouseFactory)
+    staging_location = factory.SubFactory(
+        LocationFactory, warehouse=factory.SelfAttribute("..warehouse"), kind=LocationKind.STAGING
+    )
+    sku = factory.SelfAttribute("product.sku")
+    unit = factory.SelfAttribute("product.unit")
+    received_quantity = Decimal("10")
+    staged_quantity = Decimal("4")
+
+
+class CrossDockLineFactory(factory.django.DjangoModelFactory[CrossDockLine]):
+    class Meta:
+        model = CrossDockLine
+
+    cross_dock = factory.SubFactory(CrossDockFactory)
+    sales_order_line = factory.SubFactory(
+        SalesOrderLineFactory, product=factory.SelfAttribute("..cross_dock.product")
+    )
+    order_number = factory.SelfAttribute("sales_order_line.order.number")
+    promised_date = factory.LazyFunction(dt.date.today)
+    quantity = Decimal("4")
+    reservation_id = factory.Sequence(lambda n: 900_000 + n)

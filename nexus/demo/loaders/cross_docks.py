@@ -17,7 +17,7 @@ from nexus.core import scope
 from nexus.core.transitions.actors import actor_ref
 from nexus.inventory.models import LocationKind, StockAvailability, Warehouse, WarehouseKind
 from nexus.inventory.services import add_staging_location, receive
-from nexus.sales.models import Customer, SalesOrder, SalesOrderLine
+from nexus.sales.models import Customer, SalesOrder, SalesOrderLine, short_stock_lines
 from nexus.sales.services import assign_number, confirm_order
 from nexus.tenancy.models import Tenant
 from supply_chain_ops.models import CrossDock
@@ -39,8 +39,11 @@ def load_cross_docks(tenant: Tenant, actor: object) -> int:
         if warehouse is None or len(customers) < 2:
             return 0
         stock = warehouse.locations.filter(kind=LocationKind.STOCK, active=True).order_by("code").first()
+        # A product no other order is waiting for, so the delivery goes to the two made here.
+        waited_for = short_stock_lines().filter(warehouse=warehouse).values("product_id")
         pool = (
             StockAvailability.objects.filter(warehouse=warehouse, product__active=True)
+            .exclude(product_id__in=waited_for)
             .annotate(free=F("on_hand_sellable") - F("reserved"))
             .select_related("product")
             .order_by("free", "product_id")
