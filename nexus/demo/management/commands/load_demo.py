@@ -16,6 +16,7 @@ from nexus.accounts.models import User
 from nexus.core.errors import NexusError
 from nexus.core.models.refs import ActorRef
 from nexus.demo.loaders import load_history
+from nexus.demo.loaders.cross_docks import load_cross_docks
 from nexus.demo.loaders.dropship import load_dropship
 from nexus.demo.loaders.landed_costs import load_landed_costs
 from nexus.demo.loaders.sizes import SIZES
@@ -71,6 +72,8 @@ class Command(BaseCommand):
         self.load_supply_chain(tenant, options["size"])
         if load_transfers(tenant, admin):
             self.stdout.write("Added transfer orders: one in transit, one partly received, one to approve.")
+        if load_cross_docks(tenant, admin):
+            self.stdout.write("Added a cross-dock: a delivery staged for two waiting sales orders.")
         made = load_landed_costs(tenant, admin)
         if made:
             self.stdout.write(f"Created {made} landed costs, one computed and waiting for review.")
