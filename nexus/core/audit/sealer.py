@@ -21,7 +21,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
@@ -96,18 +96,19 @@ def _store_seals(events: list[AuditEvent]) -> None:
     """
     if not events:
         return
+    db = connections[DEFAULT_DB_ALIAS]  # resolved once: the proxy costs a look-up per use
     opts = AuditEvent._meta
-    quote = connection.ops.quote_name
+    quote = db.ops.quote_name
     fields = [field for field in opts.concrete_fields if field.name in SEAL_COLUMNS]
     key = next(field for field in opts.concrete_fields if field.primary_key)
     assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
     # Identifiers from the model's options, quoted; every value is a parameter.
     sql = f"UPDATE {quote(opts.db_table)} SET {assignments} WHERE {quote(key.column)} = %s"  # noqa: S608
     rows = [
-        [field.get_db_prep_value(getattr(event, field.attname), connection) for field in fields] + [event.pk]
+        [field.get_db_prep_value(getattr(event, field.attname), db) for field in fields] + [event.pk]
         for event in events
     ]
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.executemany(sql, rows)
 
 
