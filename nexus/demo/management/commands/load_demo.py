@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from nexus.accounts.models import User
+from nexus.core.audit.sealer import seal_chains
 from nexus.core.errors import NexusError
 from nexus.core.models.refs import ActorRef
 from nexus.demo.loaders import load_history
@@ -80,6 +81,10 @@ class Command(BaseCommand):
         made = load_dropship(tenant, admin)
         if made:
             self.stdout.write(f"Created {made} dropship orders, one in each state.")
+        # No beat runs the sealer in the embedded mode until the server starts: seal what the load wrote.
+        sealed = seal_chains().total
+        if sealed:
+            self.stdout.write(f"Sealed {sealed} audit events.")
         settings.VAR_DIR.mkdir(exist_ok=True)
         credentials_file.write_text(json.dumps({"email": admin.email, "password": password}))
         credentials_file.chmod(0o600)
