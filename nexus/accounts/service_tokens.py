@@ -1,9 +1,11 @@
 """Service tokens for integrations: created by a tenant admin, bound to one tenant, scoped.
 
-The scopes are permission names (``"inventory.view_product"``) and must lie within what the
-creator's own role grants in that tenant. The authenticated principal (``ServicePrincipal``)
-holds exactly those permissions, in that tenant only, and can never step up: an operation
-guarded by step-up needs a person. Every use records ``last_used_at``, at most once a minute.
+The creator chooses named scopes (``"stock:read"``, ``"orders:write"``: ``token_scopes``) or,
+for an exact fit, permission names (``"inventory.view_product"``); the token holds the
+permissions they stand for that the creator's own role grants in that tenant, never one that
+writes audit records. The authenticated principal (``ServicePrincipal``) holds exactly those
+permissions, in that tenant only, and can never step up: an operation guarded by step-up needs a
+person. Every use records ``last_used_at``, at most once a minute.
 """
 
 import datetime as dt
@@ -26,6 +28,7 @@ from nexus.tenancy.roles import role_permissions
 
 from .models import User
 from .models_tokens import ServiceToken
+from .token_scopes import SCOPES_BY_KEY, TOKEN_SCOPES, TokenScope, audit_writing_permissions, holdable
 
 KEY_PREFIX = "svc_"
 MAX_LIFETIME = dt.timedelta(days=366)
@@ -42,29 +45,57 @@ def digest(key: str) -> str:
 
 
 def grantable_scopes(user: User, tenant_id: int) -> frozenset[str]:
-    """The permission names the person's role grants in the tenant: the most a token can hold."""
+    """The permission names the person's role grants in the tenant, less those that write audit
+    records: the most a token can hold."""
     role = role_in(user, tenant_id)
-    return role_permissions(role) if role else frozenset()
+    return holdable(role_permissions(role)) if role else frozenset()
+
+
+def offered_scopes(user: User, tenant_id: int) -> list[TokenScope]:
+    """The named scopes that give a token something within the person's role in the tenant."""
+    allowed = grantable_scopes(user, tenant_id)
+    return [scope for scope in TOKEN_SCOPES if scope.permissions & allowed]
+
+
+def _token_permissions(chosen: list[str], allowed: frozenset[str]) -> tuple[list[str], list[str]]:
+    """The permissions the chosen scopes give within ``allowed``, and what is refused, in words."""
+    held: set[str] = set()
+    refused: list[str] = []
+    never = audit_writing_permissions()
+    for name in chosen:
+        named = SCOPES_BY_KEY.get(name)
+        if named is not None:
+            within = named.permissions & allowed
+            if within:
+                held |= within
+            else:
+                refused.append(f"{name!r} ({named.label}) gives nothing your role grants in this tenant.")
+        elif name in never:
+            refused.append(f"{name!r} changes audit records; no service token may hold it.")
+        elif name in allowed:
+            held.add(name)
+        else:
+            refused.append(f"{name!r} is not a permission your role grants in this tenant.")
+    return sorted(holdable(held)), refused
 
 
 def create_service_token(
     *, creator: User, tenant_id: int, name: str, scopes: list[str], expires_at: dt.datetime | None
 ) -> CreatedServiceToken:
-    """Create a token for the tenant; raise ``InvalidInput`` for a blank name, scopes outside the
-    creator's role, or an expiry in the past or more than a year ahead."""
+    """Create a token for the tenant holding what ``scopes`` (named scopes or permission names)
+    give within the creator's role; raise ``InvalidInput`` for a blank name, a scope giving
+    nothing within that role, a permission outside it or one that writes audit records, or an
+    expiry in the past or more than a year ahead."""
     errors: dict[str, list[str]] = {}
     name = name.strip()
     if not name:
         errors["name"] = ["Give the token a name that says which integration uses it."]
     chosen = sorted(set(scopes))
-    allowed = grantable_scopes(creator, tenant_id)
-    beyond = [scope for scope in chosen if scope not in allowed]
+    permissions, refused = _token_permissions(chosen, grantable_scopes(creator, tenant_id))
     if not chosen:
-        errors["scopes"] = ["Choose at least one permission."]
-    elif beyond:
-        errors["scopes"] = [
-            f"{scope!r} is not a permission your role grants in this tenant." for scope in beyond
-        ]
+        errors["scopes"] = ["Choose at least one scope."]
+    elif refused:
+        errors["scopes"] = refused
     now = timezone.now()
     if expires_at is not None and not now < expires_at <= now + MAX_LIFETIME:
         errors["expires_at"] = ["Choose an expiry in the future, at most a year ahead."]
@@ -77,7 +108,7 @@ def create_service_token(
             name=name[:100],
             digest=digest(key),
             key_prefix=key[:8],
-            scopes=chosen,
+            scopes=permissions,
             created_by=creator,
             expires_at=expires_at,
         )
@@ -86,7 +117,7 @@ def create_service_token(
             {
                 "token_id": token.pk,
                 "name": token.name,
-                "scopes": chosen,
+                "scopes": permissions,
                 "created_by": creator.pk,
                 "expires_at": expires_at,
             },
@@ -164,7 +195,8 @@ class ServicePrincipal:
     def __init__(self, token: ServiceToken) -> None:
         self.token = token
         self.bound_tenant_id = token.tenant_id
-        self._scopes = frozenset(token.scopes)
+        # Whatever a token was given, it never writes audit records.
+        self._scopes = holdable(frozenset(token.scopes))
 
     def __str__(self) -> str:
         return f"service token {self.token.name}"
