@@ -11,7 +11,9 @@ from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from unfold.admin import TabularInline
 from unfold.views import ChangeList
 
@@ -112,18 +114,17 @@ def document_reference(move: StockMove) -> str:
 
 @admin.register(StockMove)
 class StockMoveAdmin(ReadOnlyAdmin):
+    # Fits a 1440 px screen: short times, one "from → to" column, the value without the unit cost
+    # (on the move's page), the actor's label shortened (in full on hover).
     list_display = (
-        "id",
-        "occurred_at",
+        "when",
         "reason",
         "product_sku",
         "quantity",
-        "from_location",
-        "to_location",
-        "unit_cost",
+        "locations",
         "value",
         "document",
-        "actor_label",
+        "actor",
     )
     list_filter = ("reason", WarehouseFilter, "occurred_at")
     search_fields = ("product__sku", "product__name", "note")
@@ -138,6 +139,20 @@ class StockMoveAdmin(ReadOnlyAdmin):
     @admin.display(description="product", ordering="product__sku")
     def product_sku(self, move: StockMove) -> str:
         return format_html('<span title="{}">{}</span>', move.product.name, move.product.sku)
+
+    @admin.display(description="when", ordering="occurred_at")
+    def when(self, move: StockMove) -> str:
+        return f"{timezone.localtime(move.occurred_at):%Y-%m-%d %H:%M}"
+
+    @admin.display(description="by", ordering="actor_label")
+    def actor(self, move: StockMove) -> str:
+        return format_html(
+            '<span title="{}">{}</span>', move.actor_label, Truncator(move.actor_label).chars(22)
+        )
+
+    @admin.display(description="from → to")
+    def locations(self, move: StockMove) -> str:
+        return f"{move.from_location or '—'} → {move.to_location or '—'}"
 
     @admin.display(description="document")
     def document(self, move: StockMove) -> str:

@@ -101,8 +101,20 @@ class SalesOrderLineForm(forms.ModelForm):
 
 
 class SalesOrderLineInline(DraftLinesInline):
+    """A draft's lines show what is entered; the dates promised and what shipped or is reserved follow."""
+
     model = SalesOrderLine
     form = SalesOrderLineForm
+    #: What a draft's lines show: entry columns only, so the table fits a 1440 px screen.
+    draft_fields = (
+        "product",
+        "quantity",
+        "unit_price",
+        "discount_percent",
+        "requested_date",
+        "warehouse",
+        "dropship",
+    )
     fields = (
         "product",
         "description",
@@ -118,6 +130,11 @@ class SalesOrderLineInline(DraftLinesInline):
     )
     readonly_fields = ("shipped_quantity", "reserved")
     autocomplete_fields = ("product", "warehouse")
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None or obj.is_draft:
+            return self.draft_fields
+        return super().get_fields(request, obj)
 
     @admin.display(description="reserved")
     def reserved(self, line: SalesOrderLine) -> Decimal | str:
