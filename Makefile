@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo demo-data test smoke lint bench screenshots clean
+.PHONY: install demo demo-data up test smoke lint bench screenshots clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ demo: demo-data
 demo-data: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
+
+## The production shape on this machine: gunicorn, a Celery worker and beat on PostgreSQL and Redis
+up: install
+	@bash scripts/up.sh
 
 ## The whole check: ruff, import layers, migrations, mypy, pytest (PostgreSQL when reachable)
 test: install

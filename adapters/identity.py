@@ -29,7 +29,7 @@ from nexus.accounts.client import client_info
 from nexus.accounts.login_key import login_key
 from nexus.accounts.models import User, UserStatus
 from nexus.accounts.models_tokens import SuspensionReason
-from nexus.accounts.password_resets import issue_password_resets, redeem_password_reset
+from nexus.accounts.password_resets import check_password_reset, issue_password_resets, redeem_password_reset
 from nexus.accounts.revocation import Revoked, revoke_access
 from nexus.accounts.service_token_owners import resume_owned_tokens, suspend_owned_tokens
 from nexus.core import scope
@@ -299,6 +299,9 @@ class DjangoAccessControl:
 
     def issue_password_resets(self, user_ids: Sequence[int]) -> Mapping[int, str]:
         return issue_password_resets(user_ids)
+
+    def check_password_reset(self, key: str) -> None:
+        check_password_reset(key)
 
     def redeem_password_reset(self, key: str) -> int:
         return redeem_password_reset(key).pk

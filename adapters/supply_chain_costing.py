@@ -67,28 +67,55 @@ class InventoryCosting:
             missing = ", ".join(str(pk) for pk in sorted(wanted - posted))
             detail = f"Goods receipt {missing} does not exist or is not posted; charge posted receipts only."
             raise InvalidInput(detail, fields={"goods_receipts": [detail]})
-        lines = (
-            GoodsReceiptLine.objects.filter(receipt_id__in=wanted)
-            .select_related("receipt", "purchase_order_line__product")
+        rows = (
+            GoodsReceiptLine.objects.filter(
+                receipt_id__in=wanted, stock_move__isnull=False, purchase_order_line__product__isnull=False
+            )
             .order_by("receipt_id", "id")
+            .values_list(
+                "receipt_id",
+                "receipt__number",
+                "pk",
+                "stock_move_id",
+                "purchase_order_line__product_id",
+                "purchase_order_line__product__sku",
+                "quantity",
+                "unit_cost",
+                "purchase_order_line__product__unit_weight",
+                "purchase_order_line__product__unit_volume",
+                "purchase_order_line__product__customs_value",
+                "purchase_order_line__product__customs_currency_id",
+            )
         )
         return [
             ReceiptLineFacts(
-                receipt_id=line.receipt_id,
-                receipt_number=line.receipt.number,
-                receipt_line_id=line.pk,
-                move_id=line.stock_move_id,
-                product_id=product.pk,
-                sku=product.sku,
-                quantity=line.quantity,
-                received_value=line.quantity * (line.unit_cost or Decimal(0)),
-                unit_weight=product.unit_weight,
-                unit_volume=product.unit_volume,
-                customs_value=product.customs_value,
-                customs_currency=product.customs_currency_id,
+                receipt_id=receipt_id,
+                receipt_number=number,
+                receipt_line_id=line_id,
+                move_id=move_id,
+                product_id=product_id,
+                sku=sku,
+                quantity=quantity,
+                received_value=quantity * (unit_cost or Decimal(0)),
+                unit_weight=weight,
+                unit_volume=volume,
+                customs_value=customs_value,
+                customs_currency=customs_currency,
             )
-            for line in lines
-            if (product := line.purchase_order_line.product) is not None and line.stock_move_id is not None
+            for (
+                receipt_id,
+                number,
+                line_id,
+                move_id,
+                product_id,
+                sku,
+                quantity,
+                unit_cost,
+                weight,
+                volume,
+                customs_value,
+                customs_currency,
+            ) in rows
         ]
 
     def positions(self, move_ids: Sequence[int]) -> Mapping[int, Position]:
@@ -103,8 +130,10 @@ class InventoryCosting:
             return {}
         condition = _pairs(wanted, "warehouse_id")
         found = {
-            (row.product_id, row.warehouse_id): Pool(row.warehouse.code, row.on_hand, row.value)
-            for row in StockAvailability.objects.filter(condition).select_related("warehouse")
+            (product_id, warehouse_id): Pool(code, on_hand, value)
+            for product_id, warehouse_id, code, on_hand, value in StockAvailability.objects.filter(
+                condition
+            ).values_list("product_id", "warehouse_id", "warehouse__code", "on_hand", "value")
         }
         codes = dict(
             Warehouse.objects.filter(pk__in={w for _, w in wanted - found.keys()}).values_list("pk", "code")

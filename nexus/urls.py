@@ -1,4 +1,4 @@
-"""URL configuration: admin, API v1 with its schema and docs, health probes."""
+"""URL configuration: admin, the emailed links' pages, API v1 with its schema and docs, health probes."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -31,6 +31,8 @@ urlpatterns = [
     path("admin/mfa/", identity_mfa_admin.mfa_setup, name="admin-mfa-setup"),
     path("admin/mfa/reset/", identity_mfa_admin.mfa_reset, name="admin-mfa-reset"),
     path("admin/", admin.site.urls),
+    # The pages that invitation, verification and password-reset emails link to.
+    path("", include("identity_ops.pages.urls")),
     path("api/v1/", include((api_v1_patterns, "api"), namespace="v1")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

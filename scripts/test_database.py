@@ -21,8 +21,8 @@ def say(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-def ensure_local_role() -> str:
-    """Create the ordinary role and its database on the local server; return its URL."""
+def ensure_local_role(database: str = DATABASE) -> str:
+    """Create the ordinary role and ``database`` on the local server; return its URL."""
     with psycopg.connect(LOCAL_ADMIN, autocommit=True) as admin:
         exists = admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [ROLE]).fetchone()
         verb = "ALTER" if exists else "CREATE"
@@ -31,11 +31,11 @@ def ensure_local_role() -> str:
                 sql.SQL(verb), sql.Identifier(ROLE)
             )
         )
-        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE]).fetchone():
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone():
             admin.execute(
-                sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(DATABASE), sql.Identifier(ROLE))
+                sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(database), sql.Identifier(ROLE))
             )
-    return f"postgres://{ROLE}@127.0.0.1:5432/{DATABASE}"
+    return f"postgres://{ROLE}@127.0.0.1:5432/{database}"
 
 
 def describe_role(url: str) -> str:

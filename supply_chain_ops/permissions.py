@@ -11,6 +11,11 @@ TRANSFERS = frozenset({"transferorder", "transferorderline"})
 LANDED_COST_MODELS = frozenset(
     {"landedcost", "landedcostcharge", "landedcostreceipt", "landedcostallocation"}
 )
+DROPSHIP = frozenset({"dropshiporder", "dropshipline", "dropshipshipment", "dropshipshipmentline"})
+
+#: What a service token bound to one vendor may hold: its integration reports the shipments of
+#: that vendor's dropship lines (and sees those orders), nothing else.
+VENDOR_SCOPES = frozenset({"supply_chain_ops.view_dropshiporder", "supply_chain_ops.ship_dropshiporder"})
 
 DUTY_GRANTS: list[DutyGrant] = [
     # Transfer orders: planners draft, approve, cancel and close them; the warehouse ships,
@@ -22,4 +27,10 @@ DUTY_GRANTS: list[DutyGrant] = [
     DutyGrant(Duty.BUYING, LANDED_COST_MODELS, frozenset({"view", "add", "change"})),
     DutyGrant(Duty.WAREHOUSE, LANDED_COST_MODELS, frozenset({"view"})),
     DutyGrant(Duty.ACCOUNTING, LANDED_COST_MODELS, frozenset({"view", "add", "change", "approve", "post"})),
+    # Dropship: buyers work the exception queue, send, record shipments, close and cancel;
+    # sales clerks follow their customers' dropship orders.
+    DutyGrant(
+        Duty.BUYING, DROPSHIP, frozenset({"view", "change", "resume", "send", "ship", "close", "cancel"})
+    ),
+    DutyGrant(Duty.SELLING, DROPSHIP, frozenset({"view"})),
 ]

@@ -17,6 +17,7 @@ from django.utils.module_loading import import_string
 
 from .contracts.access import RoleGrants
 from .contracts.costing import Costing
+from .contracts.dropship import DropshipDomains, VendorTokens
 from .contracts.transfers import DomainSupplyDemand, TransferStock
 
 
@@ -49,3 +50,11 @@ def domain_supply_demand() -> DomainSupplyDemand:
 
 def costing() -> Costing:
     return cast(Costing, _build("costing"))
+
+
+def dropship_domains() -> DropshipDomains:
+    return cast(DropshipDomains, _build("dropship_domains"))
+
+
+def vendor_tokens() -> VendorTokens:
+    return cast(VendorTokens, _build("vendor_tokens"))

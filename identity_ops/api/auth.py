@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from identity_ops.wiring import access
 from identity_ops.workflows.invitations import accept_invitation
-from identity_ops.workflows.passwords import confirm_password_reset, request_password_reset
+from identity_ops.workflows.passwords import RESET_ANSWER, confirm_password_reset, request_password_reset
 from identity_ops.workflows.registration import SignUp, resend_verification, sign_up, verify_email
 from nexus.core.api.base import NexusAPIView
 from nexus.core.api.throttling import AnonRateThrottle
@@ -36,7 +36,6 @@ SIGN_UP_ANSWER = (
     "Check your email: if the address can join, we have sent it a link to finish signing up. "
     "The link works for a limited time."
 )
-RESET_ANSWER = "If an account uses this address, we have sent it a link to choose a new password."
 RESEND_ANSWER = "If a sign-up with this address is waiting, we have sent it a new link."
 
 BAD_INPUT = OpenApiResponse(ERROR_BODY, description="Invalid input; see `fields`. Nothing was changed.")

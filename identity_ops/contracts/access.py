@@ -52,6 +52,9 @@ class AccessControl(Protocol):
     def issue_password_resets(self, user_ids: Sequence[int]) -> Mapping[int, str]:
         """A fresh single-use reset key per person (earlier ones stop working); the keys, once."""
 
+    def check_password_reset(self, key: str) -> None:
+        """``InvalidInput`` (``token``) if a reset key is unusable; reads only, uses nothing up."""
+
     def redeem_password_reset(self, key: str) -> int:
         """Use up a reset key (locks it); return its person's id. ``InvalidInput`` (``token``) if unusable."""
 

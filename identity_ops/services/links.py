@@ -1,4 +1,4 @@
-"""Links in identity emails: the client application's pages that post the key to the API.
+"""Links in identity emails: by default Nexus's own pages for them (``identity_ops.pages``).
 
 ``settings.IDENTITY_OPS_LINKS`` maps each purpose to a URL template with ``{token}``; relative
 ones are joined to ``settings.NEXUS_PUBLIC_URL``.

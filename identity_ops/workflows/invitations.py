@@ -38,6 +38,7 @@ from .withdrawal import withdraw
 
 INVALID_LINK = "This invitation link is not valid: it was already used, revoked or replaced by a newer one."
 EXPIRED_LINK = "This invitation has expired; ask the organisation to send it again."
+NOT_YOURS = "This invitation is for another account: sign in as the person it was sent to."
 RESENDS_PER_DAY = 5
 RESEND_INTERVAL_SECONDS = 60
 EXPIRY_BATCH = 200
@@ -49,6 +50,19 @@ SUSPENDED = "suspended"
 INVITED = "invited"
 REMOVED = "removed"
 PENDING_VERIFICATION = "pending_verification"
+
+
+@dataclass(frozen=True)
+class InvitationLink:
+    """What an invitation link offers, shown before it is used."""
+
+    tenant_name: str
+    email: str
+    full_name: str  # as the inviter typed it, or the account's
+    role: str  # its label
+    user_id: int
+    new_account: bool
+    expires_at: dt.datetime
 
 
 @dataclass(frozen=True)
@@ -204,38 +218,57 @@ def _send(invitation: Invitation, tenant: Tenant, person: Person, key: str, *, i
     )
 
 
-def _find_by_key(key: str) -> tuple[int, int] | None:
-    """The invitation (id, tenant id) whose link has this key, across tenants."""
-    if not key:
-        return None
-    tenant_id = link_keys.tenant_of(key)
-    if tenant_id is None:
-        return None
+def describe_invitation(key: str) -> InvitationLink:
+    """What the invitation whose link has ``key`` offers, without using the link up.
+
+    Opening a link must not spend it (mail scanners open links), so this only reads. Raises
+    ``InvalidInput`` (field ``token``) for a link that ``accept_invitation`` would refuse as such.
+    """
+    invitation_id, tenant_id = link_keys.locate(Invitation, key, invalid=INVALID_LINK)
     with scope.tenant(tenant_id):
-        pk = Invitation.objects.filter(token_digest=keys.digest(key)).values_list("pk", flat=True).first()
-    return (pk, tenant_id) if pk is not None else None
+        invitation = Invitation.objects.get(pk=invitation_id)
+        link_keys.require_usable(
+            invitation, pending=InvitationStatus.PENDING, invalid=INVALID_LINK, expired=EXPIRED_LINK
+        )
+        assert invitation.user_id is not None
+        person = people().by_id([invitation.user_id])[invitation.user_id]
+        tenant = tenants().by_id([tenant_id])[tenant_id]
+    return InvitationLink(
+        tenant_name=tenant.name,
+        email=person.email,
+        full_name=invitation.full_name or person.full_name,
+        role=_role_label(invitation.role),
+        user_id=person.id,
+        new_account=person.status == PENDING_VERIFICATION,
+        expires_at=invitation.expires_at,
+    )
 
 
 def accept_invitation(
-    key: str, *, password: str = "", full_name: str = "", client: Client = UNKNOWN_CLIENT
+    key: str,
+    *,
+    password: str = "",
+    full_name: str = "",
+    as_person: int | None = None,
+    client: Client = UNKNOWN_CLIENT,
 ) -> Accepted:
     """Accept the invitation whose link has ``key``.
 
     A new account (still pending verification) needs ``password``, checked by the validators;
     it becomes active through a registration completed at once, since the link proves the
     address. An account already in use joins with its existing password (``password`` is
-    ignored). Raises ``InvalidInput`` (fields ``token``, ``password``) otherwise.
+    ignored). With ``as_person`` (the person signed in), the invitation must be theirs.
+    Raises ``InvalidInput`` (fields ``token``, ``password``) otherwise.
     """
-    found = _find_by_key(key)
-    if found is None:
-        raise InvalidInput(INVALID_LINK, fields={"token": [INVALID_LINK]})
-    invitation_id, tenant_id = found
+    invitation_id, tenant_id = link_keys.locate(Invitation, key, invalid=INVALID_LINK)
     with scope.tenant(tenant_id), transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=invitation_id)
-        if invitation.status != InvitationStatus.PENDING or invitation.user_id is None:
-            raise InvalidInput(INVALID_LINK, fields={"token": [INVALID_LINK]})
-        if invitation.expires_at <= timezone.now():
-            raise InvalidInput(EXPIRED_LINK, fields={"token": [EXPIRED_LINK]})
+        link_keys.require_usable(
+            invitation, pending=InvitationStatus.PENDING, invalid=INVALID_LINK, expired=EXPIRED_LINK
+        )
+        assert invitation.user_id is not None
+        if as_person is not None and invitation.user_id != as_person:
+            raise InvalidInput(NOT_YOURS, fields={"token": [NOT_YOURS]})
         person = people().by_id([invitation.user_id])[invitation.user_id]
         tenant = tenants().by_id([tenant_id])[tenant_id]
         new_account = person.status == PENDING_VERIFICATION

@@ -26,6 +26,8 @@ from nexus.core.models.refs import ANONYMOUS, ObjectRef
 from .registration import person_ref
 
 REQUESTS_PER_HOUR = 5
+# The one answer to a reset request, whatever the address.
+RESET_ANSWER = "If an account uses this address, we have sent it a link to choose a new password."
 ACTIVE = "active"
 RESET = "password_reset"
 
@@ -80,6 +82,14 @@ def deliver_password_reset(address: str, *, client: Client = UNKNOWN_CLIENT) -> 
             tenant_id=None,
         )
     return True
+
+
+def check_password_reset_link(key: str) -> None:
+    """Raise ``InvalidInput`` (field ``token``) unless the reset link with ``key`` is still usable.
+
+    Only reads: opening a link must not spend it (mail scanners open links).
+    """
+    access().check_password_reset(key)
 
 
 def confirm_password_reset(key: str, password: str, *, client: Client = UNKNOWN_CLIENT) -> None:

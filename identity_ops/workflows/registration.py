@@ -73,6 +73,14 @@ class Verified:
     email: str
 
 
+@dataclass(frozen=True)
+class VerificationLink:
+    """What a verification link confirms, shown before it is used."""
+
+    tenant_name: str
+    email: str
+
+
 def person_ref(person: Person) -> ActorRef:
     return ActorRef(ActorKind.USER, str(person.id), person.email)
 
@@ -314,16 +322,23 @@ def resend_verification(*, tenant: str, email: str) -> None:
         )
 
 
-def _find_by_key(key: str) -> tuple[int, int] | None:
-    """The registration (id, tenant id) whose verification link has this key, across tenants."""
-    if not key:
-        return None
-    tenant_id = link_keys.tenant_of(key)
-    if tenant_id is None:
-        return None
+def describe_verification(key: str) -> VerificationLink:
+    """The address and tenant a verification link confirms, without using the link up.
+
+    Opening a link must not spend it (mail scanners open links), so this only reads. Raises
+    ``InvalidInput`` (field ``token``) for a link that ``verify_email`` would refuse as such.
+    """
+    registration_id, tenant_id = link_keys.locate(Registration, key, invalid=INVALID_LINK)
     with scope.tenant(tenant_id):
-        pk = Registration.objects.filter(token_digest=keys.digest(key)).values_list("pk", flat=True).first()
-    return (pk, tenant_id) if pk is not None else None
+        registration = Registration.objects.get(pk=registration_id)
+        link_keys.require_usable(
+            registration,
+            pending=RegistrationStatus.PENDING_VERIFICATION,
+            invalid=INVALID_LINK,
+            expired=EXPIRED_LINK,
+        )
+        tenant = tenants().by_id([tenant_id])[tenant_id]
+    return VerificationLink(tenant_name=tenant.name, email=registration.email)
 
 
 def verify_email(key: str, *, client: Client = UNKNOWN_CLIENT) -> Verified:
@@ -332,16 +347,16 @@ def verify_email(key: str, *, client: Client = UNKNOWN_CLIENT) -> Verified:
     Raises ``InvalidInput`` (field ``token``) for an unknown, used, replaced or expired link, or
     when the membership or account can no longer be activated (withdrawn, suspended).
     """
-    found = _find_by_key(key)
-    if found is None:
-        raise InvalidInput(INVALID_LINK, fields={"token": [INVALID_LINK]})
-    registration_id, tenant_id = found
+    registration_id, tenant_id = link_keys.locate(Registration, key, invalid=INVALID_LINK)
     with scope.tenant(tenant_id), transaction.atomic():
         registration = Registration.objects.select_for_update().get(pk=registration_id)
-        if registration.status != RegistrationStatus.PENDING_VERIFICATION or registration.user_id is None:
-            raise InvalidInput(INVALID_LINK, fields={"token": [INVALID_LINK]})
-        if registration.expires_at <= timezone.now():
-            raise InvalidInput(EXPIRED_LINK, fields={"token": [EXPIRED_LINK]})
+        link_keys.require_usable(
+            registration,
+            pending=RegistrationStatus.PENDING_VERIFICATION,
+            invalid=INVALID_LINK,
+            expired=EXPIRED_LINK,
+        )
+        assert registration.user_id is not None
         person = people().by_id([registration.user_id])[registration.user_id]
         tenant = tenants().by_id([tenant_id])[tenant_id]
         perform_transition(

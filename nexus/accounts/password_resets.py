@@ -43,6 +43,18 @@ def issue_password_resets(user_ids: Iterable[int]) -> dict[int, str]:
     return issued
 
 
+def check_password_reset(key: str) -> None:
+    """Raise as ``redeem_password_reset`` would for this key, but use nothing up (reads only)."""
+    usable = PasswordResetToken.objects.filter(
+        digest=keys.digest(key or ""),
+        used_at__isnull=True,
+        expires_at__gt=timezone.now(),
+        user__is_active=True,
+    ).exists()
+    if not usable:
+        raise InvalidInput(INVALID_LINK, fields={"token": [INVALID_LINK]})
+
+
 def redeem_password_reset(key: str) -> User:
     """Use up the reset token with this key; return its person, locked.
 

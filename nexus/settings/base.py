@@ -51,6 +51,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "nexus.core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files from every web process, with no separate web server in front (STORAGES below).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -164,6 +166,17 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# On PostgreSQL (the production shape) WhiteNoise serves what `collectstatic` gathered into
+# STATIC_ROOT, under hashed, compressed names that browsers may cache for good. The embedded mode
+# (`make demo`, `runserver --insecure`) serves the apps' own files and needs no collectstatic.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
 
 # The admin's look (django-unfold; its fonts, icons, scripts and charts are bundled static files).
 # Each app places its screens in the sidebar and its work queues on the dashboard through the
@@ -326,6 +339,9 @@ NEXUS_REFRESH_GRACE_SECONDS = env.int("NEXUS_REFRESH_GRACE_SECONDS", default=30)
 # and the admin page that asks for a code.
 NEXUS_MFA_RECENCY_PROVIDER = "nexus.accounts.stepup.SessionMfaRecency"
 NEXUS_STEP_UP_URL = "admin-step-up"
+# Pages for people rather than the admin: the admin's login signs in anyone returning to one
+# (accepting an invitation with an existing account), staff role or not (nexus.tenancy.admin_site).
+NEXUS_PERSON_PAGES = ["/accept-invitation/"]
 # Where a browser login limited to enrolment (MFA policy) is sent, and the paths it may reach.
 NEXUS_MFA_SETUP_URL = "admin-mfa-setup"
 NEXUS_MFA_ENROLMENT_PATHS = [
@@ -353,13 +369,17 @@ SUPPLY_CHAIN_OPS_ADAPTERS = {
     "transfer_stock": "adapters.supply_chain_transfers.InventoryTransferStock",
     "domain_supply_demand": "adapters.supply_chain_transfers.DomainsSupplyDemand",
     "costing": "adapters.supply_chain_costing.InventoryCosting",
+    "dropship_domains": "adapters.supply_chain_dropship.DomainsDropship",
+    "vendor_tokens": "adapters.supply_chain_dropship.AccountsVendorTokens",
 }
 # The models behind the identity admin and API screens of people and memberships.
 IDENTITY_OPS_MEMBERSHIP_MODEL = "tenancy.Membership"
 IDENTITY_OPS_TENANT_MODEL = "tenancy.Tenant"
 IDENTITY_OPS_DEVICE_MODEL = "accounts.Device"
-# Links in identity emails (docs/identity.md): pages of the client application that post the
-# emailed key to the API; relative ones are joined to NEXUS_PUBLIC_URL.
+# Links in identity emails (docs/identity.md): by default Nexus's own pages for them
+# (identity_ops.pages: accept an invitation, verify an address, choose a new password); another
+# front end may serve them instead, posting the key to the API. Relative links are joined to
+# NEXUS_PUBLIC_URL.
 NEXUS_PUBLIC_URL = env.str("NEXUS_PUBLIC_URL", default="http://127.0.0.1:8000/")
 IDENTITY_OPS_LINKS = {
     "verify_email": env.str("IDENTITY_OPS_VERIFY_EMAIL_LINK", default="/verify-email/?token={token}"),

@@ -12,6 +12,11 @@ NEXUS_MFA_ENCRYPTION_KEYS = ["4XGt0cYcGu9lCe9t3qp0I9oXo4cP5FhJzJ0vJk3sWkM="]
 CELERY_BROKER_URL = "memory://"
 CELERY_TASK_ALWAYS_EAGER = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Pages render without a collectstatic manifest; tests of the production storage set their own.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 # Redis for the end-to-end Celery tests; they are skipped with a reason when it is not there.
 TEST_REDIS_URL = env.str("TEST_REDIS_URL", default="redis://127.0.0.1:6379/15")
 # Lets two test runs share one PostgreSQL server without dropping each other's database.

@@ -3,10 +3,12 @@
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import ModelAdmin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.utils import unquote
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
@@ -46,8 +48,17 @@ class NexusAdminLoginForm(UnfoldAuthenticationForm):
     def confirm_login_allowed(self, user: Any) -> None:
         # The inactive-account check only; Django's is_staff test is replaced by the rule below.
         AuthenticationForm.confirm_login_allowed(self, user)
-        if not user.is_platform_operator and not admin_memberships(user):
+        if not user.is_platform_operator and not admin_memberships(user) and not self._for_a_person_page():
             raise ValidationError(self.error_messages["no_admin_access"], code="no_admin_access")
+
+    def _for_a_person_page(self) -> bool:
+        """Signing in to return to a page for people rather than the admin (``NEXUS_PERSON_PAGES``).
+
+        Accepting an invitation with an existing account asks its owner to sign in first, whether
+        or not they have a staff role anywhere yet; the admin itself still admits only staff.
+        """
+        wanted = urlsplit(self.request.GET.get(REDIRECT_FIELD_NAME, "")) if self.request else None
+        return bool(wanted and not wanted.netloc and wanted.path in settings.NEXUS_PERSON_PAGES)
 
 
 class NexusAdminSite(UnfoldAdminSite):

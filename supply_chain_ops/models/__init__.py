@@ -1,5 +1,13 @@
 """Workflow records of the supply-chain flows: FSM-backed, moved only by the transition service."""
 
+from .dropship import (
+    DropshipException,
+    DropshipLine,
+    DropshipOrder,
+    DropshipShipment,
+    DropshipShipmentLine,
+    DropshipStatus,
+)
 from .landed_costs import (
     ChargeKind,
     LandedCost,
@@ -12,6 +20,12 @@ from .transfers import TransferOrder, TransferOrderLine, TransferOrderStatus
 
 __all__ = [
     "ChargeKind",
+    "DropshipException",
+    "DropshipLine",
+    "DropshipOrder",
+    "DropshipShipment",
+    "DropshipShipmentLine",
+    "DropshipStatus",
     "LandedCost",
     "LandedCostAllocation",
     "LandedCostCharge",

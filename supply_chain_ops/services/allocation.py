@@ -139,7 +139,9 @@ def split_by_position(minor: int, received: Decimal, on_hand: Mapping[int, Decim
     warehouses = sorted(on_hand)
     held = sum((on_hand[w] for w in warehouses), Decimal(0))
     consumed = max(received - held, Decimal(0))
-    if received <= 0 or (held == 0 and consumed == 0):
+    if received <= 0 or held == 0:
         return PositionSplit({}, minor)
+    if consumed == 0 and len(warehouses) == 1:
+        return PositionSplit({warehouses[0]: minor} if minor else {}, 0)
     parts = allocate_minor(minor, [*(on_hand[w] for w in warehouses), consumed])
     return PositionSplit({w: part for w, part in zip(warehouses, parts, strict=False) if part}, parts[-1])

@@ -1,4 +1,4 @@
-"""Transfer orders and landed costs with their lines. Create them inside ``scope.tenant(...)``.
+"""Transfer orders, landed costs, dropship orders and their lines. Create them inside ``scope.tenant(...)``.
 
 Each is created as a draft; it moves on only through its workflow (``supply_chain_ops.workflows``),
 as in production.
@@ -9,8 +9,16 @@ from decimal import Decimal
 
 import factory
 
-from supply_chain_ops.models import LandedCost, LandedCostCharge, TransferOrder, TransferOrderLine
+from supply_chain_ops.models import (
+    DropshipLine,
+    DropshipOrder,
+    LandedCost,
+    LandedCostCharge,
+    TransferOrder,
+    TransferOrderLine,
+)
 from tests.factories.inventory import ProductFactory, WarehouseFactory
+from tests.factories.sales import SalesOrderFactory, SalesOrderLineFactory
 
 
 class TransferOrderFactory(factory.django.DjangoModelFactory[TransferOrder]):
@@ -50,3 +58,31 @@ class LandedCostChargeFactory(factory.django.DjangoModelFactory[LandedCostCharge
     landed_cost = factory.SubFactory(LandedCostFactory)
     amount = Decimal("120.0000")
     currency_id = "USD"
+
+
+class DropshipOrderFactory(factory.django.DjangoModelFactory[DropshipOrder]):
+    class Meta:
+        model = DropshipOrder
+
+    number = factory.Sequence(lambda n: f"DS-T-{n:06d}")
+    sales_order = factory.SubFactory(SalesOrderFactory)
+    sales_order_number = factory.SelfAttribute("sales_order.number")
+    customer = factory.SelfAttribute("sales_order.customer")
+    ship_to_name = factory.SelfAttribute("customer.name")
+
+
+class DropshipLineFactory(factory.django.DjangoModelFactory[DropshipLine]):
+    class Meta:
+        model = DropshipLine
+
+    order = factory.SubFactory(DropshipOrderFactory)
+    sales_order_line = factory.SubFactory(
+        SalesOrderLineFactory,
+        order=factory.SelfAttribute("..order.sales_order"),
+        dropship=True,
+        warehouse=None,
+    )
+    product = factory.SelfAttribute("sales_order_line.product")
+    sku = factory.SelfAttribute("product.sku")
+    unit = factory.SelfAttribute("product.unit")
+    quantity = factory.SelfAttribute("sales_order_line.quantity")

@@ -94,10 +94,16 @@ def token_api(user: User, tenant: Tenant | None = None, *, stepped_up: bool = Fa
 LINK = re.compile(r"token=([A-Za-z0-9_\-%]+)")
 
 
-def key_from_outbox(recipient: str, index: int = -1) -> str:
-    """The key in the link of the ``index``-th email sent to ``recipient``."""
+def body_from_outbox(recipient: str, index: int = -1) -> str:
+    """The text of the ``index``-th email sent to ``recipient``."""
     bodies = [str(message.body) for message in mail.outbox if recipient in message.to]
     assert bodies, f"no email to {recipient}"
-    found = LINK.search(bodies[index])
-    assert found, bodies[index]
+    return bodies[index]
+
+
+def key_from_outbox(recipient: str, index: int = -1) -> str:
+    """The key in the link of the ``index``-th email sent to ``recipient``."""
+    body = body_from_outbox(recipient, index)
+    found = LINK.search(body)
+    assert found, body
     return found.group(1)

@@ -33,6 +33,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from nexus.core.bulk import update_fields
 from nexus.core.errors import Conflict, InvalidInput
 from nexus.core.models.refs import ActorRef
 from nexus.core.scope import require_tenant_id
@@ -496,7 +497,7 @@ def _write(
                 row.quantity_remaining = remaining[row.id]
                 changed_layers.append(row)
     if changed_layers:
-        CostLayer.objects.bulk_update(changed_layers, ["quantity_remaining"])
+        update_fields(changed_layers, ["quantity_remaining"])
     pools = [
         pool
         for pool in availability.values()
@@ -505,9 +506,7 @@ def _write(
     for pool in pools:
         pool.updated_at = now
     if pools:
-        StockAvailability.objects.bulk_update(
-            pools, ["on_hand_sellable", "on_hand", "value", "average_unit_cost", "updated_at"]
-        )
+        update_fields(pools, ["on_hand_sellable", "on_hand", "value", "average_unit_cost", "updated_at"])
     changed = [
         balance
         for by_location in balances.values()
@@ -517,7 +516,7 @@ def _write(
     for balance in changed:
         balance.updated_at = now
     if changed:
-        StockBalance.objects.bulk_update(changed, ["on_hand", "value", "updated_at"])
+        update_fields(changed, ["on_hand", "value", "updated_at"])
 
 
 def _merged(consumptions: list[tuple[int, OpenLayer, Decimal]]) -> list[tuple[int, OpenLayer, Decimal]]:

@@ -16,7 +16,10 @@ from identity_ops.models import (
 from identity_ops.workflows.invitations import (
     EXPIRED_LINK,
     INVALID_LINK,
+    NOT_YOURS,
+    InvitationLink,
     accept_invitation,
+    describe_invitation,
     expire_overdue_invitations,
     invite,
     resend_invitation,
@@ -126,6 +129,53 @@ def test_an_existing_person_invited_to_a_second_tenant_gets_a_membership_not_a_s
     assert (invitation.created_user, invitation.created_membership) == (False, True)
     with scope.tenant(globex):
         assert not Registration.objects.exists()
+
+
+def test_describing_an_invitation_link_says_what_it_offers_and_uses_nothing_up(acme, ana, run_on_commit):
+    with run_on_commit():
+        invitation = invite_as(ana, acme)
+    key = key_from_outbox("new@example.com")
+
+    described = [describe_invitation(key), describe_invitation(key)]
+
+    person = User.objects.get(email="new@example.com")
+    assert (
+        described
+        == [
+            InvitationLink(
+                tenant_name="Acme",
+                email="new@example.com",
+                full_name="New Person",
+                role="Sales clerk",
+                user_id=person.pk,
+                new_account=True,
+                expires_at=invitation.expires_at,
+            )
+        ]
+        * 2
+    )
+    assert the_invitation(acme, invitation.pk).status == InvitationStatus.PENDING
+    accept_invitation(key, password=PASSWORD)
+    with pytest.raises(InvalidInput) as used:
+        describe_invitation(key)
+    assert used.value.fields == {"token": [INVALID_LINK]}
+
+
+def test_an_existing_account_accepting_as_someone_else_is_refused_and_changes_nothing(
+    acme, globex, ana, gus, run_on_commit
+):
+    with run_on_commit():
+        invitation = invite_as(ana, acme, email="gus@example.com")
+    key = key_from_outbox("gus@example.com")
+    assert describe_invitation(key).new_account is False
+
+    with pytest.raises(InvalidInput) as refused:
+        accept_invitation(key, as_person=ana.pk)
+
+    assert refused.value.fields == {"token": [NOT_YOURS]}
+    assert the_invitation(acme, invitation.pk).status == InvitationStatus.PENDING
+    assert accept_invitation(key, as_person=gus.pk).tenant_slug == "acme"
+    assert Membership.objects.get(user=gus, tenant=acme).status == MembershipStatus.ACTIVE
 
 
 def test_an_invitation_link_works_once(acme, ana, run_on_commit):

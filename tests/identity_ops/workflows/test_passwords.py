@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from identity_ops.contracts.access import Client
 from identity_ops.workflows.passwords import (
+    check_password_reset_link,
     confirm_password_reset,
     deliver_password_reset,
     request_password_reset,
@@ -134,3 +135,19 @@ def test_the_delivery_after_the_answer_issues_and_emails_only_for_an_active_acco
 
     assert [m.to for m in mail.outbox] == [["ana@example.com"]]
     assert PasswordResetToken.objects.filter(user=ana).count() == 1
+
+
+def test_checking_a_reset_link_uses_nothing_up(ana, run_on_commit):
+    with run_on_commit():
+        request_password_reset("ana@example.com", client=CLIENT)
+    key = key_from_outbox("ana@example.com")
+
+    check_password_reset_link(key)
+    check_password_reset_link(key)
+
+    assert PasswordResetToken.objects.get().used_at is None
+    confirm_password_reset(key, NEW_PASSWORD, client=CLIENT)
+    for unusable in (key, "forged", ""):
+        with pytest.raises(InvalidInput) as refused:
+            check_password_reset_link(unusable)
+        assert refused.value.fields == {"token": [INVALID_LINK]}

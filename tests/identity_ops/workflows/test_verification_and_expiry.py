@@ -12,6 +12,8 @@ from identity_ops.workflows.registration import (
     EXPIRED_LINK,
     INVALID_LINK,
     SignUp,
+    VerificationLink,
+    describe_verification,
     expire_overdue_registrations,
     resend_verification,
     sign_up,
@@ -101,6 +103,32 @@ def test_a_link_past_the_period_is_refused_and_changes_nothing(acme, run_on_comm
     assert refused.value.fields == {"token": [EXPIRED_LINK]}
     assert User.objects.get(email="new@example.com").status == UserStatus.PENDING_VERIFICATION
     assert the_registration(acme).status == RegistrationStatus.PENDING_VERIFICATION
+
+
+def test_describing_a_link_says_what_it_confirms_and_uses_nothing_up(acme, run_on_commit):
+    with run_on_commit():
+        start()
+    key = key_from_outbox("new@example.com")
+
+    described = [describe_verification(key), describe_verification(key)]
+
+    assert described == [VerificationLink(tenant_name="Acme", email="new@example.com")] * 2
+    assert the_registration(acme).status == RegistrationStatus.PENDING_VERIFICATION
+    assert verify_email(key).email == "new@example.com"
+    with pytest.raises(InvalidInput) as used:
+        describe_verification(key)
+    assert used.value.fields == {"token": [INVALID_LINK]}
+
+
+def test_describing_an_expired_link_says_so(acme, run_on_commit):
+    with run_on_commit():
+        start()
+    age(acme, 1)
+
+    with pytest.raises(InvalidInput) as refused:
+        describe_verification(key_from_outbox("new@example.com"))
+
+    assert refused.value.fields == {"token": [EXPIRED_LINK]}
 
 
 def test_a_resent_link_replaces_the_earlier_one(acme, run_on_commit):
