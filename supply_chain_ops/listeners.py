@@ -11,6 +11,7 @@ from typing import Any
 
 from nexus.core.events import EventEnvelope, register_listener
 
+from .workflows.cross_docking import on_reservation_changed, on_stock_received
 from .workflows.dropship import compensate_cancelled_order, open_for_confirmed_order
 from .workflows.landed_cost_drafts import draft_from_approved_bill
 
@@ -21,6 +22,8 @@ LISTENERS: list[tuple[str, Listener, str]] = [
     ("procurement.vendor_bill_approved", draft_from_approved_bill, "supply_chain.landed_cost_drafts"),
     ("sales.order_confirmed", open_for_confirmed_order, "supply_chain.dropship_orders"),
     ("sales.order_cancelled", compensate_cancelled_order, "supply_chain.dropship_compensation"),
+    ("inventory.stock_received", on_stock_received, "supply_chain.cross_docking"),
+    ("inventory.reservation_changed", on_reservation_changed, "supply_chain.cross_dock_progress"),
 ]
 
 

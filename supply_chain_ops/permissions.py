@@ -8,6 +8,7 @@ managers already hold every permission on tenant data; viewers read everything.
 from supply_chain_ops.contracts.access import Duty, DutyGrant
 
 TRANSFERS = frozenset({"transferorder", "transferorderline"})
+CROSS_DOCKS = frozenset({"crossdock", "crossdockline"})
 LANDED_COST_MODELS = frozenset(
     {"landedcost", "landedcostcharge", "landedcostreceipt", "landedcostallocation"}
 )
@@ -33,4 +34,8 @@ DUTY_GRANTS: list[DutyGrant] = [
         Duty.BUYING, DROPSHIP, frozenset({"view", "change", "resume", "send", "ship", "close", "cancel"})
     ),
     DutyGrant(Duty.SELLING, DROPSHIP, frozenset({"view"})),
+    # Cross-docks are made by the receipt listener; the warehouse ships what they staged and
+    # sales sees which orders got goods.
+    DutyGrant(Duty.WAREHOUSE, CROSS_DOCKS, frozenset({"view"})),
+    DutyGrant(Duty.SELLING, CROSS_DOCKS, frozenset({"view"})),
 ]

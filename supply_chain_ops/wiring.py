@@ -17,6 +17,7 @@ from django.utils.module_loading import import_string
 
 from .contracts.access import RoleGrants
 from .contracts.costing import Costing
+from .contracts.cross_docking import CrossDockStock
 from .contracts.dropship import DropshipDomains, VendorTokens
 from .contracts.transfers import DomainSupplyDemand, TransferStock
 
@@ -58,3 +59,7 @@ def dropship_domains() -> DropshipDomains:
 
 def vendor_tokens() -> VendorTokens:
     return cast(VendorTokens, _build("vendor_tokens"))
+
+
+def cross_dock_stock() -> CrossDockStock:
+    return cast(CrossDockStock, _build("cross_dock_stock"))

@@ -1,5 +1,6 @@
 """Workflow records of the supply-chain flows: FSM-backed, moved only by the transition service."""
 
+from .cross_docks import CrossDock, CrossDockLine
 from .dropship import (
     DropshipException,
     DropshipLine,
@@ -20,6 +21,8 @@ from .transfers import TransferOrder, TransferOrderLine, TransferOrderStatus
 
 __all__ = [
     "ChargeKind",
+    "CrossDock",
+    "CrossDockLine",
     "DropshipException",
     "DropshipLine",
     "DropshipOrder",

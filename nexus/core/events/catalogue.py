@@ -502,6 +502,23 @@ _SPECS = [
             ("cancelled", "A dropship order was cancelled with its purchase orders."),
         )
     ),
+    EventSpec(
+        "supply_chain.cross_dock_staged",
+        "Goods of a receipt went to staging for the sales orders waiting for them, held by "
+        "reservations pinned to them.",
+        {
+            "cross_dock_id": ID,
+            "number": TEXT,
+            "receipt_move_id": ID,
+            "product_id": ID,
+            "warehouse_id": ID,
+            "staging_location_id": ID,
+            "received_quantity": DECIMAL,
+            "staged_quantity": DECIMAL,
+            # Each line: sales_order_line_id, order_number, promised_date, quantity, reservation_id.
+            "lines": OBJECT_LIST,
+        },
+    ),
     # Notifications: rows written by notify() or re-sent from the admin, delivered after commit.
     EventSpec(
         "notifications.requested",
