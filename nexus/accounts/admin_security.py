@@ -24,6 +24,7 @@ from nexus.tenancy.models import Role
 
 from . import lockout, service_token_owners, service_tokens
 from .models import LoginThrottle, ServiceToken, User
+from .token_scopes import TokenScope
 
 
 def _tenant_admin(request: HttpRequest) -> int | None:
@@ -104,15 +105,17 @@ class LockoutAdmin(ReadOnlySecurityAdmin):
 class ServiceTokenForm(forms.Form):
     name = forms.CharField(max_length=100, help_text="Which integration uses it.")
     scopes = forms.MultipleChoiceField(
-        widget=forms.CheckboxSelectMultiple, help_text="What it may do: within your own role in this tenant."
+        widget=forms.CheckboxSelectMultiple,
+        help_text="What the integration does. It gets only what your own role allows in this tenant, "
+        "and never writes the audit trail.",
     )
     expires_at = forms.DateTimeField(required=False, help_text="Leave empty for no expiry (at most a year).")
 
-    def __init__(self, *args: Any, scopes: list[str], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, scopes: list[TokenScope], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["scopes"]
         assert isinstance(field, forms.MultipleChoiceField)
-        field.choices = [(scope, scope) for scope in scopes]
+        field.choices = [(scope.key, f"{scope.label}: {scope.description}") for scope in scopes]
 
 
 @admin.register(ServiceToken)
@@ -168,8 +171,7 @@ class ServiceTokenAdmin(ReadOnlySecurityAdmin):
         if not has_recent_mfa(request):
             return HttpResponseRedirect(step_up_url(request.get_full_path()))
         user: User = request.user  # type: ignore[assignment]
-        choices = sorted(service_tokens.grantable_scopes(user, tenant_id))
-        form = ServiceTokenForm(request.POST or None, scopes=choices)
+        form = ServiceTokenForm(request.POST or None, scopes=service_tokens.offered_scopes(user, tenant_id))
         if request.method == "POST" and form.is_valid():
             try:
                 created = service_tokens.create_service_token(

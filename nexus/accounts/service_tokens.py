@@ -1,9 +1,11 @@
 """Service tokens for integrations: created by a tenant admin, bound to one tenant, scoped.
 
-The scopes are permission names (``"inventory.view_product"``) and must lie within what the
-creator's own role grants in that tenant. The authenticated principal (``ServicePrincipal``)
-holds exactly those permissions, in that tenant only, and can never step up: an operation
-guarded by step-up needs a person. Every use records ``last_used_at``, at most once a minute.
+The creator chooses named scopes (``"stock:read"``, ``"orders:write"``: ``token_scopes``) or,
+for an exact fit, permission names (``"inventory.view_product"``); the token holds the
+permissions they stand for that the creator's own role grants in that tenant, never one that
+writes audit records. The authenticated principal (``ServicePrincipal``) holds exactly those
+permissions, in that tenant only, and can never step up: an operation guarded by step-up needs a
+person. Every use records ``last_used_at``, at most once a minute.
 """
 
 import datetime as dt
@@ -27,6 +29,7 @@ from nexus.tenancy.roles import role_permissions
 from .models import User
 from .models_tokens import ServiceToken
 from .token_bindings import vendor_exists, vendor_scopes
+from .token_scopes import SCOPES_BY_KEY, TOKEN_SCOPES, TokenScope, audit_writing_permissions, holdable
 
 KEY_PREFIX = "svc_"
 MAX_LIFETIME = dt.timedelta(days=366)
@@ -43,9 +46,38 @@ def digest(key: str) -> str:
 
 
 def grantable_scopes(user: User, tenant_id: int) -> frozenset[str]:
-    """The permission names the person's role grants in the tenant: the most a token can hold."""
+    """The permission names the person's role grants in the tenant, less those that write audit
+    records: the most a token can hold."""
     role = role_in(user, tenant_id)
-    return role_permissions(role) if role else frozenset()
+    return holdable(role_permissions(role)) if role else frozenset()
+
+
+def offered_scopes(user: User, tenant_id: int) -> list[TokenScope]:
+    """The named scopes that give a token something within the person's role in the tenant."""
+    allowed = grantable_scopes(user, tenant_id)
+    return [scope for scope in TOKEN_SCOPES if scope.permissions & allowed]
+
+
+def _token_permissions(chosen: list[str], allowed: frozenset[str]) -> tuple[list[str], list[str]]:
+    """The permissions the chosen scopes give within ``allowed``, and what is refused, in words."""
+    held: set[str] = set()
+    refused: list[str] = []
+    never = audit_writing_permissions()
+    for name in chosen:
+        named = SCOPES_BY_KEY.get(name)
+        if named is not None:
+            within = named.permissions & allowed
+            if within:
+                held |= within
+            else:
+                refused.append(f"{name!r} ({named.label}) gives nothing your role grants in this tenant.")
+        elif name in never:
+            refused.append(f"{name!r} changes audit records; no service token may hold it.")
+        elif name in allowed:
+            held.add(name)
+        else:
+            refused.append(f"{name!r} is not a permission your role grants in this tenant.")
+    return sorted(holdable(held)), refused
 
 
 def create_service_token(
@@ -57,26 +89,25 @@ def create_service_token(
     expires_at: dt.datetime | None,
     vendor_id: int | None = None,
 ) -> CreatedServiceToken:
-    """Create a token for the tenant; raise ``InvalidInput`` for a blank name, scopes outside the
-    creator's role, or an expiry in the past or more than a year ahead.
+    """Create a token for the tenant holding what ``scopes`` (named scopes or permission names)
+    give within the creator's role; raise ``InvalidInput`` for a blank name, a scope giving
+    nothing within that role, a permission outside it or one that writes audit records, or an
+    expiry in the past or more than a year ahead.
 
-    ``vendor_id`` binds it to one vendor of the tenant; its scopes must then be among those
-    offered to vendors (``token_bindings``)."""
+    ``vendor_id`` binds it to one vendor of the tenant; the permissions it holds must then be
+    among those offered to vendors (``token_bindings``)."""
     errors: dict[str, list[str]] = {}
     name = name.strip()
     if not name:
         errors["name"] = ["Give the token a name that says which integration uses it."]
     chosen = sorted(set(scopes))
-    allowed = grantable_scopes(creator, tenant_id)
-    beyond = [scope for scope in chosen if scope not in allowed]
+    permissions, refused = _token_permissions(chosen, grantable_scopes(creator, tenant_id))
     if not chosen:
-        errors["scopes"] = ["Choose at least one permission."]
-    elif beyond:
-        errors["scopes"] = [
-            f"{scope!r} is not a permission your role grants in this tenant." for scope in beyond
-        ]
+        errors["scopes"] = ["Choose at least one scope."]
+    elif refused:
+        errors["scopes"] = refused
     if vendor_id is not None:
-        errors.update(_vendor_binding_errors(tenant_id, vendor_id, chosen))
+        errors.update(_vendor_binding_errors(tenant_id, vendor_id, permissions))
     now = timezone.now()
     if expires_at is not None and not now < expires_at <= now + MAX_LIFETIME:
         errors["expires_at"] = ["Choose an expiry in the future, at most a year ahead."]
@@ -89,7 +120,7 @@ def create_service_token(
             name=name[:100],
             digest=digest(key),
             key_prefix=key[:8],
-            scopes=chosen,
+            scopes=permissions,
             created_by=creator,
             expires_at=expires_at,
             vendor_id=vendor_id,
@@ -99,7 +130,7 @@ def create_service_token(
             {
                 "token_id": token.pk,
                 "name": token.name,
-                "scopes": chosen,
+                "scopes": permissions,
                 "created_by": creator.pk,
                 "expires_at": expires_at,
             },
@@ -190,7 +221,8 @@ class ServicePrincipal:
         self.token = token
         self.bound_tenant_id = token.tenant_id
         self.bound_vendor_id = token.vendor_id
-        scopes = frozenset(token.scopes)
+        # Whatever a token was given, it never writes audit records.
+        scopes = holdable(frozenset(token.scopes))
         self._scopes = scopes if token.vendor_id is None else scopes & vendor_scopes()
 
     def __str__(self) -> str:

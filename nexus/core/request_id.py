@@ -9,6 +9,8 @@ from contextvars import ContextVar
 from django.http import HttpRequest, HttpResponse
 
 REQUEST_ID_HEADER = "X-Request-ID"
+# Kept on the request too: Django logs a refused request after this middleware has returned.
+REQUEST_ID_META = "nexus.request_id"
 _request_id: ContextVar[str | None] = ContextVar("nexus_request_id", default=None)
 # A client may pass its own id for tracing; anything odd is replaced rather than logged verbatim.
 _ACCEPTABLE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -29,6 +31,7 @@ class RequestIdMiddleware:
         incoming = request.headers.get(REQUEST_ID_HEADER, "")
         request_id = incoming if _ACCEPTABLE_ID.match(incoming) else uuid.uuid4().hex
         token = _request_id.set(request_id)
+        request.META[REQUEST_ID_META] = request_id
         try:
             response = self.get_response(request)
         finally:
@@ -38,8 +41,14 @@ class RequestIdMiddleware:
 
 
 class RequestIdLogFilter(logging.Filter):
-    """Give every record a ``request_id`` attribute ("-" outside a request)."""
+    """Give every record a ``request_id`` attribute ("-" outside a request).
+
+    A record about a request (Django's ``django.request`` records carry it) takes that request's
+    id, even when logged after the request's context has ended.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = current_request_id() or "-"
+        request = getattr(record, "request", None)
+        about = getattr(request, "META", {}).get(REQUEST_ID_META) if request is not None else None
+        record.request_id = current_request_id() or about or "-"
         return True

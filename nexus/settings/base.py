@@ -442,7 +442,10 @@ LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "nexus.core.request_id.RequestIdLogFilter"}},
+    "filters": {
+        "request_id": {"()": "nexus.core.request_id.RequestIdLogFilter"},
+        "expected_refusals": {"()": "nexus.core.request_log.ExpectedRefusalFilter"},
+    },
     "formatters": {
         "line": {
             "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
@@ -458,5 +461,7 @@ LOGGING: dict[str, Any] = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        # An expected 403, 404 or 409 is one line; 5xx keep their traceback.
+        "django.request": {"filters": ["expected_refusals"]},
     },
 }

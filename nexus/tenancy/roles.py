@@ -97,6 +97,12 @@ def platform_operator_permissions() -> frozenset[str]:
     return _permissions(PLATFORM_OPERATOR_GRANTS, tenant_data_only=False)
 
 
+@functools.cache
+def grant_permissions(grants: tuple[Grant, ...]) -> frozenset[str]:
+    """The permission names some grants give, reaching tenant data only as a role's grants do."""
+    return _permissions(list(grants), tenant_data_only=True)
+
+
 def is_tenant_data(model: type[Model]) -> bool:
     return issubclass(model, (TenantScopedModel, TenantOptionalModel))
 

@@ -102,7 +102,9 @@ class ServiceTokenCreateSerializer(serializers.Serializer):
     scopes = serializers.ListField(
         child=serializers.CharField(max_length=150),
         allow_empty=False,
-        help_text="Permission names ('inventory.view_product'), within your role in the tenant.",
+        help_text="Named scopes ('stock:read', 'orders:write': see docs/identity.md) or permission names "
+        "('inventory.view_product'); the token holds what they give within your role in the tenant, "
+        "never a permission that writes audit records.",
     )
     expires_at = serializers.DateTimeField(required=False, allow_null=True)
     vendor = serializers.IntegerField(

@@ -9,36 +9,140 @@ as change-list actions. Each domain subclasses it to number its new documents.
 Saves and deletes hold the document's row lock and check under it that it is still a draft and
 still the version the page showed (``LockedEditAdminMixin``); a delete goes through
 ``delete_draft`` (a domain whose drafts hold something to give back overrides it).
+
+A document may offer follow-up buttons (``FollowUpButton``): "Receive" on a purchase order
+drafts the goods receipt through the domain's service and opens it.
 """
 
 from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from typing import Any
 
+from django.contrib import messages
+from django.contrib.admin.utils import quote, unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.forms import ModelForm
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
 from unfold.admin import TabularInline
 
 from nexus.core.admin.audited import AuditedModelAdmin
 from nexus.core.admin.transitions import ACTION_PREFIX, TransitionAdminMixin
 from nexus.core.audit.changes import field_values, record_model_change, stored_values
 from nexus.core.editing import delete_draft, refuse_unless_draft
+from nexus.core.errors import NexusError
 from nexus.core.models.refs import ActorRef, ObjectRef
+
+from .links import admin_link
 
 
 def _is_draft(obj: Any) -> bool:
     return obj is None or bool(obj.is_draft)
 
 
+@dataclass(frozen=True)
+class FollowUpButton:
+    """A button on a document's page that gets the next document from it and opens that one.
+
+    ``follow_up(document)`` is the domain's service: it returns the follow-up document and
+    whether it made it now (False: one was already waiting, and that one opens). The button is
+    shown while ``offered(document)`` holds, to people holding ``permission``.
+    """
+
+    name: str
+    label: str
+    permission: str
+    offered: Callable[[Any], bool]
+    follow_up: Callable[[Any], tuple[Model, bool]]
+    #: The success message; ``{made}`` and ``{source}`` become links to the two documents.
+    made: str
+    waiting: str = "{made} was already waiting for {source}; here it is."
+
+
 class DocumentAdmin(TransitionAdminMixin, AuditedModelAdmin):
     #: Transitions that follow postings: never offered to people.
     automatic_transitions: Collection[str] = ()
+    #: Buttons that draft the next document ("Receive", "Ship") on the change page.
+    follow_up_buttons: tuple[FollowUpButton, ...] = ()
 
     def number_new_document(self, obj: Any) -> None:
         """Give a new document its number; documents numbered later (on issue) keep none."""
 
     def refuse_edit(self, obj: Any) -> None:
         refuse_unless_draft(obj)
+
+    # -- follow-up buttons ------------------------------------------------------------------
+
+    def get_urls(self) -> list[URLPattern]:
+        info = self.opts.app_label, self.opts.model_name
+        own = [
+            path(
+                "<path:object_id>/follow-up/<str:button>/",
+                self.admin_site.admin_view(self.follow_up_view),
+                name="{}_{}_follow_up".format(*info),
+            )
+        ]
+        return [*own, *super().get_urls()]
+
+    def offered_follow_ups(self, request: HttpRequest, obj: Any) -> list[dict[str, str]]:
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            {
+                "name": button.name,
+                "label": button.label,
+                "url": reverse(
+                    "admin:{}_{}_follow_up".format(*info),
+                    args=[quote(obj.pk), button.name],
+                    current_app=self.admin_site.name,
+                ),
+            }
+            for button in self.follow_up_buttons
+            if request.user.has_perm(button.permission) and button.offered(obj)
+        ]
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        context = dict(extra_context or {})
+        if self.follow_up_buttons and request.method == "GET":
+            obj = self.get_object(request, unquote(object_id))
+            if obj is not None and self.has_view_or_change_permission(request, obj):
+                context["follow_up_buttons"] = self.offered_follow_ups(request, obj)
+        return super().change_view(request, object_id, form_url, context)
+
+    def follow_up_view(self, request: HttpRequest, object_id: str, button: str) -> HttpResponseBase:
+        """Get the follow-up document through the domain's service (POST) and open it."""
+        chosen = next((b for b in self.follow_up_buttons if b.name == button), None)
+        obj = self.get_object(request, unquote(object_id))
+        if chosen is None or obj is None:
+            raise Http404(f"No {self.opts.verbose_name} with a “{button}” button here.")
+        if not (
+            self.has_view_or_change_permission(request, obj) and request.user.has_perm(chosen.permission)
+        ):
+            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseRedirect(self.change_url(obj))
+        try:
+            document, made_now = chosen.follow_up(obj)
+        except NexusError as error:
+            self.message_user(request, error.detail, messages.ERROR)
+            return HttpResponseRedirect(self.change_url(obj))
+        text = chosen.made if made_now else chosen.waiting
+        message = format_html(text, made=admin_link(document), source=admin_link(obj))
+        self.message_user(request, message, messages.SUCCESS if made_now else messages.INFO)
+        return HttpResponseRedirect(
+            reverse(
+                f"admin:{document._meta.app_label}_{document._meta.model_name}_change",
+                args=[quote(document.pk)],
+                current_app=self.admin_site.name,
+            )
+        )
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         # The deleting service audits the deletion itself.

@@ -178,7 +178,6 @@ class OutboxDeliveryAdmin(ReadOnlyOutboxAdmin):
         "status",
         "attempts",
         "next_attempt_at",
-        "updated_at",
         "short_error",
     )
     list_filter = ("status", "listener", DeliveryEventNameFilter, "updated_at")

@@ -53,6 +53,7 @@ class OutboxDelivery(TenantOptionalModel):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name_plural = "outbox deliveries"
         ordering = ["-updated_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["event", "listener"], name="core_outbox_delivery_uniq"),

@@ -7,13 +7,17 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from unfold.admin import TabularInline
+from unfold.views import ChangeList
 
+from nexus.core.admin.links import change_url, document_numbers, documents_numbered, linked
 from nexus.core.errors import NexusError
 from nexus.core.models.refs import ActorRef
 from nexus.inventory import services
@@ -25,6 +29,7 @@ from nexus.inventory.models import (
     StockAvailability,
     StockBalance,
     StockMove,
+    Warehouse,
 )
 
 from .readonly import ReadOnlyAdmin
@@ -70,30 +75,60 @@ class AdjustmentForm(forms.Form):
         return cleaned
 
 
+class WarehouseFilter(admin.SimpleListFilter):
+    """Moves into or out of a warehouse: one filter for both sides of a move."""
+
+    title = "warehouse"
+    parameter_name = "warehouse"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(str(pk), code) for pk, code in Warehouse.objects.order_by("code").values_list("pk", "code")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[StockMove]) -> QuerySet[StockMove]:
+        value = self.value() or ""
+        if not value.isdigit():
+            return queryset
+        return queryset.filter(Q(from_location__warehouse=value) | Q(to_location__warehouse=value))
+
+
+class LedgerChangeList(ChangeList):
+    """Looks up the numbers of the page's documents at once (one query per document type)."""
+
+    def get_results(self, request: HttpRequest) -> None:
+        super().get_results(request)
+        moves = list(self.result_list)
+        numbers = document_numbers((move.document_type, move.document_id) for move in moves)
+        for move in moves:
+            move.document_number = numbers.get((move.document_type, move.document_id or 0), "")
+
+
 def document_reference(move: StockMove) -> str:
+    """The document a move came from: its number as a link ("GR-2026-001267"), else its type and id."""
     if not move.document_type:
         return ""
-    line = f" line {move.document_line_id}" if move.document_line_id else ""
-    return f"{move.document_type} #{move.document_id}{line}"
+    number = getattr(move, "document_number", "")
+    if number:
+        return linked(number, change_url(move.document_type, move.document_id))
+    return f"{move.document_type} #{move.document_id}"
 
 
 @admin.register(StockMove)
 class StockMoveAdmin(ReadOnlyAdmin):
+    # Fits a 1440 px screen: short times, one "from → to" column, the value without the unit cost
+    # (on the move's page), the actor's label shortened (in full on hover).
     list_display = (
-        "id",
-        "occurred_at",
+        "when",
         "reason",
         "product_sku",
         "quantity",
-        "from_location",
-        "to_location",
-        "unit_cost",
+        "locations",
         "value",
         "document",
-        "actor_label",
+        "actor",
     )
-    list_filter = ("reason", "occurred_at", "to_location__warehouse", "from_location__warehouse")
-    search_fields = ("product__sku", "product__name", "document_type", "=document_id", "note")
+    list_filter = ("reason", WarehouseFilter, "occurred_at")
+    search_fields = ("product__sku", "product__name", "note")
+    search_help_text = "A product's SKU or name, a document's number (GR-2026-001267), or the note."
     list_select_related = ("product", "from_location__warehouse", "to_location__warehouse")
     date_hierarchy = "occurred_at"
     autocomplete_fields = ("product", "to_location")  # the adjustment form's widgets look these up
@@ -105,9 +140,38 @@ class StockMoveAdmin(ReadOnlyAdmin):
     def product_sku(self, move: StockMove) -> str:
         return format_html('<span title="{}">{}</span>', move.product.name, move.product.sku)
 
+    @admin.display(description="when", ordering="occurred_at")
+    def when(self, move: StockMove) -> str:
+        return f"{timezone.localtime(move.occurred_at):%Y-%m-%d %H:%M}"
+
+    @admin.display(description="by", ordering="actor_label")
+    def actor(self, move: StockMove) -> str:
+        return format_html(
+            '<span title="{}">{}</span>', move.actor_label, Truncator(move.actor_label).chars(22)
+        )
+
+    @admin.display(description="from → to")
+    def locations(self, move: StockMove) -> str:
+        return f"{move.from_location or '—'} → {move.to_location or '—'}"
+
     @admin.display(description="document")
     def document(self, move: StockMove) -> str:
         return document_reference(move)
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return LedgerChangeList
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[StockMove], search_term: str
+    ) -> tuple[QuerySet[StockMove], bool]:
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if not term:
+            return found, duplicates
+        by_number = queryset.filter(
+            documents_numbered(term, type_field="document_type", id_field="document_id")
+        )
+        return found | by_number, duplicates
 
     def get_urls(self) -> list[URLPattern]:
         own = [

@@ -17,7 +17,6 @@ from nexus.inventory.models import PERSON_TRANSITIONS, Reservation
 @admin.register(Reservation)
 class ReservationAdmin(TransitionAdminMixin, ModelAdmin):
     list_display = (
-        "id",
         "product",
         "warehouse",
         "quantity",
@@ -26,7 +25,6 @@ class ReservationAdmin(TransitionAdminMixin, ModelAdmin):
         "source",
         "state",
         "expires_at",
-        "created_at",
     )
     list_filter = ("state", "warehouse", "required_date")
     search_fields = ("product__sku", "product__name", "source_type", "=source_id")

@@ -8,8 +8,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
 
+from nexus.core.admin.documents import FollowUpButton
+from nexus.core.admin.links import admin_link
 from nexus.core.errors import NexusError
+from nexus.core.scope import require_tenant_id
+from nexus.core.tenants import tenant_currency
 from nexus.procurement.amounts import document_total, line_amount
 from nexus.procurement.models import (
     AUTOMATIC_PURCHASE_ORDER_TRANSITIONS,
@@ -19,7 +24,7 @@ from nexus.procurement.models import (
     PurchaseOrder,
     PurchaseOrderLine,
 )
-from nexus.procurement.services import draft_receipt, refuse_over_receipt
+from nexus.procurement.services import draft_receipt, receipt_to_count, refuse_over_receipt
 
 from .documents import DocumentAdmin, DraftLinesInline
 
@@ -79,6 +84,23 @@ class PurchaseOrderAdmin(DocumentAdmin):
     inlines = [PurchaseOrderLineInline]
     automatic_transitions = AUTOMATIC_PURCHASE_ORDER_TRANSITIONS
     actions = ["draft_receipts"]
+    follow_up_buttons = (
+        FollowUpButton(
+            name="receive",
+            label="Receive",
+            permission="procurement.add_goodsreceipt",
+            offered=lambda order: order.status in RECEIVABLE_STATES,
+            follow_up=receipt_to_count,
+            made="Drafted {made} for {source} with every open line; count the goods, then post it.",
+        ),
+    )
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        """A new order is in the tenant's own currency unless the clerk chooses another."""
+        return {
+            "currency": tenant_currency(require_tenant_id()),
+            **super().get_changeform_initial_data(request),
+        }
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[PurchaseOrder]:
         return (
@@ -105,12 +127,15 @@ class PurchaseOrderAdmin(DocumentAdmin):
         done, failures = [], []
         for order in queryset.order_by("pk"):
             try:
-                done.append(str(draft_receipt(order)))
+                done.append(draft_receipt(order))
             except NexusError as error:
                 failures.append(f"{order}: {error.detail}")
         if done:
+            links = format_html_join(", ", "{}", ((admin_link(receipt),) for receipt in done))
             self.message_user(
-                request, f"Drafted {', '.join(done)}; post them after counting the goods.", messages.SUCCESS
+                request,
+                format_html("Drafted {}; post them after counting the goods.", links),
+                messages.SUCCESS,
             )
         if failures:
             self.message_user(request, "; ".join(failures), messages.WARNING if done else messages.ERROR)

@@ -5,7 +5,9 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
 
+from nexus.core.admin.links import admin_link
 from nexus.core.transitions import TransitionResult, TransitionSpec
 from nexus.procurement.models import Requisition, RequisitionLine
 
@@ -51,7 +53,10 @@ class RequisitionAdmin(DocumentAdmin):
         if spec.name == "convert" and result.output:
             self.message_user(
                 request,
-                f"Created the draft purchase orders {', '.join(str(o) for o in result.output)}.",
+                format_html(
+                    "Created the draft purchase orders {}.",
+                    format_html_join(", ", "{}", ((admin_link(order),) for order in result.output)),
+                ),
                 messages.INFO,
             )
         return result

@@ -78,15 +78,14 @@ class VendorAdmin(AuditedModelAdmin, ModelAdmin):
 
 @admin.register(VendorProduct)
 class VendorProductAdmin(AuditedModelAdmin, ModelAdmin):
+    # Price with its currency, and the ordering rules in one column: the list fits a 1440 px screen.
     list_display = (
         "product",
         "vendor",
         "vendor_sku",
-        "unit_price",
-        "currency",
-        "minimum_order_quantity",
-        "order_multiple",
-        "lead_time_days",
+        "price",
+        "ordering_rules",
+        "lead_time",
         "priority",
         "active",
     )
@@ -95,3 +94,15 @@ class VendorProductAdmin(AuditedModelAdmin, ModelAdmin):
     list_select_related = ("product", "vendor", "currency")
     autocomplete_fields = ("vendor", "product")
     ordering = ("product__sku", "priority")
+
+    @admin.display(description="unit price", ordering="unit_price")
+    def price(self, terms: VendorProduct) -> str:
+        return f"{terms.unit_price.normalize():f} {terms.currency_id}"
+
+    @admin.display(description="lead time", ordering="lead_time_days")
+    def lead_time(self, terms: VendorProduct) -> str:
+        return f"{terms.lead_time_days} d"
+
+    @admin.display(description="min. / multiple")
+    def ordering_rules(self, terms: VendorProduct) -> str:
+        return f"{terms.minimum_order_quantity.normalize():f} / {terms.order_multiple.normalize():f}"

@@ -16,6 +16,7 @@ from .receiving import (
     default_stock_location,
     draft_receipt,
     post_receipt,
+    receipt_to_count,
     refuse_over_receipt,
 )
 from .requisitions import (
@@ -48,6 +49,7 @@ __all__ = [
     "over_receipt_tolerance_percent",
     "post_receipt",
     "preferred_terms",
+    "receipt_to_count",
     "record_vendor_shipment",
     "record_vendor_statistics",
     "refuse_over_receipt",

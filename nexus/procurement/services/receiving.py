@@ -27,6 +27,7 @@ from nexus.procurement.models import (
     RECEIVABLE_STATES,
     GoodsReceipt,
     GoodsReceiptLine,
+    GoodsReceiptStatus,
     PurchaseOrder,
     PurchaseOrderLine,
 )
@@ -98,6 +99,24 @@ def draft_receipt(
             ]
         )
     return receipt
+
+
+def receipt_to_count(order: PurchaseOrder) -> tuple[GoodsReceipt, bool]:
+    """The order's receipt waiting to be counted: its draft, else a new draft of all that is open.
+
+    Returns the receipt and whether it was drafted now. The order's row lock is held while it
+    looks, so pressing "Receive" twice drafts one receipt, not two. Refuses as ``draft_receipt``.
+    """
+    with transaction.atomic():
+        locked = PurchaseOrder.objects.select_for_update().get(pk=order.pk)
+        waiting = (
+            GoodsReceipt.objects.filter(purchase_order=locked, status=GoodsReceiptStatus.DRAFT)
+            .order_by("id")
+            .first()
+        )
+        if waiting is not None:
+            return waiting, False
+        return draft_receipt(locked), True
 
 
 def post_receipt(

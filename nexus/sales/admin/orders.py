@@ -11,8 +11,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
 
+from nexus.core.admin.documents import FollowUpButton
+from nexus.core.admin.links import admin_link
 from nexus.core.errors import NexusError
+from nexus.core.scope import require_tenant_id
+from nexus.core.tenants import tenant_currency
 from nexus.core.transitions import TransitionResult, TransitionSpec
 from nexus.sales.amounts import document_total, line_amount
 from nexus.sales.models import (
@@ -30,6 +35,8 @@ from nexus.sales.services import (
     LineReservation,
     delete_draft_order,
     draft_shipment,
+    line_defaults,
+    shipment_to_pack,
     top_up_reservations,
 )
 
@@ -60,8 +67,54 @@ class ShortStockFilter(admin.SimpleListFilter):
         return queryset
 
 
+class SalesOrderLineForm(forms.ModelForm):
+    """A line left without a warehouse or requested date takes the order's (``line_defaults``)."""
+
+    class Meta:
+        model = SalesOrderLine
+        fields = (
+            "product",
+            "description",
+            "quantity",
+            "unit_price",
+            "discount_percent",
+            "requested_date",
+            "promised_date",
+            "warehouse",
+            "dropship",
+        )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "requested_date" in self.fields:
+            self.fields["requested_date"].required = False
+            self.fields["requested_date"].help_text = "Blank: the order's date."
+        if "warehouse" in self.fields:
+            self.fields["warehouse"].help_text = "Blank: the order's warehouse."
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        order = cleaned.get("order")  # the inline's parent, the unsaved order itself on the add page
+        if order is not None and not cleaned.get("DELETE"):
+            cleaned.update(line_defaults(order, cleaned))
+        return cleaned
+
+
 class SalesOrderLineInline(DraftLinesInline):
+    """A draft's lines show what is entered; the dates promised and what shipped or is reserved follow."""
+
     model = SalesOrderLine
+    form = SalesOrderLineForm
+    #: What a draft's lines show: entry columns only, so the table fits a 1440 px screen.
+    draft_fields = (
+        "product",
+        "quantity",
+        "unit_price",
+        "discount_percent",
+        "requested_date",
+        "warehouse",
+        "dropship",
+    )
     fields = (
         "product",
         "description",
@@ -77,6 +130,11 @@ class SalesOrderLineInline(DraftLinesInline):
     )
     readonly_fields = ("shipped_quantity", "reserved")
     autocomplete_fields = ("product", "warehouse")
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None or obj.is_draft:
+            return self.draft_fields
+        return super().get_fields(request, obj)
 
     @admin.display(description="reserved")
     def reserved(self, line: SalesOrderLine) -> Decimal | str:
@@ -116,6 +174,23 @@ class SalesOrderAdmin(DocumentAdmin):
     inlines = [SalesOrderLineInline]
     automatic_transitions = AUTOMATIC_SALES_ORDER_TRANSITIONS
     actions = ["reserve_what_is_free", "draft_shipments"]
+    follow_up_buttons = (
+        FollowUpButton(
+            name="ship",
+            label="Ship",
+            permission="sales.add_shipment",
+            offered=lambda order: order.status in SHIPPABLE_STATES,
+            follow_up=shipment_to_pack,
+            made="Drafted {made} for {source} with the open lines; post it when the goods leave.",
+        ),
+    )
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        """A new order is in the tenant's own currency unless the clerk chooses another."""
+        return {
+            "currency": tenant_currency(require_tenant_id()),
+            **super().get_changeform_initial_data(request),
+        }
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[SalesOrder]:
         return (
@@ -182,12 +257,13 @@ class SalesOrderAdmin(DocumentAdmin):
         done, failures = [], []
         for order in queryset.order_by("pk"):
             try:
-                done.append(str(draft_shipment(order)))
+                done.append(draft_shipment(order))
             except NexusError as error:
                 failures.append(f"{order}: {error.detail}")
         if done:
+            links = format_html_join(", ", "{}", ((admin_link(shipment),) for shipment in done))
             self.message_user(
-                request, f"Drafted {', '.join(done)}; post them when the goods leave.", messages.SUCCESS
+                request, format_html("Drafted {}; post them when the goods leave.", links), messages.SUCCESS
             )
         if failures:
             self.message_user(request, "; ".join(failures), messages.WARNING if done else messages.ERROR)

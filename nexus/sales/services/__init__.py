@@ -1,6 +1,7 @@
 """The sales services: confirming, reserving, shipping, cancelling and closing; demand by day."""
 
 from .drafts import delete_draft_order
+from .entry import line_defaults
 from .numbering import assign_number
 from .orders import (
     cancel_order,
@@ -9,7 +10,7 @@ from .orders import (
     follow_shipments,
 )
 from .reserving import LineReservation, line_source, reserve_what_is_free, top_up_reservations
-from .shipping import SHIPMENT_DOCUMENT_TYPE, draft_shipment, post_shipment
+from .shipping import SHIPMENT_DOCUMENT_TYPE, draft_shipment, post_shipment, shipment_to_pack
 from .supply_demand import SALES, supply_demand
 
 __all__ = [
@@ -23,9 +24,11 @@ __all__ = [
     "delete_draft_order",
     "draft_shipment",
     "follow_shipments",
+    "line_defaults",
     "line_source",
     "post_shipment",
     "reserve_what_is_free",
+    "shipment_to_pack",
     "supply_demand",
     "top_up_reservations",
 ]

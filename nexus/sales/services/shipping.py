@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from nexus.core.errors import Conflict, InvalidInput, TransitionNotAllowed
@@ -32,6 +33,7 @@ from nexus.sales.models import (
     SalesOrderLine,
     Shipment,
     ShipmentLine,
+    ShipmentStatus,
 )
 
 from .numbering import assign_number
@@ -113,6 +115,28 @@ def draft_shipment(
             ]
         )
     return shipment
+
+
+def shipment_to_pack(order: SalesOrder) -> tuple[Shipment, bool]:
+    """The order's shipment waiting to leave: its draft, else a new draft of what is open.
+
+    Returns the shipment and whether it was drafted now. A new draft takes the open stock lines of
+    the warehouse of the first open stock line (the others ship in further shipments), or the open
+    dropship lines when no stock line is open. The order's row lock is held while it looks, so
+    pressing "Ship" twice drafts one shipment. Refuses as ``draft_shipment``.
+    """
+    with transaction.atomic():
+        locked = SalesOrder.objects.select_for_update().get(pk=order.pk)
+        waiting = (
+            Shipment.objects.filter(sales_order=locked, status=ShipmentStatus.DRAFT).order_by("id").first()
+        )
+        if waiting is not None:
+            return waiting, False
+        _ensure_shippable(locked, "ship")
+        first = locked.lines.filter(dropship=False, shipped_quantity__lt=F("quantity")).order_by("id").first()
+        if first is None:
+            return draft_shipment(locked, dropship=True), True
+        return draft_shipment(locked, warehouse=first.warehouse), True
 
 
 def post_shipment(

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from nexus.accounts.models import LoginThrottle, ServiceToken
 from nexus.accounts.stepup import SESSION_KEY
+from nexus.accounts.token_scopes import SCOPES_BY_KEY
 from nexus.tenancy.access import SELECTED_TENANT_SESSION_KEY
 from nexus.tenancy.models import Role
 from tests.factories.people import MembershipFactory, UserFactory
@@ -62,13 +63,13 @@ def test_creating_a_service_token_in_the_admin_needs_a_step_up_and_shows_the_key
     work_in(client, ana, acme, stepped_up=True)
     created = client.post(
         "/admin/accounts/servicetoken/add/",
-        {"name": "Shop sync", "scopes": ["inventory.view_product"]},
+        {"name": "Shop sync", "scopes": ["stock:read"]},
         follow=True,
     )
     token = ServiceToken.objects.get()
     assert (token.tenant_id, token.scopes, token.created_by_id) == (
         acme.pk,
-        ["inventory.view_product"],
+        sorted(SCOPES_BY_KEY["stock:read"].permissions),
         ana.pk,
     )
     assert "svc_" in created.content.decode()

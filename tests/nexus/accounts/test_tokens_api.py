@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.test import APIClient, APIRequestFactory
 
 from nexus.accounts.models import Device, LoginToken, ServiceToken
+from nexus.accounts.token_scopes import SCOPES_BY_KEY
 from nexus.core import scope
 from nexus.core.api.base import NexusAPIView
 from nexus.core.models import OutboxEvent
@@ -195,6 +196,19 @@ def test_service_token_scopes_must_lie_within_the_creators_role(client_api, ana)
         "'tenancy.change_tenant' is not a permission your role grants in this tenant."
     ]
     assert not ServiceToken.objects.exists()
+
+
+def test_a_service_token_is_created_from_named_scopes_over_the_api(client_api, ana):
+    secret = enrol(ana)
+    key = token_for(client_api, secret=secret)
+
+    created = client_api.post(
+        TOKENS, {"name": "Stock feed", "scopes": ["stock:read"]}, format="json", **bearer(key), **ACME
+    )
+
+    assert created.status_code == 201
+    assert created.json()["scopes"] == sorted(SCOPES_BY_KEY["stock:read"].permissions)
+    assert "inventory.view_stockmove" in created.json()["scopes"]
 
 
 @pytest.fixture
