@@ -8,7 +8,7 @@ requests (outbox events a listener delivers) and asks ``/health/ready/``. Then i
 broker again on the same port and waits for the events.
 
 Passes when, with the broker down, every API call answers as it does with the broker up (2xx),
-readiness answers 200 ``degraded`` naming the broker (and only it), the events wait undelivered
+readiness answers 200 ``degraded`` naming the broker (not the database nor the cache), the events wait undelivered
 in the outbox; and, once the broker is back, every event is delivered exactly once with no
 manual step, and readiness is ``ok`` again.
 
@@ -117,7 +117,9 @@ def run(shape: Shape, broker: RedisServer, events: int) -> None:
 
     status, body = shape.request("GET", "/health/ready/")
     print(f"readiness: {status} {body and body.get('status')} degraded={body and body.get('degraded')}")
-    if status != 200 or not body or body["status"] != "degraded" or body["degraded"] != ["broker"]:
+    # The broker named, and neither the database nor the cache (the outbox may lag behind it).
+    named = set(body["degraded"]) if body else set()
+    if status != 200 or not body or "broker" not in named or named & {"database", "cache"}:
         failures.append(f"readiness with the broker down: {status} {body}")
     time.sleep(15)  # past OUTBOX_SWEEP_AFTER_SECONDS: the sweeper would have delivered them if it could
     waiting = len(ids) - delivered()
