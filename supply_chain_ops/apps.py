@@ -9,12 +9,14 @@ class SupplyChainOpsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import listeners, wiring
-        from .permissions import DUTY_GRANTS
+        from .permissions import DUTY_GRANTS, VENDOR_SCOPES
 
         wiring.role_grants().grant(DUTY_GRANTS)
+        wiring.vendor_tokens().offer_to_vendors(VENDOR_SCOPES)
         listeners.register()
         self._declare_transfer_writes()
         self._declare_landed_cost_writes()
+        self._declare_dropship_writes()
 
     @staticmethod
     def _declare_transfer_writes() -> None:
@@ -40,3 +42,17 @@ class SupplyChainOpsConfig(AppConfig):
         declare_writes(LandedCost, "compute", landed_costs.compute)
         declare_writes(LandedCost, "post", landed_costs.post)
         declare_writes(LandedCost, "reverse", landed_costs.reverse)
+
+    @staticmethod
+    def _declare_dropship_writes() -> None:
+        from nexus.core.transitions import declare_writes
+
+        from .models import DropshipOrder
+        from .workflows import dropship
+
+        declare_writes(DropshipOrder, ["create_purchase_orders", "resume"], dropship.order_from_vendors)
+        declare_writes(DropshipOrder, "hold", dropship.note_exception)
+        declare_writes(DropshipOrder, "send", dropship.send_to_vendors)
+        declare_writes(DropshipOrder, ["ship_part", "ship_all"], dropship.ship_lines)
+        declare_writes(DropshipOrder, "close", dropship.close_purchase_orders)
+        declare_writes(DropshipOrder, "cancel", dropship.cancel_purchase_orders)

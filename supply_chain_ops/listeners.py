@@ -2,7 +2,8 @@
 
 Every listener is idempotent under redelivery: the outbox records each (event, listener)
 delivery once, and each listener also checks what it already did (a landed cost already drafted
-for a bill line, a cross-dock already made for a receipt).
+for a bill line, a cross-dock already made for a receipt, the dropship order of a
+sales order).
 """
 
 from collections.abc import Callable
@@ -10,6 +11,8 @@ from typing import Any
 
 from nexus.core.events import EventEnvelope, register_listener
 
+from .workflows.cross_docking import on_reservation_changed, on_stock_received
+from .workflows.dropship import compensate_cancelled_order, open_for_confirmed_order
 from .workflows.landed_cost_drafts import draft_from_approved_bill
 
 Listener = Callable[[dict[str, Any], EventEnvelope], None]
@@ -17,6 +20,10 @@ Listener = Callable[[dict[str, Any], EventEnvelope], None]
 #: (event name, listener, listener name): each workflow adds its reactions here.
 LISTENERS: list[tuple[str, Listener, str]] = [
     ("procurement.vendor_bill_approved", draft_from_approved_bill, "supply_chain.landed_cost_drafts"),
+    ("sales.order_confirmed", open_for_confirmed_order, "supply_chain.dropship_orders"),
+    ("sales.order_cancelled", compensate_cancelled_order, "supply_chain.dropship_compensation"),
+    ("inventory.stock_received", on_stock_received, "supply_chain.cross_docking"),
+    ("inventory.reservation_changed", on_reservation_changed, "supply_chain.cross_dock_progress"),
 ]
 
 

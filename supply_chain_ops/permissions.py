@@ -8,9 +8,15 @@ managers already hold every permission on tenant data; viewers read everything.
 from supply_chain_ops.contracts.access import Duty, DutyGrant
 
 TRANSFERS = frozenset({"transferorder", "transferorderline"})
+CROSS_DOCKS = frozenset({"crossdock", "crossdockline"})
 LANDED_COST_MODELS = frozenset(
     {"landedcost", "landedcostcharge", "landedcostreceipt", "landedcostallocation"}
 )
+DROPSHIP = frozenset({"dropshiporder", "dropshipline", "dropshipshipment", "dropshipshipmentline"})
+
+#: What a service token bound to one vendor may hold: its integration reports the shipments of
+#: that vendor's dropship lines (and sees those orders), nothing else.
+VENDOR_SCOPES = frozenset({"supply_chain_ops.view_dropshiporder", "supply_chain_ops.ship_dropshiporder"})
 
 DUTY_GRANTS: list[DutyGrant] = [
     # Transfer orders: planners draft, approve, cancel and close them; the warehouse ships,
@@ -22,4 +28,14 @@ DUTY_GRANTS: list[DutyGrant] = [
     DutyGrant(Duty.BUYING, LANDED_COST_MODELS, frozenset({"view", "add", "change"})),
     DutyGrant(Duty.WAREHOUSE, LANDED_COST_MODELS, frozenset({"view"})),
     DutyGrant(Duty.ACCOUNTING, LANDED_COST_MODELS, frozenset({"view", "add", "change", "approve", "post"})),
+    # Dropship: buyers work the exception queue, send, record shipments, close and cancel;
+    # sales clerks follow their customers' dropship orders.
+    DutyGrant(
+        Duty.BUYING, DROPSHIP, frozenset({"view", "change", "resume", "send", "ship", "close", "cancel"})
+    ),
+    DutyGrant(Duty.SELLING, DROPSHIP, frozenset({"view"})),
+    # Cross-docks are made by the receipt listener; the warehouse ships what they staged and
+    # sales sees which orders got goods.
+    DutyGrant(Duty.WAREHOUSE, CROSS_DOCKS, frozenset({"view"})),
+    DutyGrant(Duty.SELLING, CROSS_DOCKS, frozenset({"view"})),
 ]

@@ -17,6 +17,8 @@ from django.utils.module_loading import import_string
 
 from .contracts.access import RoleGrants
 from .contracts.costing import Costing
+from .contracts.cross_docking import CrossDockStock
+from .contracts.dropship import DropshipDomains, VendorTokens
 from .contracts.transfers import DomainSupplyDemand, TransferStock
 
 
@@ -49,3 +51,15 @@ def domain_supply_demand() -> DomainSupplyDemand:
 
 def costing() -> Costing:
     return cast(Costing, _build("costing"))
+
+
+def dropship_domains() -> DropshipDomains:
+    return cast(DropshipDomains, _build("dropship_domains"))
+
+
+def vendor_tokens() -> VendorTokens:
+    return cast(VendorTokens, _build("vendor_tokens"))
+
+
+def cross_dock_stock() -> CrossDockStock:
+    return cast(CrossDockStock, _build("cross_dock_stock"))

@@ -38,7 +38,7 @@ from nexus.sales.services.orders import release_reservations, reserve_for_confir
 from nexus.sales.services.shipping import ship_out_of_stock
 from nexus.tenancy.models import Role
 from nexus.tenancy.services import lock_administrators
-from supply_chain_ops.workflows import landed_costs, transfers
+from supply_chain_ops.workflows import dropship, landed_costs, transfers
 from tests.factories.inventory import reservation_source
 from tests.kernel_example.writes import keep_archive_note
 from tests.nexus.procurement.conftest import Site, make_site, member
@@ -80,6 +80,14 @@ EXPECTED_WRITES: dict[tuple[str, str], Callable[[TransitionChange], Any]] = {
     ("supply_chain_ops.landedcost", "compute"): landed_costs.compute,
     ("supply_chain_ops.landedcost", "post"): landed_costs.post,
     ("supply_chain_ops.landedcost", "reverse"): landed_costs.reverse,
+    ("supply_chain_ops.dropshiporder", "create_purchase_orders"): dropship.order_from_vendors,
+    ("supply_chain_ops.dropshiporder", "resume"): dropship.order_from_vendors,
+    ("supply_chain_ops.dropshiporder", "hold"): dropship.note_exception,
+    ("supply_chain_ops.dropshiporder", "send"): dropship.send_to_vendors,
+    ("supply_chain_ops.dropshiporder", "ship_part"): dropship.ship_lines,
+    ("supply_chain_ops.dropshiporder", "ship_all"): dropship.ship_lines,
+    ("supply_chain_ops.dropshiporder", "close"): dropship.close_purchase_orders,
+    ("supply_chain_ops.dropshiporder", "cancel"): dropship.cancel_purchase_orders,
 }
 EXPECTED_LOCKS_FIRST = {
     ("tenancy.membership", "suspend"): lock_administrators,

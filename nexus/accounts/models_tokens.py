@@ -21,13 +21,22 @@ class SuspensionReason(models.TextChoices):
 
 
 class ServiceToken(models.Model):
-    """A token for an integration: one tenant, named scopes (permission names), an expiry."""
+    """A token for an integration: one tenant, named scopes (permission names), an expiry.
+
+    A vendor's integration gets a token bound to that vendor (``vendor_id``, see
+    ``token_bindings``): it holds only the scopes offered to vendors, for that vendor's documents.
+    """
 
     tenant = models.ForeignKey("tenancy.Tenant", on_delete=models.PROTECT, related_name="service_tokens")
     name = models.CharField(max_length=100)
     digest = models.CharField(max_length=64, unique=True)
     key_prefix = models.CharField(max_length=8, help_text="The first characters of the key, to recognise it.")
     scopes = models.JSONField(default=list, help_text="Permission names, within the creator's role.")
+    vendor_id = models.BigIntegerField(
+        null=True,
+        blank=True,
+        help_text="Bound to one vendor of the tenant: the token acts only for that vendor's documents.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

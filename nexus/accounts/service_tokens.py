@@ -26,6 +26,7 @@ from nexus.tenancy.roles import role_permissions
 
 from .models import User
 from .models_tokens import ServiceToken
+from .token_bindings import vendor_exists, vendor_scopes
 
 KEY_PREFIX = "svc_"
 MAX_LIFETIME = dt.timedelta(days=366)
@@ -48,10 +49,19 @@ def grantable_scopes(user: User, tenant_id: int) -> frozenset[str]:
 
 
 def create_service_token(
-    *, creator: User, tenant_id: int, name: str, scopes: list[str], expires_at: dt.datetime | None
+    *,
+    creator: User,
+    tenant_id: int,
+    name: str,
+    scopes: list[str],
+    expires_at: dt.datetime | None,
+    vendor_id: int | None = None,
 ) -> CreatedServiceToken:
     """Create a token for the tenant; raise ``InvalidInput`` for a blank name, scopes outside the
-    creator's role, or an expiry in the past or more than a year ahead."""
+    creator's role, or an expiry in the past or more than a year ahead.
+
+    ``vendor_id`` binds it to one vendor of the tenant; its scopes must then be among those
+    offered to vendors (``token_bindings``)."""
     errors: dict[str, list[str]] = {}
     name = name.strip()
     if not name:
@@ -65,6 +75,8 @@ def create_service_token(
         errors["scopes"] = [
             f"{scope!r} is not a permission your role grants in this tenant." for scope in beyond
         ]
+    if vendor_id is not None:
+        errors.update(_vendor_binding_errors(tenant_id, vendor_id, chosen))
     now = timezone.now()
     if expires_at is not None and not now < expires_at <= now + MAX_LIFETIME:
         errors["expires_at"] = ["Choose an expiry in the future, at most a year ahead."]
@@ -80,6 +92,7 @@ def create_service_token(
             scopes=chosen,
             created_by=creator,
             expires_at=expires_at,
+            vendor_id=vendor_id,
         )
         publish(
             "accounts.service_token_created",
@@ -93,6 +106,16 @@ def create_service_token(
             tenant_id=tenant_id,
         )
     return CreatedServiceToken(key, token)
+
+
+def _vendor_binding_errors(tenant_id: int, vendor_id: int, scopes: list[str]) -> dict[str, list[str]]:
+    if not vendor_exists(tenant_id, vendor_id):
+        return {"vendor": [f"Vendor {vendor_id} does not exist in this tenant."]}
+    offered = vendor_scopes()
+    beyond = [scope for scope in scopes if scope not in offered]
+    if beyond:
+        return {"scopes": [f"{scope!r} is not offered to a vendor's integration." for scope in beyond]}
+    return {}
 
 
 def tenant_service_tokens(tenant_id: int, *, include_revoked: bool = False) -> QuerySet[ServiceToken]:
@@ -149,7 +172,9 @@ class ServicePrincipal:
     """Who a request authenticated with a service token is: the token's scopes, in its tenant.
 
     Not a person: no memberships, no platform authority, no admin, never a step-up.
-    ``bound_tenant_id`` tells the tenant resolver the only tenant it may act in.
+    ``bound_tenant_id`` tells the tenant resolver the only tenant it may act in;
+    ``bound_vendor_id`` (None: none) the only vendor whose documents it may act on, and then it
+    holds only the scopes offered to vendors.
     """
 
     is_authenticated = True
@@ -164,7 +189,9 @@ class ServicePrincipal:
     def __init__(self, token: ServiceToken) -> None:
         self.token = token
         self.bound_tenant_id = token.tenant_id
-        self._scopes = frozenset(token.scopes)
+        self.bound_vendor_id = token.vendor_id
+        scopes = frozenset(token.scopes)
+        self._scopes = scopes if token.vendor_id is None else scopes & vendor_scopes()
 
     def __str__(self) -> str:
         return f"service token {self.token.name}"

@@ -4,7 +4,10 @@ Each dependency check runs in its own thread with a deadline, so that one hung d
 cannot make the probe itself hang; a check that misses the deadline counts as down. Only the
 database is critical: without it nothing can be served (503). A cache or broker that is down
 leaves the process *degraded* (200): requests go on with a per-process cache and events wait in
-the outbox, so a load balancer must not drop every worker for a shared dependency.
+the outbox, so a load balancer must not drop every worker for a shared dependency. So does a
+periodic job that falls behind: an audit seal lag or outbox lag above its limit (settings
+``HEALTH_AUDIT_SEAL_LAG_LIMIT_SECONDS``, ``HEALTH_OUTBOX_LAG_LIMIT_SECONDS``) means the sealer
+or the sweeper is not running, or not keeping up.
 """
 
 import time
@@ -88,6 +91,38 @@ DATABASE_REPORTS: dict[str, Callable[[], Mapping[str, Any]]] = {
 }
 
 
+@dataclass(frozen=True)
+class LagLimit:
+    """A lag report judged against a limit from settings: above it, the check is degraded."""
+
+    report: str
+    setting: str
+    waiting: str
+
+
+LAG_CHECKS: dict[str, LagLimit] = {
+    "audit_seal": LagLimit(
+        "audit_seal_lag_seconds", "HEALTH_AUDIT_SEAL_LAG_LIMIT_SECONDS", "the oldest unsealed audit event"
+    ),
+    "outbox": LagLimit(
+        "outbox_lag_seconds", "HEALTH_OUTBOX_LAG_LIMIT_SECONDS", "the oldest event waiting for a listener"
+    ),
+}
+
+
+def judge_lags(reports: Mapping[str, Any], elapsed_ms: int) -> dict[str, CheckResult]:
+    """A check per lag the reports hold: ok up to its limit, down (so degraded) above it."""
+    results: dict[str, CheckResult] = {}
+    for name, limit in LAG_CHECKS.items():
+        if limit.report not in reports:  # its report failed, and says so in the reports
+            continue
+        lag = float(reports[limit.report] or 0.0)
+        allowed = float(getattr(settings, limit.setting))
+        detail = f"{limit.waiting} is {lag:.0f}s old (limit {allowed:g}s)" if lag else "nothing waiting"
+        results[name] = CheckResult(ok=lag <= allowed, detail=detail, elapsed_ms=elapsed_ms)
+    return results
+
+
 def collect_reports(reports: Mapping[str, Callable[[], Mapping[str, Any]]]) -> dict[str, Any]:
     """Run each report; one that fails is named in the result, never a failure of the probe."""
     collected: dict[str, Any] = {}
@@ -129,6 +164,13 @@ def readiness() -> tuple[int, dict[str, Any]]:
     Each check carries its ``state``: ``ok``, ``degraded`` (down, serving goes on) or ``down``.
     """
     results = run_readiness_checks()
+    database_down = not results["database"].ok
+    # The database reports only run with a reachable database: they must not wait on one that is down.
+    started = time.monotonic()
+    reports = collect_reports(
+        {"beat": _beat_report} if database_down else {"beat": _beat_report, **DATABASE_REPORTS}
+    )
+    results.update(judge_lags(reports, int((time.monotonic() - started) * 1000)))
     down = {name for name, result in results.items() if not result.ok}
     failing = sorted(down & CRITICAL_CHECKS)
     degraded = sorted(down - CRITICAL_CHECKS)
@@ -142,10 +184,8 @@ def readiness() -> tuple[int, dict[str, Any]]:
         "failing": failing,
         "degraded": degraded,
         "checks": {name: {**asdict(result), "state": state(name)} for name, result in results.items()},
-        # Reported, not judged: a missing heartbeat is normal in the embedded mode. The database
-        # reports only run with a reachable database: they must not wait on one that is down.
-        "reports": collect_reports(
-            {"beat": _beat_report} if failing else {"beat": _beat_report, **DATABASE_REPORTS}
-        ),
+        # The heartbeat is reported, not judged: the embedded mode's scheduler keeps it only in
+        # its own process's memory when there is no shared cache.
+        "reports": reports,
     }
     return (503 if failing else 200), body

@@ -30,12 +30,13 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "nexus.core",
+    # After the kernel: its ``runserver`` (the embedded mode's periodic jobs) extends this app's.
+    "django.contrib.staticfiles",
     "nexus.accounts",
     "nexus.tenancy",
     "nexus.notifications",
@@ -255,6 +256,10 @@ OUTBOX_ENQUEUE_TIMEOUT_SECONDS = env.float("OUTBOX_ENQUEUE_TIMEOUT_SECONDS", def
 OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=30)
 
 HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=2.0)
+# Readiness is degraded while the oldest unsealed audit event, or the oldest event waiting for a
+# listener, is older than this: the sealer or the sweeper (both every 5 s) is not keeping up.
+HEALTH_AUDIT_SEAL_LAG_LIMIT_SECONDS = env.float("HEALTH_AUDIT_SEAL_LAG_LIMIT_SECONDS", default=60.0)
+HEALTH_OUTBOX_LAG_LIMIT_SECONDS = env.float("HEALTH_OUTBOX_LAG_LIMIT_SECONDS", default=120.0)
 
 # API retries (docs/kernel.md, "Retries"): an Idempotency-Key answers with the first answer for
 # this long (then its record is purged); a retry waits this long for the same key's request
@@ -369,6 +374,9 @@ SUPPLY_CHAIN_OPS_ADAPTERS = {
     "transfer_stock": "adapters.supply_chain_transfers.InventoryTransferStock",
     "domain_supply_demand": "adapters.supply_chain_transfers.DomainsSupplyDemand",
     "costing": "adapters.supply_chain_costing.InventoryCosting",
+    "dropship_domains": "adapters.supply_chain_dropship.DomainsDropship",
+    "vendor_tokens": "adapters.supply_chain_dropship.AccountsVendorTokens",
+    "cross_dock_stock": "adapters.supply_chain_cross_docking.InventoryCrossDockStock",
 }
 # The models behind the identity admin and API screens of people and memberships.
 IDENTITY_OPS_MEMBERSHIP_MODEL = "tenancy.Membership"

@@ -1,5 +1,14 @@
 """Workflow records of the supply-chain flows: FSM-backed, moved only by the transition service."""
 
+from .cross_docks import CrossDock, CrossDockLine
+from .dropship import (
+    DropshipException,
+    DropshipLine,
+    DropshipOrder,
+    DropshipShipment,
+    DropshipShipmentLine,
+    DropshipStatus,
+)
 from .landed_costs import (
     ChargeKind,
     LandedCost,
@@ -12,6 +21,14 @@ from .transfers import TransferOrder, TransferOrderLine, TransferOrderStatus
 
 __all__ = [
     "ChargeKind",
+    "CrossDock",
+    "CrossDockLine",
+    "DropshipException",
+    "DropshipLine",
+    "DropshipOrder",
+    "DropshipShipment",
+    "DropshipShipmentLine",
+    "DropshipStatus",
     "LandedCost",
     "LandedCostAllocation",
     "LandedCostCharge",

@@ -1,4 +1,6 @@
-"""Transfer orders and landed costs with their lines. Create them inside ``scope.tenant(...)``.
+"""Transfer orders, landed costs, dropship orders and cross-docks with their lines.
+
+Create them inside ``scope.tenant(...)``.
 
 Each is created as a draft; it moves on only through its workflow (``supply_chain_ops.workflows``),
 as in production.
@@ -9,8 +11,19 @@ from decimal import Decimal
 
 import factory
 
-from supply_chain_ops.models import LandedCost, LandedCostCharge, TransferOrder, TransferOrderLine
-from tests.factories.inventory import ProductFactory, WarehouseFactory
+from nexus.inventory.models import LocationKind
+from supply_chain_ops.models import (
+    CrossDock,
+    CrossDockLine,
+    DropshipLine,
+    DropshipOrder,
+    LandedCost,
+    LandedCostCharge,
+    TransferOrder,
+    TransferOrderLine,
+)
+from tests.factories.inventory import LocationFactory, ProductFactory, WarehouseFactory
+from tests.factories.sales import SalesOrderFactory, SalesOrderLineFactory
 
 
 class TransferOrderFactory(factory.django.DjangoModelFactory[TransferOrder]):
@@ -50,3 +63,64 @@ class LandedCostChargeFactory(factory.django.DjangoModelFactory[LandedCostCharge
     landed_cost = factory.SubFactory(LandedCostFactory)
     amount = Decimal("120.0000")
     currency_id = "USD"
+
+
+class DropshipOrderFactory(factory.django.DjangoModelFactory[DropshipOrder]):
+    class Meta:
+        model = DropshipOrder
+
+    number = factory.Sequence(lambda n: f"DS-T-{n:06d}")
+    sales_order = factory.SubFactory(SalesOrderFactory)
+    sales_order_number = factory.SelfAttribute("sales_order.number")
+    customer = factory.SelfAttribute("sales_order.customer")
+    ship_to_name = factory.SelfAttribute("customer.name")
+
+
+class DropshipLineFactory(factory.django.DjangoModelFactory[DropshipLine]):
+    class Meta:
+        model = DropshipLine
+
+    order = factory.SubFactory(DropshipOrderFactory)
+    sales_order_line = factory.SubFactory(
+        SalesOrderLineFactory,
+        order=factory.SelfAttribute("..order.sales_order"),
+        dropship=True,
+        warehouse=None,
+    )
+    product = factory.SelfAttribute("sales_order_line.product")
+    sku = factory.SelfAttribute("product.sku")
+    unit = factory.SelfAttribute("product.unit")
+    quantity = factory.SelfAttribute("sales_order_line.quantity")
+
+
+class CrossDockFactory(factory.django.DjangoModelFactory[CrossDock]):
+    """A cross-dock record as the receipt listener leaves it (no stock behind it)."""
+
+    class Meta:
+        model = CrossDock
+
+    number = factory.Sequence(lambda n: f"CD-T-{n:06d}")
+    receipt_move_id = factory.Sequence(lambda n: 900_000 + n)
+    product = factory.SubFactory(ProductFactory)
+    warehouse = factory.SubFactory(WarehouseFactory)
+    staging_location = factory.SubFactory(
+        LocationFactory, warehouse=factory.SelfAttribute("..warehouse"), kind=LocationKind.STAGING
+    )
+    sku = factory.SelfAttribute("product.sku")
+    unit = factory.SelfAttribute("product.unit")
+    received_quantity = Decimal("10")
+    staged_quantity = Decimal("4")
+
+
+class CrossDockLineFactory(factory.django.DjangoModelFactory[CrossDockLine]):
+    class Meta:
+        model = CrossDockLine
+
+    cross_dock = factory.SubFactory(CrossDockFactory)
+    sales_order_line = factory.SubFactory(
+        SalesOrderLineFactory, product=factory.SelfAttribute("..cross_dock.product")
+    )
+    order_number = factory.SelfAttribute("sales_order_line.order.number")
+    promised_date = factory.LazyFunction(dt.date.today)
+    quantity = Decimal("4")
+    reservation_id = factory.Sequence(lambda n: 900_000 + n)

@@ -83,6 +83,9 @@ class ServiceTokenSerializer(serializers.Serializer):
     name = serializers.CharField()
     key_prefix = serializers.CharField()
     scopes = serializers.ListField(child=serializers.CharField())
+    vendor = serializers.IntegerField(
+        source="vendor_id", allow_null=True, help_text="The one vendor it is bound to (null: none)."
+    )
     created_by = serializers.CharField(source="created_by.email", default="", allow_null=True)
     created_at = serializers.DateTimeField()
     expires_at = serializers.DateTimeField(allow_null=True)
@@ -102,6 +105,13 @@ class ServiceTokenCreateSerializer(serializers.Serializer):
         help_text="Permission names ('inventory.view_product'), within your role in the tenant.",
     )
     expires_at = serializers.DateTimeField(required=False, allow_null=True)
+    vendor = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        help_text="Bind it to one vendor (a vendor's integration): only the scopes offered to vendors, "
+        "for that vendor's documents.",
+    )
 
 
 class ServiceTokenCreatedSerializer(ServiceTokenSerializer):

@@ -321,6 +321,7 @@ class ServiceTokenListView(NexusAPIView):
             name=body.validated_data["name"],
             scopes=body.validated_data["scopes"],
             expires_at=body.validated_data.get("expires_at"),
+            vendor_id=body.validated_data.get("vendor"),
         )
         data = {**s.ServiceTokenSerializer(created.token).data, "token": created.key}
         return Response(s.ServiceTokenCreatedSerializer(data).data, status=status.HTTP_201_CREATED)

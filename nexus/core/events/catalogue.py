@@ -473,6 +473,52 @@ _SPECS = [
             ("cancelled", "A transfer order was cancelled before shipping; its reservations were released."),
         )
     ),
+    # Supply chain: dropship orders (each payload: the order, its state and its lines).
+    *(
+        EventSpec(
+            f"supply_chain.dropship_{step}",
+            description,
+            {
+                "dropship_order_id": ID,
+                "number": TEXT,
+                "sales_order_id": ID,
+                "status": TEXT,
+                "exception_kind": TEXT,
+                # Each line: line_id, sales_order_line_id, product_id, quantity, shipped_quantity,
+                # vendor_id (null: none yet), purchase_order_id (null: none yet).
+                "lines": OBJECT_LIST,
+            },
+        )
+        for step, description in (
+            ("purchase_orders_created", "Dropship purchase orders were drafted, one per vendor."),
+            ("sent", "A dropship order's purchase orders were sent to their vendors."),
+            ("shipped", "A vendor shipped dropship lines (one notice); status says whether all are."),
+            (
+                "exception",
+                "A dropship order waits for a buyer: a line has no vendor, or sent orders "
+                "must be cancelled with the vendors.",
+            ),
+            ("closed", "A shipped dropship order was closed with its purchase orders."),
+            ("cancelled", "A dropship order was cancelled with its purchase orders."),
+        )
+    ),
+    EventSpec(
+        "supply_chain.cross_dock_staged",
+        "Goods of a receipt went to staging for the sales orders waiting for them, held by "
+        "reservations pinned to them.",
+        {
+            "cross_dock_id": ID,
+            "number": TEXT,
+            "receipt_move_id": ID,
+            "product_id": ID,
+            "warehouse_id": ID,
+            "staging_location_id": ID,
+            "received_quantity": DECIMAL,
+            "staged_quantity": DECIMAL,
+            # Each line: sales_order_line_id, order_number, promised_date, quantity, reservation_id.
+            "lines": OBJECT_LIST,
+        },
+    ),
     # Notifications: rows written by notify() or re-sent from the admin, delivered after commit.
     EventSpec(
         "notifications.requested",

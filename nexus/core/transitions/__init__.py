@@ -18,12 +18,14 @@ from .declarations import (
     transition_spec,
 )
 from .errors import UnknownTransition
+from .history import PastTransition, record_past_transitions
 from .service import TransitionResult, lock_for_transition, perform_transition
 from .writes import TransitionChange, declare_lock_first, declare_writes, declared_writes
 
 __all__ = [
     "Actor",
     "Condition",
+    "PastTransition",
     "TransitionChange",
     "TransitionChoice",
     "TransitionResult",
@@ -39,6 +41,7 @@ __all__ = [
     "follow_up_actor",
     "lock_for_transition",
     "perform_transition",
+    "record_past_transitions",
     "resolve_actor",
     "state_fields",
     "transition_choices",

@@ -28,6 +28,7 @@ from .actors import Actor, resolve_actor
 from .availability import ensure_allowed, permission_refusal
 from .declarations import TransitionSpec, transition_spec
 from .events import publish_transition_event
+from .history import audit_action, audit_data
 from .idempotency import MAX_KEY_LENGTH, earlier_transition, request_hash
 from .writes import TransitionChange, Writes, declared_lock_first, declared_writes
 
@@ -156,17 +157,7 @@ def perform_transition(
         with scope_admitting(tenant_id):
             log.save(force_insert=True)
         record_event(
-            f"{obj.type}.{name}",
-            actor=who.ref,
-            obj=obj,
-            data={
-                "transition_log_id": log.pk,
-                "from_state": from_state,
-                "to_state": to_state,
-                "reason": reason,
-                "idempotency_key": key,
-            },
-            tenant_id=tenant_id,
+            audit_action(obj.type, name), actor=who.ref, obj=obj, data=audit_data(log), tenant_id=tenant_id
         )
         if spec.event:
             publish_transition_event(spec, locked, tenant_id=tenant_id, build=event_payload)

@@ -5,7 +5,8 @@
 with weights and volumes, vendors with terms (a few of them late deliverers, some billing in
 EUR or CAD at the daily exchange rates of ``rates``), customers with coordinates, and a
 simulated year of history (``simulation``), written set-based (``writing``) and leaving
-``check_stock_ledger`` clean. Deterministic (fixed seed) and idempotent: a tenant that already
+``check_stock_ledger`` clean, with each document's transition log and audit events
+(``transitions``), sealed. Deterministic (fixed seed) and idempotent: a tenant that already
 has the demo's warehouses gets nothing new.
 """
 
@@ -18,6 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from nexus.core import scope
+from nexus.core.audit.sealer import seal_chains
+from nexus.core.transitions import record_past_transitions
 from nexus.inventory.models import Warehouse
 from nexus.inventory.services import rebuild_stock_balances
 from nexus.tenancy.models import Tenant
@@ -27,7 +30,8 @@ from .progress import Output, ProgressBar
 from .rates import daily_rates
 from .simulation import first_order_day, simulate
 from .sizes import SIZES
-from .writing import Writer
+from .transitions import document_transitions
+from .writing import ACTOR, Writer
 
 SEED = 2026
 RATES_FOR = dt.timedelta(days=365)
@@ -54,7 +58,7 @@ def load_history(tenant: Tenant, *, size: str = "full", out: Output = sys.stdout
     with scope.tenant(tenant), transaction.atomic():
         if Warehouse.objects.filter(code=catalog.WAREHOUSES[0][0]).exists():
             return Loaded(created=False)
-        bar = ProgressBar(out, total=12)
+        bar = ProgressBar(out, total=13)
         rng = random.Random(SEED)  # noqa: S311  (reproducible demo data, not secrets)
         products = catalog.products(shape, rng)
         vendors = catalog.vendors(shape)
@@ -86,6 +90,9 @@ def load_history(tenant: Tenant, *, size: str = "full", out: Output = sys.stdout
         bar.step("historical events")
         writer.document_events()
         writer.save_events()
+        bar.step("transition logs and audit events, sealed")
+        record_past_transitions(document_transitions(writer), actor=ACTOR, tenant_id=tenant.pk)
+        seal_chains([tenant.pk])
         writer.numbers.save_counters(tenant.pk)
         bar.step("balances and availability from the ledger")
         rebuild_stock_balances()

@@ -111,6 +111,7 @@ class SalesOrder:
     status: str = "confirmed"
     confirmed_at: dt.datetime | None = None
     closed_short: bool = False
+    closed_at: dt.datetime | None = None  # when it was closed short
 
 
 @dataclass(eq=False)
@@ -455,8 +456,9 @@ class Simulation:
                 shipment_line.moves.append(move)
         for order, line in due:
             late = (day - line.requested).days
-            if line.open > 0 and late >= SHORT_CLOSE_DAYS and any(x.shipped > 0 for x in order.lines):
-                order.closed_short = True
+            shipped_some = any(x.shipped > 0 for x in order.lines)
+            if line.open > 0 and late >= SHORT_CLOSE_DAYS and shipped_some and not order.closed_short:
+                order.closed_short, order.closed_at = True, at(day, 18)
         self.backlog = [(o, line) for o, line in self.backlog if line.open > 0 and not o.closed_short]
 
     # -- buying --------------------------------------------------------------------------------

@@ -592,6 +592,7 @@ class Writer:
             )
             lines.append((bill, order, bill_lines))
         VendorBill.objects.bulk_update(saved, ["total"], batch_size=BATCH)
+        self.bill_rows = saved
         bulk(VendorBillLine, [line for _, _, bill_lines in lines for line in bill_lines])
         for bill, order, bill_lines in lines:
             receipts = [self.receipt_row[id(receipt)] for receipt in order.receipts]
@@ -667,6 +668,7 @@ class Writer:
                 )
             )
         saved = bulk(Requisition, requisitions)
+        self.requisition_rows, self.requisition_sources = saved, line_plans
         req_lines: list[RequisitionLine] = []
         linked: list[PurchaseOrderLine] = []
         for requisition, order in zip(saved, line_plans, strict=False):
@@ -754,6 +756,7 @@ class Writer:
                 )
             )
         saved = bulk(CreditNote, notes)
+        self.credit_note_rows = saved
         for note, note_line in zip(saved, note_lines, strict=True):
             note_line.credit_note = note
         bulk(CreditNoteLine, note_lines)

@@ -187,6 +187,7 @@ class StockAvailabilityAdmin(ReadOnlyAdmin):
         "on_hand_sellable",
         "reserved",
         "free",
+        "reserved_staged",
         "on_hand",
         "value",
         "average_unit_cost",

@@ -40,6 +40,7 @@ class ReservationAdmin(TransitionAdminMixin, ModelAdmin):
         "required_date",
         "source_type",
         "source_id",
+        "location",
         "expires_at",
         "note",
         "actor_label",

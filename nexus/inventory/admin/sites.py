@@ -22,6 +22,7 @@ class WarehouseForm(forms.ModelForm):
             "name",
             "kind",
             "active",
+            "cross_docking",
             "address_line1",
             "address_line2",
             "postal_code",
@@ -56,7 +57,7 @@ class WarehouseAdmin(AuditedModelAdmin, ModelAdmin):
     ordering = ("code",)
     inlines = [LocationInline]
     fieldsets = (
-        (None, {"fields": ("code", "name", "kind", "active")}),
+        (None, {"fields": ("code", "name", "kind", "active", "cross_docking")}),
         (
             "Address",
             {"fields": ("address_line1", "address_line2", "postal_code", "city", "region", "country")},

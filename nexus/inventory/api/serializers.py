@@ -107,6 +107,7 @@ class WarehouseSerializer(TenantModelSerializer):
             "latitude",
             "longitude",
             "active",
+            "cross_docking",
             "locations",
             "created_at",
             "updated_at",
@@ -178,6 +179,7 @@ class StockAvailabilitySerializer(serializers.ModelSerializer[StockAvailability]
             "on_hand_sellable",
             "reserved",
             "free",
+            "reserved_staged",
             "on_hand",
             "value",
             "average_unit_cost",
@@ -278,6 +280,7 @@ class ReservationSerializer(TransitionsSerializerMixin, TenantModelSerializer):
             "required_date",
             "source_type",
             "source_id",
+            "location",
             "state",
             "expires_at",
             "note",
@@ -285,7 +288,14 @@ class ReservationSerializer(TransitionsSerializerMixin, TenantModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["consumed_quantity", "state", "actor_label", "created_at", "updated_at"]
+        read_only_fields = [
+            "consumed_quantity",
+            "location",
+            "state",
+            "actor_label",
+            "created_at",
+            "updated_at",
+        ]
         extra_kwargs = {
             "source_type": {
                 "help_text": "What the stock is held for: a registered source type, the app_label.model "

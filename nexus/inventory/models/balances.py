@@ -69,6 +69,8 @@ class StockAvailability(TenantScopedModel):
 
     ``on_hand_sellable`` counts stock locations only; ``on_hand`` and ``value`` count every
     location of the warehouse and make the average: ``average_unit_cost = value / on_hand``.
+    ``reserved`` is promised sellable stock; ``reserved_staged`` is promised goods waiting in
+    staging (pinned reservations), which sellable stock does not include.
     The database refuses reserving more than is sellable and any negative figure.
     """
 
@@ -76,6 +78,9 @@ class StockAvailability(TenantScopedModel):
     warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="availability")
     on_hand_sellable = _quantity()
     reserved = _quantity()
+    reserved_staged = _quantity(
+        help_text="Staged goods held by reservations pinned to a staging location (not in sellable)."
+    )
     on_hand = _quantity(help_text="Every location of the warehouse, sellable or not.")
     value = _value()
     average_unit_cost = models.DecimalField(
@@ -93,6 +98,9 @@ class StockAvailability(TenantScopedModel):
             ),
             models.CheckConstraint(
                 condition=Q(reserved__gte=0), name="inventory_availability_reserved_gte_0"
+            ),
+            models.CheckConstraint(
+                condition=Q(reserved_staged__gte=0), name="inventory_availability_reserved_staged_gte_0"
             ),
             models.CheckConstraint(
                 condition=Q(on_hand_sellable__gte=F("reserved")),

@@ -15,7 +15,7 @@ from nexus.core.transitions import condition, transition_options
 from nexus.inventory.quantities import QUANTITY_DIGITS, QUANTITY_PLACES
 
 from .catalog import Product
-from .sites import Warehouse
+from .sites import Location, Warehouse
 
 
 class ReservationState(models.TextChoices):
@@ -45,7 +45,9 @@ class Reservation(WorkflowModel, TenantScopedModel, ActorFields):
     ``held`` is a soft hold that expires at ``expires_at``; ``confirmed`` does not expire.
     Shipping consumes it (partly: ``consumed_quantity`` grows; wholly: ``consumed``).
     The open quantity ``quantity - consumed_quantity`` of held and confirmed reservations is
-    what the warehouse's availability counts as reserved.
+    what the warehouse's availability counts as reserved. A reservation pinned to a staging
+    ``location`` holds goods lying there instead (cross-docked for an order): it counts in
+    ``reserved_staged``, those goods may leave the location only for it, and shipping picks them.
     """
 
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="reservations")
@@ -59,6 +61,15 @@ class Reservation(WorkflowModel, TenantScopedModel, ActorFields):
         max_length=100, help_text="What the reservation is for (app_label.model of a document line)."
     )
     source_id = models.PositiveBigIntegerField()
+    location = models.ForeignKey(
+        Location,
+        on_delete=models.PROTECT,
+        related_name="pinned_reservations",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The staging location whose goods this reservation holds (empty: sellable stock).",
+    )
     state = FSMField(
         max_length=16, choices=ReservationState.choices, default=ReservationState.HELD, protected=True
     )

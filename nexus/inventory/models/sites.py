@@ -22,6 +22,11 @@ class Warehouse(LedgerBoundModel, PostalAddress, Coordinates):
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=16, choices=WarehouseKind.choices, default=WarehouseKind.PHYSICAL)
     active = models.BooleanField(default=True)
+    cross_docking = models.BooleanField(
+        default=False,
+        help_text="Goods received here for orders already waiting go to staging for those orders "
+        "instead of stock.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

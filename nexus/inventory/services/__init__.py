@@ -22,12 +22,20 @@ from .reservations import (
     confirm,
     consume,
     expire_reservations,
+    pinned_for_sources,
     release,
     release_for_source,
     reserve,
     reserve_many,
+    reserve_staged,
 )
-from .sites import add_default_location, add_transit_location, transit_location
+from .sites import (
+    add_default_location,
+    add_staging_location,
+    add_transit_location,
+    staging_location,
+    transit_location,
+)
 from .stock import adjust, issue, post_move, receive, revalue, transfer
 
 __all__ = [
@@ -43,6 +51,7 @@ __all__ = [
     "SourceRef",
     "SupplyDemandRow",
     "add_default_location",
+    "add_staging_location",
     "add_transit_location",
     "adjust",
     "availability",
@@ -52,6 +61,7 @@ __all__ = [
     "consume",
     "expire_reservations",
     "issue",
+    "pinned_for_sources",
     "post_move",
     "post_moves",
     "rebuild_stock_balances",
@@ -62,8 +72,10 @@ __all__ = [
     "release_for_source",
     "reserve",
     "reserve_many",
+    "reserve_staged",
     "revalue",
     "rows_of",
+    "staging_location",
     "supply_demand",
     "transfer",
     "transit_location",

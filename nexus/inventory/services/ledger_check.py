@@ -62,7 +62,9 @@ class Pool:
     sellable: Decimal = ZERO
     value: Decimal = ZERO
     reserved: Decimal = ZERO
+    reserved_staged: Decimal = ZERO
     locations: dict[int, Decimal] = field(default_factory=dict)
+    pinned: dict[int, Decimal] = field(default_factory=dict)  # staging location -> pinned open
 
     @property
     def average(self) -> Decimal:
@@ -118,12 +120,17 @@ def expected_state() -> ExpectedState:
                 pool.value += sign * value
     reserved = (
         Reservation.objects.filter(state__in=OPEN_STATES)
-        .values("product_id", "warehouse_id")
+        .values("product_id", "warehouse_id", "location_id")
         .annotate(open=Sum(F("quantity") - F("consumed_quantity")))
         .order_by()
     )
     for row in reserved:
-        pools[(row["product_id"], row["warehouse_id"])].reserved += row["open"]
+        pool = pools[(row["product_id"], row["warehouse_id"])]
+        if row["location_id"] is None:
+            pool.reserved += row["open"]
+        else:
+            pool.reserved_staged += row["open"]
+            pool.pinned[row["location_id"]] = row["open"]
     consumed = dict(
         CostLayerConsumption.objects.values("layer_id")
         .annotate(total=Sum("quantity"))
@@ -210,6 +217,7 @@ def _availability_differences(state: ExpectedState) -> Iterator[Difference]:
             "warehouse_id",
             "on_hand_sellable",
             "reserved",
+            "reserved_staged",
             "on_hand",
             "value",
             "average_unit_cost",
@@ -221,9 +229,16 @@ def _availability_differences(state: ExpectedState) -> Iterator[Difference]:
         row = stored.get(key)
         where = f"product {key[0]} in warehouse {key[1]}"
         have = (
-            (row.on_hand_sellable, row.on_hand, row.value, row.average_unit_cost, row.reserved)
+            (
+                row.on_hand_sellable,
+                row.on_hand,
+                row.value,
+                row.average_unit_cost,
+                row.reserved,
+                row.reserved_staged,
+            )
             if row is not None
-            else (ZERO, ZERO, ZERO, ZERO, ZERO)
+            else (ZERO, ZERO, ZERO, ZERO, ZERO, ZERO)
         )
         checks = (
             ("sellable on hand", pool.sellable, have[0]),
@@ -231,10 +246,16 @@ def _availability_differences(state: ExpectedState) -> Iterator[Difference]:
             ("stock value", pool.value, have[2]),
             ("average unit cost", pool.average, have[3]),
             ("reserved", pool.reserved, have[4]),
+            ("reserved staged", pool.reserved_staged, have[5]),
         )
         for name, want, found in checks:
             if want != found:
                 yield Difference(f"availability {name}", where, want, found)
+        for location_id, held in sorted(pool.pinned.items()):
+            there = pool.locations.get(location_id, ZERO)
+            if held > there:
+                where = f"product {key[0]} at location {location_id}"
+                yield Difference("pinned within staged goods", where, f"at most {_show(there)}", _show(held))
 
 
 def _layer_differences(state: ExpectedState) -> Iterator[Difference]:
@@ -302,6 +323,7 @@ def rebuild_stock_balances(progress: Callable[[int, int], None] | None = None, b
             pool = state.pools.get((row.product_id, row.warehouse_id), empty)
             row.on_hand_sellable, row.on_hand, row.value = pool.sellable, pool.on_hand, pool.value
             row.reserved, row.average_unit_cost, row.updated_at = pool.reserved, pool.average, now
+            row.reserved_staged = pool.reserved_staged
         balances = list(StockBalance.objects.order_by("id"))
         for balance in balances:
             balance.on_hand, balance.value = expected_balances.get(
@@ -323,7 +345,15 @@ def rebuild_stock_balances(progress: Callable[[int, int], None] | None = None, b
             (
                 StockAvailability,
                 pools,
-                ["on_hand_sellable", "on_hand", "value", "reserved", "average_unit_cost", "updated_at"],
+                [
+                    "on_hand_sellable",
+                    "on_hand",
+                    "value",
+                    "reserved",
+                    "reserved_staged",
+                    "average_unit_cost",
+                    "updated_at",
+                ],
             ),
             (StockBalance, balances, ["on_hand", "value", "updated_at"]),
             (CostLayer, layers, ["quantity_remaining"]),

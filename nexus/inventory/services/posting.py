@@ -62,6 +62,7 @@ from nexus.inventory.quantities import (
 
 from . import events
 from .locking import Pair, hold_references, lock_availability, lock_balances, lock_open_layers
+from .reservations import pinned_at
 from .valuation import OpenLayer, add_layer, consume_fifo, spread_value
 
 
@@ -136,7 +137,8 @@ def post_moves(requests: Sequence[MoveRequest], *, actor: ActorRef) -> list[Stoc
 
     Raises ``InvalidInput`` for malformed requests (unknown product or location, bad quantity,
     missing cost or note) and ``Conflict`` when stock is short at a location or the move would
-    leave sellable stock below what is reserved; nothing is written then.
+    leave sellable stock below what is reserved, or a staging location's goods below what is
+    pinned there (consume the pinned reservation first); nothing is written then.
     """
     if not requests:
         return []
@@ -161,7 +163,15 @@ def post_moves(requests: Sequence[MoveRequest], *, actor: ActorRef) -> list[Stoc
             for pair, rows in locked_layers.items()
         }
         before = _snapshot(availability, balances)
-        plan = _apply(requests, products, locations, availability, balances, layers, actor)
+        pinned = pinned_at(
+            {
+                (r.product_id, r.from_location_id)
+                for r in requests
+                if r.from_location_id is not None
+                and locations[r.from_location_id].kind == LocationKind.STAGING
+            }
+        )
+        plan = _apply(requests, products, locations, availability, balances, layers, pinned, actor)
         for pair in pools:
             _respread(availability[pair], balances[pair])
         _write(plan, availability, balances, locked_layers, layers, before)
@@ -274,6 +284,7 @@ def _apply(
     availability: dict[Pair, StockAvailability],
     balances: dict[Pair, dict[int, StockBalance]],
     layers: dict[Pair, list[OpenLayer]],
+    pinned: dict[Pair, Decimal],
     actor: ActorRef,
 ) -> _Plan:
     """Apply every request to the locked rows in memory, refusing on the first broken rule."""
@@ -291,7 +302,7 @@ def _apply(
             quantity = checked_quantity(
                 request.quantity, unit=product.unit, unit_decimals=product.unit_decimals
             )
-            move = _GoodsMove(index, request, product, quantity, occurred_at)
+            move = _GoodsMove(index, request, product, quantity, occurred_at, pinned)
             unit_cost, value = move.apply(source, target, availability, balances, layers, plan)
         plan.moves.append(
             StockMove(
@@ -323,6 +334,7 @@ class _GoodsMove:
     product: Product
     quantity: Decimal
     occurred_at: datetime
+    pinned: dict[Pair, Decimal]  # (product, staging location) -> open quantity pinned there
 
     def apply(
         self,
@@ -376,6 +388,13 @@ class _GoodsMove:
                 code="insufficient_stock",
             )
         balance.on_hand -= quantity
+        held = self.pinned.get((product.pk, source.pk), ZERO)
+        if balance.on_hand < held:
+            raise Conflict(
+                f"Cannot take {_describe(quantity, product)} from {source}: "
+                f"{held.normalize():f} {product.unit} there are pinned to orders' reservations.",
+                code="stock_reserved",
+            )
         if source.kind != LocationKind.STOCK:
             return
         if pool.on_hand_sellable - quantity < pool.reserved:

@@ -16,12 +16,12 @@ warehouse under the reservation's lock. Lock order: reservations, then availabil
 import datetime as dt
 import functools
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from nexus.core.errors import Conflict, InvalidInput, TransitionNotAllowed
@@ -31,10 +31,12 @@ from nexus.core.transitions import Actor, TransitionChange, perform_transition
 from nexus.inventory.models import (
     OPEN_STATES,
     Location,
+    LocationKind,
     Product,
     Reservation,
     ReservationState,
     StockAvailability,
+    StockBalance,
     Warehouse,
     WarehouseKind,
 )
@@ -173,14 +175,7 @@ def reserve_many(requests: Sequence[ReservationRequest], *, actor: ActorRef) -> 
         products = Product.objects.in_bulk({r.product_id for r in requests})
         quantities = [_check_request(r, products.get(r.product_id)) for r in requests]
         check_sources(r.source for r in requests)
-        pairs = {(r.product_id, r.warehouse_id) for r in requests}
-        condition = Q()
-        for product_id, warehouse_id in pairs:
-            condition |= Q(product_id=product_id, warehouse_id=warehouse_id)
-        rows = {
-            (row.product_id, row.warehouse_id): row
-            for row in StockAvailability.objects.select_for_update().filter(condition).order_by("id")
-        }
+        rows = _lock_availability({(r.product_id, r.warehouse_id) for r in requests})
         wanted: dict[tuple[int, int], Decimal] = {}
         for request, quantity in zip(requests, quantities, strict=True):
             key = (request.product_id, request.warehouse_id)
@@ -204,8 +199,117 @@ def reserve_many(requests: Sequence[ReservationRequest], *, actor: ActorRef) -> 
     return reservations
 
 
-def _new_reservation(request: ReservationRequest, quantity: Decimal, actor: ActorRef) -> Reservation:
+def _lock_availability(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], StockAvailability]:
+    """Lock the availability rows of these (product, warehouse) pairs, ascending id."""
+    condition = Q()
+    for product_id, warehouse_id in pairs:
+        condition |= Q(product_id=product_id, warehouse_id=warehouse_id)
+    return {
+        (row.product_id, row.warehouse_id): row
+        for row in StockAvailability.objects.select_for_update().filter(condition).order_by("id")
+    }
+
+
+def reserve_staged(
+    requests: Sequence[ReservationRequest], location_id: int, *, actor: ActorRef
+) -> list[Reservation]:
+    """Pin reservations to goods lying at a staging location, all or none (cross-docking).
+
+    The goods must already be there and not pinned to another reservation; they count in the
+    warehouse's ``reserved_staged``, not in sellable stock. Locks the availability rows
+    (ascending id) before reading the location's balances and pins, so two callers cannot pin
+    the same goods. Raises ``InvalidInput`` for a location that is not an active staging
+    location of the requests' warehouse, and ``Conflict`` (``insufficient_stock``) when the
+    location holds too little that is not pinned yet.
+    """
+    if not requests:
+        return []
+    with transaction.atomic():
+        location = Location.objects.select_related("warehouse").filter(pk=location_id).first()
+        if location is None or location.kind != LocationKind.STAGING or not location.active:
+            raise _invalid(f"Location {location_id} is not an active staging location.", "location")
+        if any(r.warehouse_id != location.warehouse_id for r in requests):
+            raise _invalid(f"{location} is not in the warehouse of every request.", "warehouse")
+        products = Product.objects.in_bulk({r.product_id for r in requests})
+        quantities = [_check_request(r, products.get(r.product_id)) for r in requests]
+        check_sources(r.source for r in requests)
+        rows = _lock_availability({(r.product_id, r.warehouse_id) for r in requests})
+        wanted: dict[int, Decimal] = {}
+        for request, quantity in zip(requests, quantities, strict=True):
+            wanted[request.product_id] = wanted.get(request.product_id, ZERO) + quantity
+        here = dict(
+            StockBalance.objects.filter(location_id=location_id, product_id__in=wanted).values_list(
+                "product_id", "on_hand"
+            )
+        )
+        pinned = pinned_at({(product_id, location_id) for product_id in wanted})
+        now = timezone.now()
+        for product_id, quantity in wanted.items():
+            free = here.get(product_id, ZERO) - pinned.get((product_id, location_id), ZERO)
+            if free < quantity:
+                product = products[product_id]
+                raise Conflict(
+                    f"Cannot pin {quantity.normalize():f} {product.unit} of {product.sku} at {location}: "
+                    f"{max(free, ZERO).normalize():f} there are not pinned yet.",
+                    code="insufficient_stock",
+                )
+            row = rows[(product_id, location.warehouse_id)]
+            row.reserved_staged += quantity
+            row.updated_at = now
+        StockAvailability.objects.bulk_update(
+            [rows[(p, location.warehouse_id)] for p in wanted], ["reserved_staged", "updated_at"]
+        )
+        reservations = [
+            _new_reservation(request, quantity, actor, location_id=location_id)
+            for request, quantity in zip(requests, quantities, strict=True)
+        ]
+        Reservation.objects.bulk_create(reservations)
+        for reservation in reservations:
+            events.publish_reservation(reservation)
+    return reservations
+
+
+def pinned_at(keys: set[tuple[int, int]]) -> dict[tuple[int, int], Decimal]:
+    """The open quantity pinned to each (product, location), in one query (absent: none)."""
+    if not keys:
+        return {}
+    condition = Q()
+    for product_id, location_id in keys:
+        condition |= Q(product_id=product_id, location_id=location_id)
+    rows = (
+        Reservation.objects.filter(condition, state__in=OPEN_STATES)
+        .values("product_id", "location_id")
+        .annotate(open=Sum(F("quantity") - F("consumed_quantity")))
+        .values_list("product_id", "location_id", "open")
+        .order_by()
+    )
+    return {(product_id, location_id): open_quantity for product_id, location_id, open_quantity in rows}
+
+
+def pinned_for_sources(source_type: str, source_ids: Iterable[int]) -> dict[int, list[tuple[int, Decimal]]]:
+    """The staged goods each source's open pinned reservations hold: source id -> [(location id,
+    open quantity)], oldest required date first; one query."""
+    pinned: dict[int, list[tuple[int, Decimal]]] = {}
+    rows = (
+        Reservation.objects.filter(
+            source_type=source_type,
+            source_id__in=set(source_ids),
+            state__in=OPEN_STATES,
+            location__isnull=False,
+        )
+        .order_by("required_date", "id")
+        .values_list("source_id", "location_id", "quantity", "consumed_quantity")
+    )
+    for source_id, location_id, quantity, consumed in rows:
+        pinned.setdefault(source_id, []).append((location_id, quantity - consumed))
+    return pinned
+
+
+def _new_reservation(
+    request: ReservationRequest, quantity: Decimal, actor: ActorRef, *, location_id: int | None = None
+) -> Reservation:
     return Reservation(
+        location_id=location_id,
         tenant_id=require_tenant_id(),
         product_id=request.product_id,
         warehouse_id=request.warehouse_id,
@@ -247,12 +351,16 @@ def _shortage(
 
 
 def _give_back(reservation: Reservation, quantity: Decimal) -> None:
-    """Lower the warehouse's reserved quantity by what the reservation held (under its lock)."""
+    """Lower the warehouse's reserved (or, for a pinned reservation, reserved staged) quantity by
+    what the reservation held (under its lock)."""
     if quantity <= 0:
         return
+    figure = "reserved" if reservation.location_id is None else "reserved_staged"
     changed = StockAvailability.objects.filter(
-        product_id=reservation.product_id, warehouse_id=reservation.warehouse_id, reserved__gte=quantity
-    ).update(reserved=F("reserved") - quantity, updated_at=timezone.now())
+        product_id=reservation.product_id,
+        warehouse_id=reservation.warehouse_id,
+        **{f"{figure}__gte": quantity},
+    ).update(**{figure: F(figure) - quantity}, updated_at=timezone.now())
     if changed != 1:
         raise Conflict(
             f"The warehouse holds less reserved than reservation {reservation.pk}; run check_stock_ledger.",
@@ -310,8 +418,9 @@ def consume(
 ) -> Decimal:
     """Consume up to ``quantity`` of the source's open reservations of a product in a warehouse.
 
-    Oldest required date first; a reservation taken in full becomes ``consumed`` (through the
-    transition service), one taken in part keeps its state with a larger ``consumed_quantity``.
+    Pinned reservations (staged goods) first, then oldest required date first; a reservation
+    taken in full becomes ``consumed`` (through the transition service), one taken in part keeps
+    its state with a larger ``consumed_quantity``.
     Returns the quantity consumed (less than asked when the source reserved less). Call it in
     the transaction that issues the goods, before the issue (``stock.issue`` does), so the
     stock reserved for this source can leave.
@@ -331,7 +440,8 @@ def consume(
                 state__in=OPEN_STATES,
             )
             .order_by("id"),
-            key=lambda r: (r.required_date, r.pk),
+            # Pinned goods first: shipping picks them from staging before any stock location.
+            key=lambda r: (r.location_id is None, r.required_date, r.pk),
         )
         left = wanted
         for reservation in open_reservations:

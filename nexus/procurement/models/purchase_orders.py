@@ -115,6 +115,22 @@ class PurchaseOrder(VersionedWorkflowModel, TenantScopedModel):
         max_length=100, blank=True, help_text="The vendor's confirmation number."
     )
     notes = models.TextField(blank=True)
+    dropship = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Shipped by the vendor straight to the ship-to address: a vendor shipment notice, "
+        "not a goods receipt, delivers its lines.",
+    )
+    # Where a dropship order's goods go (the customer's shipping address); blank otherwise.
+    ship_to_name = models.CharField("ship to", max_length=200, blank=True, editable=False)
+    ship_to_address_line1 = models.CharField("ship-to address", max_length=200, blank=True, editable=False)
+    ship_to_address_line2 = models.CharField(
+        "ship-to address (continued)", max_length=200, blank=True, editable=False
+    )
+    ship_to_postal_code = models.CharField("ship-to postal code", max_length=20, blank=True, editable=False)
+    ship_to_city = models.CharField("ship-to city", max_length=100, blank=True, editable=False)
+    ship_to_region = models.CharField("ship-to region", max_length=100, blank=True, editable=False)
+    ship_to_country = models.CharField("ship-to country", max_length=2, blank=True, editable=False)
     sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -128,6 +144,11 @@ class PurchaseOrder(VersionedWorkflowModel, TenantScopedModel):
             ),
             models.CheckConstraint(
                 condition=Q(exchange_rate__gt=0), name="procurement_purchaseorder_rate_gt_0"
+            ),
+            models.CheckConstraint(
+                condition=Q(dropship=False) | ~Q(ship_to_name=""),
+                name="procurement_purchaseorder_dropship_ships_to",
+                violation_error_message="A dropship order names where the vendor ships to.",
             ),
         ]
         indexes = [models.Index(fields=["status", "warehouse"], name="proc_po_status_wh_idx")]
@@ -144,13 +165,22 @@ class PurchaseOrder(VersionedWorkflowModel, TenantScopedModel):
     def is_draft(self) -> bool:
         return self.status == PurchaseOrderStatus.DRAFT
 
+    @property
+    def ship_to(self) -> str:
+        """The ship-to address on one line per part (blank parts left out)."""
+        city = " ".join(part for part in (self.ship_to_postal_code, self.ship_to_city) if part)
+        parts = (self.ship_to_address_line1, self.ship_to_address_line2, city, self.ship_to_region)
+        return "\n".join(
+            [*(part for part in parts if part), *([self.ship_to_country] if self.ship_to_country else [])]
+        )
+
     @transition(
         field=status,
         source=PurchaseOrderStatus.DRAFT,
         target=PurchaseOrderStatus.SENT,
         conditions=[has_lines, vendor_is_active, exchange_rate_fits],
         permission="procurement.send_purchaseorder",
-        custom=transition_options(label="Send", done_label="Sent"),
+        custom=transition_options(label="Send", done_label="Sent", allow_system=True),
     )
     def send(self) -> None:
         """Commit the order to the vendor: from now on its open lines count as expected supply."""
@@ -183,7 +213,7 @@ class PurchaseOrder(VersionedWorkflowModel, TenantScopedModel):
         source=[PurchaseOrderStatus.PARTIALLY_RECEIVED, PurchaseOrderStatus.RECEIVED],
         target=PurchaseOrderStatus.CLOSED,
         permission="procurement.close_purchaseorder",
-        custom=transition_options(label="Close", done_label="Closed"),
+        custom=transition_options(label="Close", done_label="Closed", allow_system=True),
     )
     def close(self) -> None:
         """Finish the order: nothing more is expected, whatever is still open on its lines."""
@@ -194,7 +224,9 @@ class PurchaseOrder(VersionedWorkflowModel, TenantScopedModel):
         target=PurchaseOrderStatus.CANCELLED,
         conditions=[nothing_received],
         permission="procurement.cancel_purchaseorder",
-        custom=transition_options(label="Cancel", done_label="Cancelled", requires_reason=True),
+        custom=transition_options(
+            label="Cancel", done_label="Cancelled", requires_reason=True, allow_system=True
+        ),
     )
     def cancel(self) -> None:
         """Call the order off before anything was received."""

@@ -1,6 +1,13 @@
 """The procurement services: creating, posting and converting documents, and supply by day."""
 
 from .bills import approve_bill, bill_total
+from .dropship import (
+    DropshipLineRequest,
+    ShipTo,
+    create_dropship_order,
+    dropship_warehouse_id,
+    record_vendor_shipment,
+)
 from .numbering import assign_number
 from .policies import OVER_RECEIPT_TOLERANCE, over_receipt_tolerance_percent
 from .purchase_orders import follow_receipts
@@ -17,24 +24,31 @@ from .requisitions import (
     preferred_terms,
 )
 from .supply_demand import PURCHASE, supply_demand
-from .vendors import VendorStatistics, record_vendor_statistics
+from .vendors import Delivery, VendorStatistics, delivery_history, record_vendor_statistics
 
 __all__ = [
     "OVER_RECEIPT_TOLERANCE",
     "PURCHASE",
     "RECEIPT_DOCUMENT_TYPE",
+    "Delivery",
+    "DropshipLineRequest",
+    "ShipTo",
     "VendorStatistics",
     "approve_bill",
     "assign_number",
     "bill_total",
     "convert_requisition",
+    "create_dropship_order",
     "default_stock_location",
+    "delivery_history",
     "draft_receipt",
+    "dropship_warehouse_id",
     "follow_receipts",
     "order_quantity",
     "over_receipt_tolerance_percent",
     "post_receipt",
     "preferred_terms",
+    "record_vendor_shipment",
     "record_vendor_statistics",
     "refuse_over_receipt",
     "supply_demand",

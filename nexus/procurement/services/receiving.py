@@ -40,6 +40,10 @@ HUNDRED = Decimal(100)
 
 
 def _ensure_receivable(order: PurchaseOrder, verb: str) -> None:
+    if order.dropship:
+        raise TransitionNotAllowed(
+            f"cannot {verb}: {order} is a dropship order; the vendor's shipment notice delivers its lines"
+        )
     if order.status not in RECEIVABLE_STATES:
         raise TransitionNotAllowed(
             f"cannot {verb}: {order} is {order.get_status_display().lower()}; goods are received only "

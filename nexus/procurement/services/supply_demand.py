@@ -18,7 +18,8 @@ def supply_demand(
 ) -> list[SupplyDemandRow]:
     """Open purchase-order quantities (positive, kind ``purchase``) by expected date.
 
-    Lines of sent and partially received orders count for what is still to come (ordered less
+    Lines of sent and partially received orders (not dropship ones, which bring nothing into a
+    warehouse) count for what is still to come (ordered less
     received, never below zero); drafts, closed and cancelled orders count for nothing. A line
     already overdue is dated ``start``; lines expected after ``end`` are left out. One query
     whatever the number of products and warehouses; rows are ordered by product, warehouse,
@@ -35,6 +36,7 @@ def supply_demand(
             product_id__in=products,
             order__warehouse_id__in=warehouses,
             order__status__in=OPEN_PURCHASE_STATES,
+            order__dropship=False,
             quantity__gt=F("received_quantity"),
             expected_date__lte=end,
         )

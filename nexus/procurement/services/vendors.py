@@ -1,7 +1,7 @@
-"""Vendor delivery statistics, written by the supply chain from receipt history."""
+"""Vendor delivery statistics, written by the supply chain from delivery history."""
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -11,7 +11,7 @@ from django.utils import timezone
 from nexus.core.audit import record_event
 from nexus.core.errors import InvalidInput
 from nexus.core.models.refs import ActorRef, ObjectRef
-from nexus.procurement.models import Vendor
+from nexus.procurement.models import GoodsReceiptLine, GoodsReceiptStatus, Vendor, VendorShipmentLine
 
 
 @dataclass(frozen=True)
@@ -66,3 +66,58 @@ def record_vendor_statistics(
                 },
             )
     return len(vendors)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One delivered quantity of an order line: by a goods receipt or a vendor's shipment notice."""
+
+    vendor_id: int
+    purchase_order_line_id: int
+    product_id: int
+    quantity: Decimal
+    expected_date: dt.date
+    sent_at: dt.datetime | None
+    delivered_at: dt.datetime
+    dropship: bool
+
+
+def delivery_history(vendor_ids: Collection[int], *, since: dt.datetime | None = None) -> list[Delivery]:
+    """What the vendors delivered (since ``since``), the basis of their delivery statistics.
+
+    Posted goods-receipt lines and dropship vendor-shipment lines alike: a dropship line the
+    vendor delivered to the customer counts as received. Two queries; ordered by delivery time.
+    """
+    receipts = GoodsReceiptLine.objects.filter(
+        receipt__status=GoodsReceiptStatus.POSTED, receipt__purchase_order__vendor_id__in=vendor_ids
+    )
+    notices = VendorShipmentLine.objects.filter(shipment__purchase_order__vendor_id__in=vendor_ids)
+    if since is not None:
+        receipts = receipts.filter(receipt__received_at__gte=since)
+        notices = notices.filter(shipment__shipped_at__gte=since)
+    rows = [
+        Delivery(v, pk, product, q, expected, sent, at, False)
+        for v, pk, product, q, expected, sent, at in receipts.values_list(
+            "receipt__purchase_order__vendor_id",
+            "purchase_order_line_id",
+            "purchase_order_line__product_id",
+            "quantity",
+            "purchase_order_line__expected_date",
+            "receipt__purchase_order__sent_at",
+            "receipt__received_at",
+        )
+    ]
+    rows += [
+        Delivery(v, pk, product, q, expected, sent, at, True)
+        for v, pk, product, q, expected, sent, at in notices.values_list(
+            "shipment__purchase_order__vendor_id",
+            "purchase_order_line_id",
+            "purchase_order_line__product_id",
+            "quantity",
+            "purchase_order_line__expected_date",
+            "shipment__purchase_order__sent_at",
+            "shipment__shipped_at",
+        )
+    ]
+    rows.sort(key=lambda row: (row.delivered_at, row.purchase_order_line_id))
+    return rows

@@ -80,7 +80,8 @@ class Shipment(VersionedWorkflowModel, TenantScopedModel):
         target=ShipmentStatus.POSTED,
         conditions=[shipment_has_lines],
         permission="sales.post_shipment",
-        custom=transition_options(label="Post", done_label="Posted"),
+        # The system posts a dropship shipment when the vendor's shipment notice arrives.
+        custom=transition_options(label="Post", done_label="Posted", allow_system=True),
     )
     def post(self) -> None:
         """Take the goods out of stock (the posting service's writes) and make the shipment final."""

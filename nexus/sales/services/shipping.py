@@ -24,8 +24,15 @@ from nexus.core.transitions import Actor, TransitionChange, TransitionResult, pe
 from nexus.core.transitions.actors import actor_ref, follow_up_actor
 from nexus.inventory.models import Location, LocationKind, MoveReason, StockBalance, Warehouse
 from nexus.inventory.quantities import checked_quantity
-from nexus.inventory.services import DocumentRef, MoveRequest, consume, post_moves
-from nexus.sales.models import SHIPPABLE_STATES, SalesOrder, SalesOrderLine, Shipment, ShipmentLine
+from nexus.inventory.services import DocumentRef, MoveRequest, consume, pinned_for_sources, post_moves
+from nexus.sales.models import (
+    LINE_SOURCE_TYPE,
+    SHIPPABLE_STATES,
+    SalesOrder,
+    SalesOrderLine,
+    Shipment,
+    ShipmentLine,
+)
 
 from .numbering import assign_number
 from .orders import follow_shipments
@@ -200,7 +207,10 @@ def _issue(
 def _pick(
     warehouse_id: int, wanted: Sequence[tuple[SalesOrderLine, ShipmentLine]]
 ) -> list[tuple[ShipmentLine, int, Decimal]]:
-    """Split each line over the warehouse's stock locations (by code) that hold the product."""
+    """Split each line over the staged goods pinned to it (cross-docked), then the warehouse's
+    stock locations (by code) that hold the product; ``consume`` takes the pinned reservations
+    first in the same order."""
+    staged = pinned_for_sources(LINE_SOURCE_TYPE, [order_line.pk for order_line, _ in wanted])
     locations = list(
         Location.objects.filter(warehouse_id=warehouse_id, kind=LocationKind.STOCK).order_by("code", "id")
     )
@@ -214,6 +224,11 @@ def _pick(
     for order_line, line in wanted:
         product = order_line.product
         left = line.quantity
+        for location_id, pinned in staged.pop(order_line.pk, []):
+            take = min(pinned, left)
+            if take > 0:
+                left -= take
+                picks.append((line, location_id, take))
         for location in locations:
             if left <= 0:
                 break

@@ -1,10 +1,15 @@
 import time
+from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
 from django.db import connections
+from django.utils import timezone
 
+from nexus.core.events import OutboxEvent
 from nexus.core.heartbeat import HEARTBEAT_KEY, record_beat_heartbeat
+from nexus.core.models import AuditEvent
+from nexus.core.scope import system_context
 from tests.helpers.redis_server import free_port
 
 pytestmark = pytest.mark.django_db
@@ -27,9 +32,11 @@ def test_ready_reports_each_dependency(client):
     assert response.status_code == 200
     assert body["status"] == "ok"
     assert (body["failing"], body["degraded"]) == ([], [])
-    assert set(body["checks"]) == {"database", "cache", "broker"}
+    assert set(body["checks"]) == {"database", "cache", "broker", "audit_seal", "outbox"}
     assert all(check["ok"] and check["state"] == "ok" for check in body["checks"].values())
     assert body["checks"]["broker"]["detail"] == "embedded mode: tasks run in-process, no broker"
+    assert body["checks"]["audit_seal"]["detail"] == "nothing waiting"
+    assert body["checks"]["outbox"]["detail"] == "nothing waiting"
     assert body["reports"] == {
         "beat_heartbeat_age_seconds": None,
         "outbox_lag_seconds": None,
@@ -85,6 +92,7 @@ def test_an_unreachable_database_is_503_and_its_reports_are_not_run(client, monk
     assert (body["status"], body["failing"], body["degraded"]) == ("unavailable", ["database"], [])
     assert body["checks"]["database"]["state"] == "down"
     assert body["checks"]["cache"]["state"] == "ok"
+    assert set(body["checks"]) == {"database", "cache", "broker"}
     assert set(body["reports"]) == {"beat_heartbeat_age_seconds"}
 
 
@@ -98,3 +106,56 @@ def test_ready_reports_the_audit_seal_lag(client):
 
     assert reports["audit_unsealed_events"] == 1
     assert reports["audit_seal_lag_seconds"] >= 0
+
+
+def _unsealed_audit_event(age: timedelta) -> None:
+    with system_context("test"):
+        AuditEvent.objects.create(
+            actor_kind="system", action="test.happened", occurred_at=timezone.now() - age
+        )
+
+
+def test_an_audit_seal_lag_above_its_limit_is_degraded(client, settings):
+    settings.HEALTH_AUDIT_SEAL_LAG_LIMIT_SECONDS = 60.0
+    _unsealed_audit_event(age=timedelta(seconds=90))
+
+    response = client.get("/health/ready/")
+
+    body = response.json()
+    assert response.status_code == 200
+    assert (body["status"], body["failing"], body["degraded"]) == ("degraded", [], ["audit_seal"])
+    check = body["checks"]["audit_seal"]
+    assert (check["ok"], check["state"]) == (False, "degraded")
+    assert check["detail"] == "the oldest unsealed audit event is 90s old (limit 60s)"
+    assert body["checks"]["outbox"]["state"] == "ok"
+
+
+def test_an_audit_seal_lag_within_its_limit_is_ok(client, settings):
+    settings.HEALTH_AUDIT_SEAL_LAG_LIMIT_SECONDS = 120.0
+    _unsealed_audit_event(age=timedelta(seconds=90))
+
+    body = client.get("/health/ready/").json()
+
+    assert (body["status"], body["degraded"]) == ("ok", [])
+    assert body["checks"]["audit_seal"]["detail"] == "the oldest unsealed audit event is 90s old (limit 120s)"
+
+
+def test_an_outbox_lag_above_its_limit_is_degraded(client, settings):
+    settings.HEALTH_OUTBOX_LAG_LIMIT_SECONDS = 120.0
+    with system_context("test"):
+        OutboxEvent.objects.create(
+            name="test.outbox_lag",
+            schema_version=1,
+            payload={},
+            occurred_at=timezone.now() - timedelta(seconds=300),
+        )
+
+    response = client.get("/health/ready/")
+
+    body = response.json()
+    assert response.status_code == 200
+    assert (body["status"], body["failing"], body["degraded"]) == ("degraded", [], ["outbox"])
+    check = body["checks"]["outbox"]
+    assert (check["ok"], check["state"]) == (False, "degraded")
+    assert check["detail"] == "the oldest event waiting for a listener is 300s old (limit 120s)"
+    assert body["checks"]["audit_seal"]["state"] == "ok"

@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from nexus.accounts.models import User
+from nexus.core.audit.sealer import seal_lag
 from nexus.demo.management.commands.load_demo import DEMO_ADMIN_EMAIL, DEMO_TENANT_SLUG
 from nexus.tenancy.models import Membership, MembershipStatus, Role, Tenant, TenantStatus
 
@@ -102,3 +103,12 @@ def test_the_printed_credentials_open_the_admin_in_the_demo_tenant(client, capsy
     page = client.get("/admin/")
     assert page.status_code == 200
     assert b"Demo Trading Co (Tenant administrator)" in page.content
+
+
+def test_the_demo_leaves_every_audit_chain_sealed_and_intact(capsys):
+    out = run(capsys)
+
+    assert "Sealed " in out
+    assert seal_lag().unsealed == 0
+    call_command("verify_audit_chain")
+    assert "intact" in capsys.readouterr().out

@@ -345,3 +345,39 @@ def test_a_receipt_repeated_with_its_idempotency_key_receives_once(transfer_site
 def test_receiving_an_unknown_transfer_is_not_found(transfer_site):
     with pytest.raises(NotFound):
         transfers.receive(987654, actor=transfer_site.clerk)
+
+
+def test_the_ledger_stays_clean_at_every_step_of_a_transfer(transfer_site):
+    site = transfer_site
+    order = draft(site, (site.bolt, "30"), (site.oil, "10.25"))
+    bolt_line, oil_line = order.lines.order_by("id")
+    ham = site.hamburg.pk
+
+    steps = [
+        ("approved", lambda o: transfers.approve(o, actor=site.planner)),
+        ("shipped", lambda o: transfers.ship(o, actor=site.clerk)),
+        ("first receipt", lambda o: transfers.receive(o, {bolt_line.pk: "12"}, actor=site.clerk).instance),
+        (
+            "second receipt",
+            lambda o: transfers.receive(
+                o, {bolt_line.pk: "15", oil_line.pk: "10"}, actor=site.clerk
+            ).instance,
+        ),
+        ("closed", lambda o: transfers.close(o, actor=site.clerk, reason="3 bolts and 0.25 l lost")),
+    ]
+    seen = []
+    for name, step in steps:
+        order = step(order)
+        seen.append((name, order.status, check_stock_ledger()))
+
+    assert seen == [
+        ("approved", TransferOrderStatus.APPROVED, []),
+        ("shipped", TransferOrderStatus.SHIPPED, []),
+        ("first receipt", TransferOrderStatus.PARTIALLY_RECEIVED, []),
+        ("second receipt", TransferOrderStatus.PARTIALLY_RECEIVED, []),
+        ("closed", TransferOrderStatus.CLOSED, []),
+    ]
+    assert pool(site, site.bolt.pk, ham)[:2] == (Decimal("27.0000"), Decimal("27.0000"))
+    assert pool(site, site.oil.pk, ham)[:2] == (Decimal("10.0000"), Decimal("10.0000"))
+    assert on_hand(site.berlin_transit.pk, site.bolt.pk) == Decimal(0)
+    assert on_hand(site.berlin_transit.pk, site.oil.pk) == Decimal(0)

@@ -13,9 +13,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from nexus.accounts.models import User
+from nexus.core.audit.sealer import seal_chains
 from nexus.core.errors import NexusError
 from nexus.core.models.refs import ActorRef
 from nexus.demo.loaders import load_history
+from nexus.demo.loaders.cross_docks import load_cross_docks
+from nexus.demo.loaders.dropship import load_dropship
 from nexus.demo.loaders.landed_costs import load_landed_costs
 from nexus.demo.loaders.sizes import SIZES
 from nexus.demo.loaders.transfers import load_transfers
@@ -70,9 +73,18 @@ class Command(BaseCommand):
         self.load_supply_chain(tenant, options["size"])
         if load_transfers(tenant, admin):
             self.stdout.write("Added transfer orders: one in transit, one partly received, one to approve.")
+        if load_cross_docks(tenant, admin):
+            self.stdout.write("Added a cross-dock: a delivery staged for two waiting sales orders.")
         made = load_landed_costs(tenant, admin)
         if made:
             self.stdout.write(f"Created {made} landed costs, one computed and waiting for review.")
+        made = load_dropship(tenant, admin)
+        if made:
+            self.stdout.write(f"Created {made} dropship orders, one in each state.")
+        # No beat runs the sealer in the embedded mode until the server starts: seal what the load wrote.
+        sealed = seal_chains().total
+        if sealed:
+            self.stdout.write(f"Sealed {sealed} audit events.")
         settings.VAR_DIR.mkdir(exist_ok=True)
         credentials_file.write_text(json.dumps({"email": admin.email, "password": password}))
         credentials_file.chmod(0o600)

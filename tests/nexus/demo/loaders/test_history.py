@@ -2,14 +2,16 @@
 
 import datetime as dt
 import io
+from collections import defaultdict
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
 from nexus.core import scope
+from nexus.core.audit.verification import verify_chain
 from nexus.core.exchange_rates import ExchangeRates
-from nexus.core.models import ExchangeRate, OutboxEvent
+from nexus.core.models import AuditEvent, ExchangeRate, OutboxEvent, TransitionLog
 from nexus.core.money import Money
 from nexus.core.sequences import next_number
 from nexus.demo.loaders import load_history
@@ -24,7 +26,14 @@ from nexus.inventory.models import (
     Warehouse,
 )
 from nexus.inventory.services import check_stock_ledger
-from nexus.procurement.models import GoodsReceipt, PurchaseOrder, PurchaseOrderLine, VendorBill, VendorProduct
+from nexus.procurement.models import (
+    GoodsReceipt,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    Requisition,
+    VendorBill,
+    VendorProduct,
+)
 from nexus.receivable.models import CreditNote
 from nexus.sales.models import OPEN_SALES_STATES, Customer, SalesOrder, SalesOrderLine, Shipment
 from nexus.sales.services import supply_demand as sales_supply_demand
@@ -196,3 +205,59 @@ def test_the_tenant_has_a_year_of_daily_eur_and_cad_rates_up_to_today(demo):
     assert Money("100.00", "EUR").convert("USD", on=today, rates=rates) == Money(
         (100 * rates.rate("EUR", today)).quantize(Decimal("0.01")), "USD"
     )
+
+
+DOCUMENTS = (PurchaseOrder, GoodsReceipt, SalesOrder, Shipment, VendorBill, Requisition, CreditNote)
+
+
+def test_every_document_has_the_transitions_that_led_to_its_status(demo):
+    for model in DOCUMENTS:
+        paths: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        logs = TransitionLog.objects.filter(object_type=model._meta.label_lower).order_by("occurred_at", "id")
+        for object_id, from_state, to_state in logs.values_list("object_id", "from_state", "to_state"):
+            paths[object_id].append((from_state, to_state))
+        for pk, status in model.objects.values_list("pk", "status"):
+            path = paths.pop(str(pk), [])
+            states = ["draft", *(to_state for _, to_state in path)]
+            assert [from_state for from_state, _ in path] == states[:-1], (model.__name__, pk, path)
+            assert states[-1] == status, (model.__name__, pk, path)
+        assert paths == {}  # no log of a document that is not there
+    assert TransitionLog.objects.filter(occurred_at__gt=timezone.now()).count() == 0
+
+
+def test_an_old_purchase_order_shows_how_it_got_to_sent_and_on(demo):
+    order = PurchaseOrder.objects.filter(status="closed").order_by("order_date", "id").first()
+    assert order is not None
+    receipt = order.receipts.get()
+
+    steps = list(
+        TransitionLog.objects.filter(object_type="procurement.purchaseorder", object_id=str(order.pk))
+        .order_by("occurred_at", "id")
+        .values_list("transition", "from_state", "to_state", "occurred_at", "actor_label")
+    )
+
+    assert steps == [
+        ("send", "draft", "sent", order.sent_at, "manage.py load_demo"),
+        ("record_full_receipt", "sent", "received", receipt.received_at, "manage.py load_demo"),
+        ("close", "received", "closed", receipt.received_at + dt.timedelta(days=45), "manage.py load_demo"),
+    ]
+    assert list(
+        TransitionLog.objects.filter(
+            object_type="procurement.goodsreceipt", object_id=str(receipt.pk)
+        ).values_list("transition", "from_state", "to_state", "occurred_at")
+    ) == [("post", "draft", "posted", receipt.received_at)]
+
+
+def test_the_history_is_audited_sealed_and_verifies(demo):
+    verification = verify_chain(demo.pk)
+
+    assert verification.broken is None
+    assert verification.unsealed == 0
+    assert verification.verified == AuditEvent.objects.count()
+    logged = TransitionLog.objects.count()
+    audited = AuditEvent.objects.filter(data__has_key="transition_log_id")
+    assert audited.count() == logged > 300
+    assert audited.filter(action="procurement.purchaseorder.send").count() == PurchaseOrder.objects.count()
+    oldest = audited.order_by("occurred_at", "id").first()
+    assert oldest is not None
+    assert oldest.occurred_at.date() < timezone.localdate() - dt.timedelta(days=60)
