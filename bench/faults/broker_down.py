@@ -8,9 +8,9 @@ requests (outbox events a listener delivers) and asks ``/health/ready/``. Then i
 broker again on the same port and waits for the events.
 
 Passes when, with the broker down, every API call answers as it does with the broker up (2xx),
-readiness answers 200 ``degraded`` naming the broker (not the database nor the cache), the events wait undelivered
-in the outbox; and, once the broker is back, every event is delivered exactly once with no
-manual step, and readiness is ``ok`` again.
+readiness answers 200 ``degraded`` naming the broker (not the database nor the cache), the
+events wait undelivered in the outbox; and, once the broker is back, every event is delivered
+exactly once with no manual step, and readiness is ``ok`` again.
 
     .venv/bin/python bench/faults/broker_down.py [--events 50]
 """
