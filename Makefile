@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo demo-data up test smoke lint bench screenshots clean
+.PHONY: install demo demo-data up test smoke lint bench faults screenshots clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,12 @@ bench: install
 	$(PY) bench/transition_throughput.py
 	$(PY) bench/reservations.py
 	$(PY) bench/landed_cost.py
+
+## Fault checks against the production shape on private ports (see bench/README.md, "Faults")
+faults: install
+	$(PY) bench/faults/worker_killed.py
+	$(PY) bench/faults/broker_down.py
+	$(PY) bench/faults/pg_restart.py
 
 ## The admin's main screens as PNG in docs/screenshots/ (demo data, Debian's chromium)
 screenshots: demo-data

@@ -19,7 +19,6 @@ Separately, a service token holding every scope an administrator may grant calls
 operation of the API and gets no 5xx.
 """
 
-import datetime as dt
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,24 +27,21 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.db.models import Model
-from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.relations import ManyRelatedField, RelatedField
 from rest_framework.test import APIClient
 
-from nexus.accounts.client import ClientInfo
-from nexus.accounts.login import Via
-from nexus.accounts.login_flow import finish_login
-from nexus.accounts.mfa.policy import login_policy
-from nexus.accounts.models import LoginToken, User
+from nexus.accounts.models import User
 from nexus.accounts.service_tokens import create_service_token, grantable_scopes
 from nexus.core.api.fields import LineQuantitiesField
 from nexus.core.validators import is_tenant_scoped
-from nexus.tenancy.models import Membership, Role, Tenant
-from tests.factories.people import MembershipFactory, TenantFactory, UserFactory
+from nexus.tenancy.models import Membership, Role
+from tests.factories.people import MembershipFactory
 from tests.helpers.api_walk import (
     WRITE_METHODS,
     Operation,
+    World,
+    administrator_of_two_tenants,
     api_operations,
     database_fingerprint,
     factories_by_model,
@@ -141,28 +137,9 @@ def field_probes(serializer: Any) -> Iterator[Probe]:
             yield as_json(f"{name}: {label}", {name: value})
 
 
-@dataclass
-class World:
-    home: Tenant
-    other: Tenant
-    caller: User
-    client: APIClient
-
-
 @pytest.fixture
 def world() -> World:
-    home, other = TenantFactory.create(slug="home"), TenantFactory.create(slug="other")
-    caller = UserFactory.create(is_platform_operator=True)
-    for tenant in (home, other):
-        MembershipFactory.create(user=caller, tenant=tenant, role=Role.ADMIN)
-    login = finish_login(None, caller, login_policy(caller), ClientInfo(), via=Via.TOKEN, mfa_used=True)
-    assert login.token is not None
-    # A use is recorded at most once a minute: as if just recorded, so that no probe records one.
-    LoginToken.objects.filter(pk=login.token.token.pk).update(
-        last_used_at=timezone.now() + dt.timedelta(days=1)
-    )
-    client = APIClient(HTTP_AUTHORIZATION=f"Token {login.token.key}", HTTP_X_TENANT=home.slug)
-    return World(home, other, caller, client)
+    return administrator_of_two_tenants(platform_operator=True)
 
 
 def row_id(operation: Operation, world: World) -> int:

@@ -1,6 +1,7 @@
 """Walking the API for generated tests: its operations, rows to act on, and a fingerprint of the database."""
 
 import copy
+import datetime as dt
 import importlib
 import inspect
 import pkgutil
@@ -11,12 +12,21 @@ from typing import Any, TypeVar
 import factory
 from django.db import connection
 from django.db.models import Model
+from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.settings import spectacular_settings
 from rest_framework import serializers
+from rest_framework.test import APIClient
 
 import tests.factories
+from nexus.accounts.client import ClientInfo
+from nexus.accounts.login import Via
+from nexus.accounts.login_flow import finish_login
+from nexus.accounts.mfa.policy import login_policy
+from nexus.accounts.models import LoginToken, User
 from nexus.core import scope
+from nexus.tenancy.models import Role, Tenant
+from tests.factories.people import MembershipFactory, TenantFactory, UserFactory
 
 WRITE_METHODS = ("POST", "PUT", "PATCH")
 M = TypeVar("M", bound=Model)
@@ -67,6 +77,33 @@ def api_operations() -> tuple[Operation, ...]:
         body = schema.get_request_serializer() if method in WRITE_METHODS else None
         found.append(Operation(path, method, view, body))
     return tuple(sorted(found, key=lambda operation: (operation.path, operation.method)))
+
+
+@dataclass
+class World:
+    """A caller who administers two tenants and calls the API in ``home``."""
+
+    home: Tenant
+    other: Tenant
+    caller: User
+    client: APIClient
+
+
+def administrator_of_two_tenants(*, platform_operator: bool) -> World:
+    """The worst case for probes: an administrator of both tenants (``home`` and ``other``) who
+    has just proved a second factor, so that nothing is refused for lack of authority."""
+    home, other = TenantFactory.create(slug="home"), TenantFactory.create(slug="other")
+    caller = UserFactory.create(is_platform_operator=platform_operator)
+    for tenant in (home, other):
+        MembershipFactory.create(user=caller, tenant=tenant, role=Role.ADMIN)
+    login = finish_login(None, caller, login_policy(caller), ClientInfo(), via=Via.TOKEN, mfa_used=True)
+    assert login.token is not None
+    # A use is recorded at most once a minute: as if just recorded, so that no probe records one.
+    LoginToken.objects.filter(pk=login.token.token.pk).update(
+        last_used_at=timezone.now() + dt.timedelta(days=1)
+    )
+    client = APIClient(HTTP_AUTHORIZATION=f"Token {login.token.key}", HTTP_X_TENANT=home.slug)
+    return World(home, other, caller, client)
 
 
 @cache
