@@ -27,7 +27,7 @@ from .reservations import (
     reserve,
     reserve_many,
 )
-from .sites import add_default_location, add_transit_location, transit_location
+from .sites import add_default_location, add_role_locations, role_location, transit_location
 from .stock import adjust, issue, post_move, receive, revalue, transfer
 
 __all__ = [
@@ -43,7 +43,7 @@ __all__ = [
     "SourceRef",
     "SupplyDemandRow",
     "add_default_location",
-    "add_transit_location",
+    "add_role_locations",
     "adjust",
     "availability",
     "check_sources",
@@ -63,6 +63,7 @@ __all__ = [
     "reserve",
     "reserve_many",
     "revalue",
+    "role_location",
     "rows_of",
     "supply_demand",
     "transfer",

@@ -19,6 +19,7 @@ from .purchase_orders import (
 )
 from .receipts import GOODS_RECEIVED, GoodsReceipt, GoodsReceiptLine, GoodsReceiptStatus
 from .requisitions import Requisition, RequisitionLine, RequisitionStatus
+from .returns import VendorReturn, VendorReturnLine
 from .vendors import Vendor, VendorProduct
 
 __all__ = [
@@ -44,4 +45,6 @@ __all__ = [
     "VendorBillLineReceipt",
     "VendorBillStatus",
     "VendorProduct",
+    "VendorReturn",
+    "VendorReturnLine",
 ]

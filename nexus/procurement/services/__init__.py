@@ -16,6 +16,7 @@ from .requisitions import (
     order_quantity,
     preferred_terms,
 )
+from .returns import VENDOR_RETURN_DOCUMENT_TYPE, return_to_vendor
 from .supply_demand import PURCHASE, supply_demand
 from .vendors import VendorStatistics, record_vendor_statistics
 
@@ -23,6 +24,7 @@ __all__ = [
     "OVER_RECEIPT_TOLERANCE",
     "PURCHASE",
     "RECEIPT_DOCUMENT_TYPE",
+    "VENDOR_RETURN_DOCUMENT_TYPE",
     "VendorStatistics",
     "approve_bill",
     "assign_number",
@@ -37,5 +39,6 @@ __all__ = [
     "preferred_terms",
     "record_vendor_statistics",
     "refuse_over_receipt",
+    "return_to_vendor",
     "supply_demand",
 ]

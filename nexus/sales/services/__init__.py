@@ -9,6 +9,7 @@ from .orders import (
     follow_shipments,
 )
 from .reserving import LineReservation, line_source, reserve_what_is_free, top_up_reservations
+from .returns import ShippedLine, create_replacement_order, shipped_lines, shipped_order_lines
 from .shipping import SHIPMENT_DOCUMENT_TYPE, draft_shipment, post_shipment
 from .supply_demand import SALES, supply_demand
 
@@ -16,16 +17,20 @@ __all__ = [
     "SALES",
     "SHIPMENT_DOCUMENT_TYPE",
     "LineReservation",
+    "ShippedLine",
     "assign_number",
     "cancel_order",
     "close_order",
     "confirm_order",
+    "create_replacement_order",
     "delete_draft_order",
     "draft_shipment",
     "follow_shipments",
     "line_source",
     "post_shipment",
     "reserve_what_is_free",
+    "shipped_lines",
+    "shipped_order_lines",
     "supply_demand",
     "top_up_reservations",
 ]
