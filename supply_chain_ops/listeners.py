@@ -11,12 +11,14 @@ from typing import Any
 from nexus.core.events import EventEnvelope, register_listener
 
 from .workflows.landed_cost_drafts import draft_from_approved_bill
+from .workflows.rmas import await_goods
 
 Listener = Callable[[dict[str, Any], EventEnvelope], None]
 
 #: (event name, listener, listener name): each workflow adds its reactions here.
 LISTENERS: list[tuple[str, Listener, str]] = [
     ("procurement.vendor_bill_approved", draft_from_approved_bill, "supply_chain.landed_cost_drafts"),
+    ("supply_chain.rma_approved", await_goods, "supply_chain.rma_await_goods"),
 ]
 
 

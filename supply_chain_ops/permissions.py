@@ -12,6 +12,8 @@ LANDED_COST_MODELS = frozenset(
     {"landedcost", "landedcostcharge", "landedcostreceipt", "landedcostallocation"}
 )
 
+RMAS = frozenset({"rma", "rmaline", "rmareceipt", "rmainspection", "rmareason"})
+
 DUTY_GRANTS: list[DutyGrant] = [
     # Transfer orders: planners draft, approve, cancel and close them; the warehouse ships,
     # receives and closes (writing off what never arrived). Steps over the API need ``change``.
@@ -22,4 +24,10 @@ DUTY_GRANTS: list[DutyGrant] = [
     DutyGrant(Duty.BUYING, LANDED_COST_MODELS, frozenset({"view", "add", "change"})),
     DutyGrant(Duty.WAREHOUSE, LANDED_COST_MODELS, frozenset({"view"})),
     DutyGrant(Duty.ACCOUNTING, LANDED_COST_MODELS, frozenset({"view", "add", "change", "approve", "post"})),
+    # Returns: sales clerks draft, submit and cancel them; the warehouse receives and inspects
+    # the goods; accountants resolve (refunds) and close them. Approval (``approve_rma``) stays
+    # with managers and administrators.
+    DutyGrant(Duty.SELLING, RMAS, frozenset({"view", "add", "change", "submit", "cancel"})),
+    DutyGrant(Duty.WAREHOUSE, RMAS, frozenset({"view", "change", "receive", "inspect"})),
+    DutyGrant(Duty.ACCOUNTING, RMAS, frozenset({"view", "change", "resolve", "close"})),
 ]

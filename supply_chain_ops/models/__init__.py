@@ -8,15 +8,24 @@ from .landed_costs import (
     LandedCostReceipt,
     LandedCostStatus,
 )
+from .rmas import Disposition, Resolution, Rma, RmaInspection, RmaLine, RmaReason, RmaReceipt, RmaStatus
 from .transfers import TransferOrder, TransferOrderLine, TransferOrderStatus
 
 __all__ = [
     "ChargeKind",
+    "Disposition",
     "LandedCost",
     "LandedCostAllocation",
     "LandedCostCharge",
     "LandedCostReceipt",
     "LandedCostStatus",
+    "Resolution",
+    "Rma",
+    "RmaInspection",
+    "RmaLine",
+    "RmaReason",
+    "RmaReceipt",
+    "RmaStatus",
     "TransferOrder",
     "TransferOrderLine",
     "TransferOrderStatus",
