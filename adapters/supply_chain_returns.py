@@ -112,6 +112,9 @@ class DomainsReturns:
     ) -> Mapping[int, ShippedLineFacts]:
         return {pk: _facts(line) for pk, line in shipped_lines(line_ids, lock=lock).items()}
 
+    def order_id_by_number(self, number: str) -> int | None:
+        return SalesOrder.objects.filter(number__iexact=number).values_list("pk", flat=True).first()
+
     def shipped_order_lines(self, order_id: int) -> list[ShippedLineFacts]:
         return [_facts(line) for line in shipped_order_lines([order_id]).get(order_id, [])]
 

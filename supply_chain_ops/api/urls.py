@@ -3,10 +3,12 @@
 from rest_framework.routers import SimpleRouter
 
 from .landed_costs import LandedCostViewSet
+from .rmas import RmaViewSet
 from .transfers import TransferOrderViewSet
 
 router = SimpleRouter()
 router.register("landed-costs", LandedCostViewSet, basename="landed-cost")
+router.register("rmas", RmaViewSet, basename="rma")
 router.register("transfer-orders", TransferOrderViewSet, basename="transfer-order")
 
 urlpatterns = router.urls

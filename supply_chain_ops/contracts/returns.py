@@ -99,6 +99,9 @@ class ReturnsDomain(Protocol):
         """The sales-order lines by id; ``lock`` locks them (ascending id) so that claims on them
         are decided one at a time."""
 
+    def order_id_by_number(self, number: str) -> int | None:
+        """The sales order with that number (ignoring case), if any."""
+
     def shipped_order_lines(self, order_id: int) -> list[ShippedLineFacts]:
         """Every line of the order that shipped something, by id."""
 

@@ -270,6 +270,11 @@ def order_lines_to_return(sales_order_id: int) -> list[Returnable]:
     return [available[line.line_id] for line in lines if line.line_id in available]
 
 
+def order_id_by_number(number: str) -> int | None:
+    """The sales order of the current tenant with that number (ignoring case), if any."""
+    return wiring.returns().order_id_by_number(number)
+
+
 def rma_value(rma: Rma) -> Decimal:
     """What the RMA's requested goods were charged (net), in its currency's minor unit."""
     pairs = [(line.requested_quantity, line.unit_price) for line in rma.lines.all()]
@@ -457,9 +462,11 @@ def complete_repair(
 ) -> list[RmaInspection]:
     """Bring repaired goods back to stock: quantities per inspection id (repair dispositions).
 
-    Locks the RMA (it must be inspected, resolved or closed), then its inspections; refuses more
-    than is in repair.
+    Needs ``inspect_rma``. Locks the RMA (it must be inspected, resolved or closed), then its
+    inspections; refuses more than is in repair.
     """
+    if not _may(actor, "supply_chain_ops.inspect_rma"):
+        raise PermissionDenied("Completing a repair needs the permission to inspect RMA goods.")
     rma_id = rma.pk if isinstance(rma, Rma) else rma
     with transaction.atomic():
         locked = _locked(rma_id)
