@@ -112,6 +112,7 @@ class RmaReason(TenantScopedModel):
     active = models.BooleanField(default=True)
 
     class Meta(TenantScopedModel.Meta):
+        verbose_name = "return reason"
         ordering = ["code"]
         constraints = [
             *TenantScopedModel.Meta.constraints,
@@ -357,6 +358,7 @@ class RmaLine(TenantScopedModel):
     inspected_quantity = quantity_field("inspected", default=ZERO, editable=False)
 
     class Meta(TenantScopedModel.Meta):
+        verbose_name = "RMA line"
         ordering = ["rma_id", "id"]
         constraints = [
             *TenantScopedModel.Meta.constraints,
@@ -398,6 +400,7 @@ class RmaReceipt(TenantScopedModel):
     received_by = models.CharField(max_length=255, editable=False)
 
     class Meta(TenantScopedModel.Meta):
+        verbose_name = "RMA receipt"
         ordering = ["rma_id", "id"]
         constraints = [
             *TenantScopedModel.Meta.constraints,
@@ -427,6 +430,7 @@ class RmaInspection(TenantScopedModel):
     inspected_by = models.CharField(max_length=255, editable=False)
 
     class Meta(TenantScopedModel.Meta):
+        verbose_name = "RMA inspection"
         ordering = ["rma_id", "id"]
         constraints = [
             *TenantScopedModel.Meta.constraints,

@@ -1,4 +1,4 @@
-"""Transfer orders and landed costs with their lines. Create them inside ``scope.tenant(...)``.
+"""Transfer orders, landed costs and RMAs with their lines. Create them inside ``scope.tenant(...)``.
 
 Each is created as a draft; it moves on only through its workflow (``supply_chain_ops.workflows``),
 as in production.
@@ -9,8 +9,17 @@ from decimal import Decimal
 
 import factory
 
-from supply_chain_ops.models import LandedCost, LandedCostCharge, TransferOrder, TransferOrderLine
+from supply_chain_ops.models import (
+    LandedCost,
+    LandedCostCharge,
+    Rma,
+    RmaLine,
+    RmaReason,
+    TransferOrder,
+    TransferOrderLine,
+)
 from tests.factories.inventory import ProductFactory, WarehouseFactory
+from tests.factories.sales import SalesOrderFactory, SalesOrderLineFactory
 
 
 class TransferOrderFactory(factory.django.DjangoModelFactory[TransferOrder]):
@@ -50,3 +59,42 @@ class LandedCostChargeFactory(factory.django.DjangoModelFactory[LandedCostCharge
     landed_cost = factory.SubFactory(LandedCostFactory)
     amount = Decimal("120.0000")
     currency_id = "USD"
+
+
+class RmaReasonFactory(factory.django.DjangoModelFactory[RmaReason]):
+    class Meta:
+        model = RmaReason
+
+    code = factory.Sequence(lambda n: f"REASON-{n}")
+    name = "Damaged in transit"
+
+
+class RmaFactory(factory.django.DjangoModelFactory[Rma]):
+    class Meta:
+        model = Rma
+
+    number = factory.Sequence(lambda n: f"RMA-T-{n:06d}")
+    sales_order = factory.SubFactory(SalesOrderFactory)
+    customer = factory.SelfAttribute("sales_order.customer")
+    order_number = factory.SelfAttribute("sales_order.number")
+    reason = factory.SubFactory(RmaReasonFactory)
+    requested_resolution = "refund"
+    warehouse = factory.SelfAttribute("sales_order.warehouse")
+    currency = factory.SelfAttribute("sales_order.currency_id")
+
+
+class RmaLineFactory(factory.django.DjangoModelFactory[RmaLine]):
+    class Meta:
+        model = RmaLine
+
+    rma = factory.SubFactory(RmaFactory)
+    sales_order_line = factory.SubFactory(
+        SalesOrderLineFactory, order=factory.SelfAttribute("..rma.sales_order")
+    )
+    product = factory.SelfAttribute("sales_order_line.product")
+    sku = factory.SelfAttribute("product.sku")
+    unit = factory.SelfAttribute("product.unit")
+    description = "Returned goods"
+    unit_price = Decimal("25.000000")
+    unit_cost = Decimal("2.000000")
+    requested_quantity = Decimal("2")
