@@ -140,6 +140,9 @@ class DomainsReturns:
     def vendors(self, vendor_ids: Collection[int]) -> Mapping[int, str]:
         return dict(Vendor.objects.filter(pk__in=list(vendor_ids)).values_list("pk", "code"))
 
+    def vendor_choices(self) -> list[tuple[int, str]]:
+        return [(v.pk, str(v)) for v in Vendor.objects.filter(active=True).order_by("code")]
+
     def receive_into_hold(
         self, rma: ReturnRef, warehouse_id: int, moves: Sequence[ReturnMove], *, actor: Any
     ) -> Mapping[int, Decimal]:

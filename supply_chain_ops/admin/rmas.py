@@ -3,12 +3,14 @@ inspections, the steps as buttons, bulk approve/reject, and a new RMA made from 
 
 A clerk opens *Return goods of a sales order* (from the list, or ``…/rma/from-order/?sales_order=<id>``),
 which lists the order's shipped lines with what each may still return filled in. Approving an
-RMA worth more than the tenant's limit asks for a recent second factor first. Receipts of part of
-the goods, inspections and repairs go through ``/api/v1/rmas/``; "Receive the rest" is a button.
+RMA worth more than the tenant's limit asks for a recent second factor first. "Inspect…" opens a
+page of dispositions per line; receipts of part of the goods and repairs go through
+``/api/v1/rmas/``, "Receive the rest" is a button.
 """
 
 import datetime as dt
 import functools
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -29,12 +31,22 @@ from nexus.core.admin.queues import register_queue
 from nexus.core.errors import NexusError
 from nexus.core.stepup import has_recent_mfa, require_recent_mfa, step_up_url
 from nexus.core.transitions import TransitionResult, TransitionSpec
-from supply_chain_ops.models import Resolution, Rma, RmaInspection, RmaLine, RmaReason, RmaReceipt, RmaStatus
+from supply_chain_ops.models import (
+    Disposition,
+    Resolution,
+    Rma,
+    RmaInspection,
+    RmaLine,
+    RmaReason,
+    RmaReceipt,
+    RmaStatus,
+)
 from supply_chain_ops.workflows import rmas
 
 #: "Receive the rest" covers the admin's receipts; the wait for goods follows approval by itself;
-#: an inspection names each quantity's disposition (``/api/v1/rmas/<id>/inspect/``).
-HIDDEN_TRANSITIONS = ("receive_part", "await_receipt", "inspect")
+#: "Inspect…" opens the inspection page (each quantity's disposition), never a bare transition.
+HIDDEN_TRANSITIONS = ("receive_part", "await_receipt")
+INSPECT = "inspect"
 TO_RECEIVE = (RmaStatus.APPROVED, RmaStatus.AWAITING_RECEIPT, RmaStatus.PARTIALLY_RECEIVED)
 
 
@@ -194,11 +206,17 @@ class RmaAdmin(DocumentAdmin):
         return f"{days} day{'s' if days != 1 else ''}"
 
     def transition_buttons(self, request: HttpRequest, obj: Model) -> list[dict[str, Any]]:
-        return [b for b in super().transition_buttons(request, obj) if b["name"] not in HIDDEN_TRANSITIONS]
+        buttons = [b for b in super().transition_buttons(request, obj) if b["name"] not in HIDDEN_TRANSITIONS]
+        for button in buttons:
+            if button["name"] == INSPECT:  # a page of its own: a link, like a step asking for a reason
+                button.update(
+                    url=reverse("admin:supply_chain_ops_rma_inspect", args=[obj.pk]), requires_reason=True
+                )
+        return buttons
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         actions = super().get_actions(request)
-        for name in HIDDEN_TRANSITIONS:
+        for name in (*HIDDEN_TRANSITIONS, INSPECT):
             actions.pop(f"transition_{name}", None)
         return actions
 
@@ -232,7 +250,12 @@ class RmaAdmin(DocumentAdmin):
                 "from-order/",
                 self.admin_site.admin_view(self.from_order_view),
                 name="supply_chain_ops_rma_from_order",
-            )
+            ),
+            path(
+                "<int:object_id>/inspect/",
+                self.admin_site.admin_view(self.inspect_view),
+                name="supply_chain_ops_rma_inspect",
+            ),
         ]
         return [*own, *super().get_urls()]
 
@@ -274,6 +297,79 @@ class RmaAdmin(DocumentAdmin):
             "number": number,
         }
         return TemplateResponse(request, "admin/supply_chain_ops/rma/from_order.html", context)
+
+    def inspect_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """Dispose of what was received: per line, how much to restock, scrap, repair or send back."""
+        rma = self.get_object(request, str(object_id))
+        if rma is None or not self.has_change_permission(request, rma):
+            raise PermissionDenied
+        lines = [line for line in rma.lines.all() if line.received_quantity > line.inspected_quantity]
+        form = InspectForm(request.POST or None, lines=lines)
+        if request.method == "POST" and form.is_valid():
+            try:
+                rmas.inspect(
+                    rma, form.inspections(), actor=request.user, idempotency_key=form.cleaned_data["key"]
+                )
+            except NexusError as error:
+                self.message_user(request, error.detail, messages.ERROR)
+            else:
+                self.message_user(request, f"Inspected “{rma}”.", messages.SUCCESS)
+                return HttpResponseRedirect(self.change_url(rma))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Inspect {rma}",
+            "opts": self.opts,
+            "form": form,
+            "rows": [
+                (line, [form[f"{d}_{line.pk}"] for d in Disposition.values], form[f"defective_{line.pk}"])
+                for line in lines
+            ],
+            "dispositions": Disposition.labels,
+            "change_url": self.change_url(rma),
+        }
+        return TemplateResponse(request, "admin/supply_chain_ops/rma/inspect.html", context)
+
+
+class InspectForm(forms.Form):
+    """Per received line, the quantity of each disposition (they must add up to what was received)."""
+
+    key = forms.CharField(widget=forms.HiddenInput, required=False)
+    vendor = forms.TypedChoiceField(
+        required=False, coerce=int, empty_value=None, help_text="Whom the goods returned to a vendor go to."
+    )
+    note = forms.CharField(required=False, max_length=255)
+
+    def __init__(self, *args: Any, lines: list[RmaLine], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lines = lines
+        self.fields["key"].initial = uuid.uuid4().hex
+        vendor = self.fields["vendor"]
+        assert isinstance(vendor, forms.TypedChoiceField)
+        vendor.choices = [("", "—"), *rmas.vendor_choices()]
+        for line in lines:
+            open_quantity = (line.received_quantity - line.inspected_quantity).normalize()
+            for disposition in Disposition.values:
+                initial = open_quantity if disposition == Disposition.RESTOCK else None
+                self.fields[f"{disposition}_{line.pk}"] = forms.DecimalField(
+                    required=False, min_value=Decimal(0), max_digits=18, decimal_places=4, initial=initial
+                )
+            self.fields[f"defective_{line.pk}"] = forms.BooleanField(required=False)
+
+    def inspections(self) -> list[rmas.InspectionInput]:
+        data = self.cleaned_data
+        return [
+            rmas.InspectionInput(
+                line.pk,
+                data[f"{disposition}_{line.pk}"],
+                disposition,
+                defective=data[f"defective_{line.pk}"],
+                vendor_id=data["vendor"] if disposition == Disposition.RETURN_TO_VENDOR else None,
+                note=data["note"],
+            )
+            for line in self.lines
+            for disposition in Disposition.values
+            if data.get(f"{disposition}_{line.pk}")
+        ]
 
 
 def _int(value: str | None) -> int | None:

@@ -117,6 +117,9 @@ class ReturnsDomain(Protocol):
     def vendors(self, vendor_ids: Collection[int]) -> Mapping[int, str]:
         """The vendors' codes by id."""
 
+    def vendor_choices(self) -> list[tuple[int, str]]:
+        """Every active vendor as (id, "CODE — name"), by code (to choose whom goods go back to)."""
+
     def receive_into_hold(
         self, rma: ReturnRef, warehouse_id: int, moves: Sequence[ReturnMove], *, actor: Any
     ) -> Mapping[int, Decimal]:

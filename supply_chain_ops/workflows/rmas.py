@@ -275,6 +275,11 @@ def order_id_by_number(number: str) -> int | None:
     return wiring.returns().order_id_by_number(number)
 
 
+def vendor_choices() -> list[tuple[int, str]]:
+    """The active vendors goods may be returned to, as (id, label)."""
+    return wiring.returns().vendor_choices()
+
+
 def rma_value(rma: Rma) -> Decimal:
     """What the RMA's requested goods were charged (net), in its currency's minor unit."""
     pairs = [(line.requested_quantity, line.unit_price) for line in rma.lines.all()]

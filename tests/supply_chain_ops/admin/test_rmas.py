@@ -40,7 +40,7 @@ def test_the_list_and_the_page_show_lines_with_their_returnable_quantity(rma_sit
     content = page.content.decode()
     assert f"7 (10 shipped, 3 on {other.number})" in content
     assert "Transition history" in content
-    assert [b["label"] for b in page.context["transition_buttons"]] == []  # inspected over the API
+    assert [b["label"] for b in page.context["transition_buttons"]] == ["Inspect"]
     for age in ("week", "month", "older"):
         assert client.get(f"{ADMIN}/", {"age": age}).status_code == 200
 
@@ -171,3 +171,32 @@ def test_the_report_summarises_by_reason_and_disposition(rma_site):
     assert lines[0] == f"Returns of {site.tenant.slug}"
     assert lines[3].split() == ["CHANGED-MIND", "1", "0", "3", "3"]
     assert [row.split() for row in lines[6:8]] == [["restock", "2", "4"], ["scrap", "1", "2"]]
+
+
+def test_inspecting_from_the_admin_records_each_disposition(rma_site):
+    site = rma_site
+    rma = received_rma(site, (site.bolt_line, "3"))
+    line = rma.lines.get()
+    client = browser(site.warehouse_clerk, site.tenant, stepped_up=False)
+    page = client.get(f"{ADMIN}/{rma.pk}/change/")
+    [button] = page.context["transition_buttons"]
+    assert (button["label"], button["url"]) == ("Inspect", f"{ADMIN}/{rma.pk}/inspect/")
+
+    form = client.get(button["url"])
+    assert form.context["form"][f"restock_{line.pk}"].initial == 3
+    done = client.post(
+        button["url"],
+        {
+            "key": "k1",
+            f"restock_{line.pk}": "1",
+            f"return_to_vendor_{line.pk}": "2",
+            f"defective_{line.pk}": "on",
+            "vendor": site.vendor.pk,
+        },
+    )
+
+    assert done["Location"] == f"{ADMIN}/{rma.pk}/change/"
+    assert Rma.objects.get(pk=rma.pk).status == RmaStatus.INSPECTED
+    assert sorted(
+        Rma.objects.get(pk=rma.pk).inspections.values_list("disposition", "quantity", "defective", "vendor")
+    ) == [("restock", 1, True, None), ("return_to_vendor", 2, True, site.vendor.pk)]
