@@ -25,13 +25,11 @@ from django.utils import timezone
 
 from nexus.core.audit import record_event
 from nexus.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from nexus.core.models import TransitionLog
 from nexus.core.models.refs import ActorRef, ObjectRef
 from nexus.core.money import currency_exponent
 from nexus.core.sequences import next_number
 from nexus.core.transitions import Actor, TransitionChange, TransitionResult, perform_transition
 from nexus.core.transitions.actors import actor_ref
-from nexus.core.transitions.idempotency import earlier_transition
 from supply_chain_ops import wiring
 from supply_chain_ops.contracts.returns import ReturnMove, ReturnRef, ShippedLineFacts
 from supply_chain_ops.models.rmas import (
@@ -48,6 +46,8 @@ from supply_chain_ops.models.rmas import (
     RmaStatus,
 )
 from supply_chain_ops.services.returns import refund_total, restocking_fee, unit_cost_of_shipped
+
+from .receipts import receive_in_parts
 
 NUMBER_TYPE = "RMA"
 OVERRIDE_WINDOW = "supply_chain_ops.override_rma_window"
@@ -346,19 +346,6 @@ def _locked(rma_id: int) -> Rma:
     return locked
 
 
-def _earlier(rma: Rma, key: str) -> TransitionLog | None:
-    if not key.strip():
-        return None
-    ref = ObjectRef.for_instance(rma)
-    return earlier_transition(
-        tenant_id=rma.tenant_id, object_type=ref.type, object_id=ref.id, key=key.strip()
-    )
-
-
-def _normalised(quantities: Mapping[Any, Any]) -> dict[str, str]:
-    return {str(pk): str(Decimal(str(q))) for pk, q in sorted(quantities.items(), key=lambda i: int(i[0]))}
-
-
 def receive(
     rma: Rma | int,
     quantities: Mapping[int, Decimal | int | str] | None = None,
@@ -376,20 +363,14 @@ def receive(
     with transaction.atomic():
         locked = _locked(rma_id)
         lines = {line.pk: line for line in locked.lines.order_by("id")}
-        earlier = _earlier(locked, idempotency_key)
-        if earlier is not None and quantities is None:
-            return TransitionResult(instance=locked, log=earlier, replayed=True)
-        if earlier is not None:
-            payload = {"lines": _normalised(quantities or {})}
-            return perform_transition(
-                locked, earlier.transition, actor=actor, payload=payload, idempotency_key=idempotency_key
-            )
-        wanted = {pk: line.to_receive for pk, line in lines.items() if line.to_receive > 0}
-        parsed = _receipt_quantities(locked, lines, wanted if quantities is None else quantities)
-        rest = sum(line.to_receive - parsed.get(pk, ZERO) for pk, line in lines.items())
-        name = "receive_all" if rest == 0 else "receive_part"
-        payload = {"lines": _normalised(parsed)}
-        return perform_transition(locked, name, actor=actor, payload=payload, idempotency_key=idempotency_key)
+        return receive_in_parts(
+            locked,
+            {pk: line.to_receive for pk, line in lines.items()},
+            quantities,
+            lambda wanted: _receipt_quantities(locked, lines, wanted),
+            actor=actor,
+            idempotency_key=idempotency_key,
+        )
 
 
 def _receipt_quantities(

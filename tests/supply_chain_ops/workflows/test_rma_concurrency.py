@@ -53,5 +53,10 @@ def test_two_staff_approving_the_same_rma_at_once_approve_it_once():
 
     assert sum(o.ok for o in outcomes) == 1
     with scope.tenant(site.tenant):
-        assert TransitionLog.objects.filter(object_id=str(rma.pk), transition="approve").count() == 1
+        assert (
+            TransitionLog.objects.filter(
+                object_type="supply_chain_ops.rma", object_id=str(rma.pk), transition="approve"
+            ).count()
+            == 1
+        )
         assert Rma.objects.get(pk=rma.pk).lines.get().approved_quantity == 4

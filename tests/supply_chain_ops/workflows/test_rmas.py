@@ -140,7 +140,7 @@ def test_approval_approves_the_requested_quantities_and_tells_the_customer(rma_s
     assert (notice.email_address, notice.context["rma_number"]) == ("returns@kunde.example", rma.number)
     assert OutboxEvent.objects.filter(name="supply_chain.rma_approved").count() == 1
     assert list(
-        TransitionLog.objects.filter(object_id=str(rma.pk))
+        TransitionLog.objects.filter(object_type="supply_chain_ops.rma", object_id=str(rma.pk))
         .order_by("id")
         .values_list("transition", flat=True)
     ) == ["submit", "approve", "await_receipt"]
