@@ -62,7 +62,7 @@ class CreditNoteAdmin(DocumentAdmin):
         "total",
         "applied_at",
     )
-    readonly_fields = ("number", "issue_date", "total", "lines_total", "applied_at")
+    readonly_fields = ("number", "issue_date", "restocking_fee", "total", "lines_total", "applied_at")
     inlines = [CreditNoteLineInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[CreditNote]:
