@@ -1,8 +1,9 @@
 """RMAs in the admin: the list and its queues, lines with what each may still return, receipts and
 inspections, the steps as buttons, bulk approve/reject, and a new RMA made from a sales order.
 
-A clerk opens *Return goods of a sales order* (from the list, or ``…/rma/from-order/?sales_order=<id>``),
-which lists the order's shipped lines with what each may still return filled in. Approving an
+A clerk opens *Return goods (RMA)* on a sales order's page (or *Return goods of a sales order* on
+the list, by order number), which lists the order's shipped lines with what each may still return
+filled in. Approving an
 RMA worth more than the tenant's limit asks for a recent second factor first. "Inspect…" opens a
 page of dispositions per line; receipts of part of the goods and repairs go through
 ``/api/v1/rmas/``, "Receive the rest" is a button.
@@ -27,6 +28,7 @@ from unfold.admin import ModelAdmin, TabularInline
 from nexus.core.admin.audited import AuditedModelAdmin
 from nexus.core.admin.documents import DocumentAdmin
 from nexus.core.admin.navigation import Group, register_screen
+from nexus.core.admin.object_links import register_object_link
 from nexus.core.admin.queues import register_queue
 from nexus.core.errors import NexusError
 from nexus.core.stepup import has_recent_mfa, require_recent_mfa, step_up_url
@@ -426,6 +428,13 @@ class RmaReasonAdmin(AuditedModelAdmin, ModelAdmin):
 
 
 register_screen(Group.RETURNS_AND_COSTS, model=Rma, icon="assignment_return", order=10)
+register_object_link(
+    "sales.salesorder",
+    "Return goods (RMA)",
+    url=lambda order: f"{reverse('admin:supply_chain_ops_rma_from_order')}?sales_order={order.pk}",
+    permission="supply_chain_ops.add_rma",
+    icon="assignment_return",
+)
 register_screen(Group.RETURNS_AND_COSTS, model=RmaReason, icon="label", order=11)
 
 CHANGELIST = "admin:supply_chain_ops_rma_changelist"

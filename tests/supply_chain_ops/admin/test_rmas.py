@@ -200,3 +200,23 @@ def test_inspecting_from_the_admin_records_each_disposition(rma_site):
     assert sorted(
         Rma.objects.get(pk=rma.pk).inspections.values_list("disposition", "quantity", "defective", "vendor")
     ) == [("restock", 1, True, None), ("return_to_vendor", 2, True, site.vendor.pk)]
+
+
+def test_the_sales_order_page_links_to_a_new_rma_of_that_order(rma_site):
+    site = rma_site
+    page = browser(site.clerk, site.tenant, stepped_up=False).get(
+        f"/admin/sales/salesorder/{site.order.pk}/change/"
+    )
+
+    assert page.context["object_links"] == [
+        {
+            "title": "Return goods (RMA)",
+            "url": f"{ADMIN}/from-order/?sales_order={site.order.pk}",
+            "icon": "assignment_return",
+        }
+    ]
+    assert f"{ADMIN}/from-order/?sales_order={site.order.pk}" in page.content.decode()
+    viewer_page = browser(site.warehouse_clerk, site.tenant, stepped_up=False).get(
+        f"/admin/sales/salesorder/{site.order.pk}/change/"
+    )
+    assert viewer_page.context["object_links"] == []
