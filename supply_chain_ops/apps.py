@@ -17,6 +17,7 @@ class SupplyChainOpsConfig(AppConfig):
         self._declare_transfer_writes()
         self._declare_landed_cost_writes()
         self._declare_dropship_writes()
+        self._declare_rma_writes()
 
     @staticmethod
     def _declare_transfer_writes() -> None:
@@ -31,6 +32,22 @@ class SupplyChainOpsConfig(AppConfig):
         declare_writes(TransferOrder, ["receive_part", "receive_all"], transfers.receive_from_transit)
         declare_writes(TransferOrder, "close", transfers.write_off_in_transit)
         declare_writes(TransferOrder, "cancel", transfers.release_reservations)
+
+    @staticmethod
+    def _declare_rma_writes() -> None:
+        from nexus.core.transitions import declare_writes
+
+        from .models.rmas import Rma
+        from .workflows import rmas
+
+        rmas.register_line_source()
+        declare_writes(Rma, "submit", rmas.claim_on_submit)
+        declare_writes(Rma, "approve", rmas.approve_lines)
+        declare_writes(Rma, "reject", rmas.notify_rejected)
+        declare_writes(Rma, ["receive_part", "receive_all"], rmas.receive_goods)
+        declare_writes(Rma, "inspect", rmas.inspect_goods)
+        declare_writes(Rma, "resolve", rmas.resolve_rma)
+        declare_writes(Rma, "close", rmas.stamp_closed)
 
     @staticmethod
     def _declare_landed_cost_writes() -> None:

@@ -14,6 +14,7 @@ from nexus.core.events import EventEnvelope, register_listener
 from .workflows.cross_docking import on_reservation_changed, on_stock_received
 from .workflows.dropship import compensate_cancelled_order, open_for_confirmed_order
 from .workflows.landed_cost_drafts import draft_from_approved_bill
+from .workflows.rmas import await_goods
 
 Listener = Callable[[dict[str, Any], EventEnvelope], None]
 
@@ -24,6 +25,7 @@ LISTENERS: list[tuple[str, Listener, str]] = [
     ("sales.order_cancelled", compensate_cancelled_order, "supply_chain.dropship_compensation"),
     ("inventory.stock_received", on_stock_received, "supply_chain.cross_docking"),
     ("inventory.reservation_changed", on_reservation_changed, "supply_chain.cross_dock_progress"),
+    ("supply_chain.rma_approved", await_goods, "supply_chain.rma_await_goods"),
 ]
 
 

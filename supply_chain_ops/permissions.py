@@ -18,6 +18,8 @@ DROPSHIP = frozenset({"dropshiporder", "dropshipline", "dropshipshipment", "drop
 #: that vendor's dropship lines (and sees those orders), nothing else.
 VENDOR_SCOPES = frozenset({"supply_chain_ops.view_dropshiporder", "supply_chain_ops.ship_dropshiporder"})
 
+RMAS = frozenset({"rma", "rmaline", "rmareceipt", "rmainspection", "rmareason"})
+
 DUTY_GRANTS: list[DutyGrant] = [
     # Transfer orders: planners draft, approve, cancel and close them; the warehouse ships,
     # receives and closes (writing off what never arrived). Steps over the API need ``change``.
@@ -38,4 +40,10 @@ DUTY_GRANTS: list[DutyGrant] = [
     # sales sees which orders got goods.
     DutyGrant(Duty.WAREHOUSE, CROSS_DOCKS, frozenset({"view"})),
     DutyGrant(Duty.SELLING, CROSS_DOCKS, frozenset({"view"})),
+    # Returns: sales clerks draft, submit and cancel them; the warehouse receives and inspects
+    # the goods; accountants resolve (refunds) and close them. Approval (``approve_rma``) stays
+    # with managers and administrators.
+    DutyGrant(Duty.SELLING, RMAS, frozenset({"view", "add", "change", "submit", "cancel"})),
+    DutyGrant(Duty.WAREHOUSE, RMAS, frozenset({"view", "change", "receive", "inspect"})),
+    DutyGrant(Duty.ACCOUNTING, RMAS, frozenset({"view", "change", "resolve", "close"})),
 ]

@@ -19,6 +19,7 @@ from .contracts.access import RoleGrants
 from .contracts.costing import Costing
 from .contracts.cross_docking import CrossDockStock
 from .contracts.dropship import DropshipDomains, VendorTokens
+from .contracts.returns import ReturnsDomain
 from .contracts.transfers import DomainSupplyDemand, TransferStock
 
 
@@ -63,3 +64,7 @@ def vendor_tokens() -> VendorTokens:
 
 def cross_dock_stock() -> CrossDockStock:
     return cast(CrossDockStock, _build("cross_dock_stock"))
+
+
+def returns() -> ReturnsDomain:
+    return cast(ReturnsDomain, _build("returns"))

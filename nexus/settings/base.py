@@ -377,6 +377,7 @@ SUPPLY_CHAIN_OPS_ADAPTERS = {
     "dropship_domains": "adapters.supply_chain_dropship.DomainsDropship",
     "vendor_tokens": "adapters.supply_chain_dropship.AccountsVendorTokens",
     "cross_dock_stock": "adapters.supply_chain_cross_docking.InventoryCrossDockStock",
+    "returns": "adapters.supply_chain_returns.DomainsReturns",
 }
 # The models behind the identity admin and API screens of people and memberships.
 IDENTITY_OPS_MEMBERSHIP_MODEL = "tenancy.Membership"

@@ -17,12 +17,14 @@ from .landed_costs import (
     LandedCostReceipt,
     LandedCostStatus,
 )
+from .rmas import Disposition, Resolution, Rma, RmaInspection, RmaLine, RmaReason, RmaReceipt, RmaStatus
 from .transfers import TransferOrder, TransferOrderLine, TransferOrderStatus
 
 __all__ = [
     "ChargeKind",
     "CrossDock",
     "CrossDockLine",
+    "Disposition",
     "DropshipException",
     "DropshipLine",
     "DropshipOrder",
@@ -34,6 +36,13 @@ __all__ = [
     "LandedCostCharge",
     "LandedCostReceipt",
     "LandedCostStatus",
+    "Resolution",
+    "Rma",
+    "RmaInspection",
+    "RmaLine",
+    "RmaReason",
+    "RmaReceipt",
+    "RmaStatus",
     "TransferOrder",
     "TransferOrderLine",
     "TransferOrderStatus",

@@ -16,12 +16,10 @@ from django.utils import timezone
 
 from nexus.core.audit import record_event
 from nexus.core.errors import Conflict, InvalidInput, NotFound
-from nexus.core.models import TransitionLog
 from nexus.core.models.refs import ObjectRef
 from nexus.core.sequences import next_number
 from nexus.core.transitions import Actor, TransitionChange, TransitionResult, perform_transition
 from nexus.core.transitions.actors import actor_ref
-from nexus.core.transitions.idempotency import earlier_transition
 from supply_chain_ops import wiring
 from supply_chain_ops.contracts.transfers import LineQuantity, TransferRef
 from supply_chain_ops.models.transfers import (
@@ -31,6 +29,7 @@ from supply_chain_ops.models.transfers import (
     TransferOrderLine,
     TransferOrderStatus,
 )
+from supply_chain_ops.workflows.receipts import receive_in_parts
 
 NUMBER_TYPE = "TO"
 
@@ -186,35 +185,14 @@ def receive(
         if locked is None:
             raise NotFound(f"No transfer order {order_id} in this tenant.")
         lines = {line.pk: line for line in locked.lines.order_by("id")}
-        earlier = _earlier_receipt(locked, idempotency_key)
-        if earlier is not None and quantities is None:  # "all in transit" then: the same request
-            return TransitionResult(instance=locked, log=earlier, replayed=True)
-        if earlier is not None:  # the kernel replays it, or refuses other quantities (409)
-            payload = {"lines": _normalised(quantities or {})}
-            return perform_transition(
-                locked, earlier.transition, actor=actor, payload=payload, idempotency_key=idempotency_key
-            )
-        wanted = {pk: line.in_transit for pk, line in lines.items()} if quantities is None else quantities
-        parsed = _receipt_quantities(locked, lines, wanted)
-        rest = sum(line.in_transit - parsed.get(pk, Decimal(0)) for pk, line in lines.items())
-        name = "receive_all" if rest == 0 else "receive_part"
-        payload = {"lines": _normalised(parsed)}
-        return perform_transition(locked, name, actor=actor, payload=payload, idempotency_key=idempotency_key)
-
-
-def _normalised(quantities: Mapping[int, Decimal | int | str]) -> dict[str, str]:
-    """A receipt's quantities as the transition's payload: by line id, zeros left out."""
-    return {str(pk): str(Decimal(str(q))) for pk, q in sorted(quantities.items()) if not _is_zero(q)}
-
-
-def _earlier_receipt(order: TransferOrder, key: str) -> TransitionLog | None:
-    """The log of an earlier receipt of this order with this idempotency key, if any."""
-    if not key.strip():
-        return None
-    ref = ObjectRef.for_instance(order)
-    return earlier_transition(
-        tenant_id=order.tenant_id, object_type=ref.type, object_id=ref.id, key=key.strip()
-    )
+        return receive_in_parts(
+            locked,
+            {pk: line.in_transit for pk, line in lines.items()},
+            quantities,
+            lambda wanted: _receipt_quantities(locked, lines, wanted),
+            actor=actor,
+            idempotency_key=idempotency_key,
+        )
 
 
 def _receipt_quantities(

@@ -1,4 +1,4 @@
-"""Transfer orders, landed costs, dropship orders and cross-docks with their lines.
+"""Transfer orders, landed costs, dropship orders, cross-docks and RMAs with their lines.
 
 Create them inside ``scope.tenant(...)``.
 
@@ -19,6 +19,9 @@ from supply_chain_ops.models import (
     DropshipOrder,
     LandedCost,
     LandedCostCharge,
+    Rma,
+    RmaLine,
+    RmaReason,
     TransferOrder,
     TransferOrderLine,
 )
@@ -124,3 +127,42 @@ class CrossDockLineFactory(factory.django.DjangoModelFactory[CrossDockLine]):
     promised_date = factory.LazyFunction(dt.date.today)
     quantity = Decimal("4")
     reservation_id = factory.Sequence(lambda n: 900_000 + n)
+
+
+class RmaReasonFactory(factory.django.DjangoModelFactory[RmaReason]):
+    class Meta:
+        model = RmaReason
+
+    code = factory.Sequence(lambda n: f"REASON-{n}")
+    name = "Damaged in transit"
+
+
+class RmaFactory(factory.django.DjangoModelFactory[Rma]):
+    class Meta:
+        model = Rma
+
+    number = factory.Sequence(lambda n: f"RMA-T-{n:06d}")
+    sales_order = factory.SubFactory(SalesOrderFactory)
+    customer = factory.SelfAttribute("sales_order.customer")
+    order_number = factory.SelfAttribute("sales_order.number")
+    reason = factory.SubFactory(RmaReasonFactory)
+    requested_resolution = "refund"
+    warehouse = factory.SelfAttribute("sales_order.warehouse")
+    currency = factory.SelfAttribute("sales_order.currency_id")
+
+
+class RmaLineFactory(factory.django.DjangoModelFactory[RmaLine]):
+    class Meta:
+        model = RmaLine
+
+    rma = factory.SubFactory(RmaFactory)
+    sales_order_line = factory.SubFactory(
+        SalesOrderLineFactory, order=factory.SelfAttribute("..rma.sales_order")
+    )
+    product = factory.SelfAttribute("sales_order_line.product")
+    sku = factory.SelfAttribute("product.sku")
+    unit = factory.SelfAttribute("product.unit")
+    description = "Returned goods"
+    unit_price = Decimal("25.000000")
+    unit_cost = Decimal("2.000000")
+    requested_quantity = Decimal("2")

@@ -46,6 +46,7 @@ from nexus.core.transitions import (
 from nexus.core.transitions.idempotency import MAX_KEY_LENGTH
 
 from .locking import LockedEditAdminMixin
+from .object_links import object_links
 
 ACTION_PREFIX = "transition_"
 
@@ -143,6 +144,7 @@ class TransitionAdminMixin(LockedEditAdminMixin):
         if obj is not None and self.has_view_or_change_permission(request, obj):
             context["transition_buttons"] = self.transition_buttons(request, obj)
             context["transition_history"] = self.transition_history(obj)
+            context["object_links"] = object_links(request, obj)
         return super().change_view(request, object_id, form_url, context)
 
     def transition_buttons(self, request: HttpRequest, obj: Model) -> list[dict[str, Any]]:

@@ -311,6 +311,7 @@ _SPECS = [
             "sales_order_id": ID_OR_NULL,
             "currency": TEXT,
             "total": DECIMAL,
+            "restocking_fee": DECIMAL,
             "issue_date": DATE,
             # Each line: line_id, sales_order_line_id (or null), quantity, unit_price, amount.
             "lines": OBJECT_LIST,
@@ -518,6 +519,37 @@ _SPECS = [
             # Each line: sales_order_line_id, order_number, promised_date, quantity, reservation_id.
             "lines": OBJECT_LIST,
         },
+    ),
+    # Supply chain: returns (each payload: the RMA, its state and its lines' figures).
+    *(
+        EventSpec(
+            f"supply_chain.rma_{step}",
+            description,
+            {
+                "rma_id": ID,
+                "number": TEXT,
+                "customer_id": ID,
+                "sales_order_id": ID,
+                "warehouse_id": ID,
+                "status": TEXT,
+                "requested_resolution": TEXT,
+                "credit_note_id": ID_OR_NULL,
+                "replacement_order_id": ID_OR_NULL,
+                # Each line: line_id, sales_order_line_id, product_id, requested_quantity,
+                # approved_quantity, received_quantity, inspected_quantity.
+                "lines": OBJECT_LIST,
+            },
+        )
+        for step, description in (
+            ("submitted", "An RMA was submitted; its quantities are claimed against what was shipped."),
+            ("approved", "An RMA was approved; the customer may send the goods."),
+            ("rejected", "An RMA was rejected, with a reason."),
+            ("received", "Goods of an RMA arrived in quality hold (one receipt)."),
+            ("inspected", "An RMA's goods were inspected and each quantity disposed of."),
+            ("resolved", "An RMA was resolved: refunded, replaced, repaired or returned to the vendor."),
+            ("closed", "An RMA was closed."),
+            ("cancelled", "An RMA was cancelled before anything arrived."),
+        )
     ),
     # Notifications: rows written by notify() or re-sent from the admin, delivered after commit.
     EventSpec(

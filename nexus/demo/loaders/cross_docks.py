@@ -16,7 +16,7 @@ from django.utils import timezone
 from nexus.core import scope
 from nexus.core.transitions.actors import actor_ref
 from nexus.inventory.models import LocationKind, StockAvailability, Warehouse, WarehouseKind
-from nexus.inventory.services import add_staging_location, receive
+from nexus.inventory.services import add_role_locations, receive
 from nexus.sales.models import Customer, SalesOrder, SalesOrderLine, short_stock_lines
 from nexus.sales.services import assign_number, confirm_order
 from nexus.tenancy.models import Tenant
@@ -51,7 +51,7 @@ def load_cross_docks(tenant: Tenant, actor: object) -> int:
         )
         if stock is None or pool is None:
             return 0
-        add_staging_location(warehouse)
+        add_role_locations(warehouse)
         warehouse.cross_docking = True
         warehouse.save(update_fields=["cross_docking", "updated_at"])
         today = timezone.localdate()

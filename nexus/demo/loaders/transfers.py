@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from nexus.core import scope
 from nexus.inventory.models import StockAvailability, Warehouse, WarehouseKind
-from nexus.inventory.services import add_transit_location
+from nexus.inventory.services import add_role_locations
 from nexus.tenancy.models import Tenant
 from supply_chain_ops.models import TransferOrder
 from supply_chain_ops.workflows import transfers
@@ -33,7 +33,7 @@ def load_transfers(tenant: Tenant, actor: object) -> int:
         if len(warehouses) < 2:
             return 0
         for warehouse in warehouses:
-            add_transit_location(warehouse)
+            add_role_locations(warehouse)
         source, destination = warehouses
         stocked = list(
             StockAvailability.objects.filter(warehouse=source, product__active=True)

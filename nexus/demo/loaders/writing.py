@@ -772,6 +772,7 @@ class Writer:
                         "sales_order_id": note.sales_order_id,
                         "currency": "USD",
                         "total": note.total,
+                        "restocking_fee": Decimal("0.00"),
                         "issue_date": note.issue_date,
                         "lines": [
                             {

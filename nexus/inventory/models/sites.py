@@ -53,6 +53,7 @@ class LocationKind(models.TextChoices):
     QUALITY_HOLD = "quality_hold", "Quality hold"
     SCRAP = "scrap", "Scrap"
     TRANSIT = "transit", "Transit"
+    REPAIR = "repair", "Repair"
 
 
 class Location(LedgerBoundModel):

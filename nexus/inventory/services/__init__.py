@@ -29,13 +29,7 @@ from .reservations import (
     reserve_many,
     reserve_staged,
 )
-from .sites import (
-    add_default_location,
-    add_staging_location,
-    add_transit_location,
-    staging_location,
-    transit_location,
-)
+from .sites import add_default_location, add_role_locations, role_location, staging_location, transit_location
 from .stock import adjust, issue, post_move, receive, revalue, transfer
 
 __all__ = [
@@ -51,8 +45,7 @@ __all__ = [
     "SourceRef",
     "SupplyDemandRow",
     "add_default_location",
-    "add_staging_location",
-    "add_transit_location",
+    "add_role_locations",
     "adjust",
     "availability",
     "check_sources",
@@ -74,6 +67,7 @@ __all__ = [
     "reserve_many",
     "reserve_staged",
     "revalue",
+    "role_location",
     "rows_of",
     "staging_location",
     "supply_demand",

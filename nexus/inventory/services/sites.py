@@ -1,4 +1,4 @@
-"""Warehouses get the location they need to hold stock as soon as they exist."""
+"""Warehouses get the locations they need to hold stock as soon as they exist."""
 
 from nexus.inventory.models import Location, LocationKind, Warehouse, WarehouseKind
 
@@ -8,59 +8,65 @@ DEFAULT_LOCATIONS = {
     WarehouseKind.TRANSIT: ("TRANSIT", "In transit", LocationKind.TRANSIT),
 }
 
-# Where a physical warehouse's goods wait between shipping and arriving elsewhere (two-step
-# transfers): they stay in the shipping warehouse's pool, but not sellable.
-TRANSIT_LOCATION = ("TRANSIT", "In transit", LocationKind.TRANSIT)
-
-# Where a physical warehouse stages goods for orders waiting on them (cross-docking): not
-# sellable, held by reservations pinned to it, picked by shipping.
-STAGING_LOCATION = ("STAGING", "Staging", LocationKind.STAGING)
+# The locations every physical warehouse keeps beside its stock, one per role; goods in them
+# stay in the warehouse's pool (on hand, valued) but are not sellable:
+# - transit: between shipping and arriving elsewhere (two-step transfers);
+# - quality hold: returned goods waiting for inspection;
+# - repair: returned goods being repaired, back to stock when done;
+# - staging: goods staged for orders waiting on them (cross-docking), held by reservations
+#   pinned to them and picked by shipping.
+ROLE_LOCATIONS = (
+    ("TRANSIT", "In transit", LocationKind.TRANSIT),
+    ("QHOLD", "Quality hold", LocationKind.QUALITY_HOLD),
+    ("REPAIR", "Repair", LocationKind.REPAIR),
+    ("STAGING", "Staging", LocationKind.STAGING),
+)
 
 
 def add_default_location(warehouse: Warehouse) -> Location | None:
     """Give a warehouse without locations its default one (STOCK, or TRANSIT for transit ones),
-    and a physical warehouse its transit and staging locations."""
+    and a physical warehouse its role locations (``add_role_locations``)."""
     default = DEFAULT_LOCATIONS.get(WarehouseKind(warehouse.kind))
     location = None
     if default is not None and not warehouse.locations.exists():
         code, name, kind = default
         location = Location.objects.create(warehouse=warehouse, code=code, name=name, kind=kind)
-    add_transit_location(warehouse)
-    add_staging_location(warehouse)
+    add_role_locations(warehouse)
     return location
 
 
-def add_transit_location(warehouse: Warehouse) -> Location | None:
-    """Give a physical warehouse without a transit location its ``TRANSIT`` one."""
-    return _add_missing(warehouse, TRANSIT_LOCATION)
+def add_role_locations(warehouse: Warehouse) -> list[Location]:
+    """Give a physical warehouse each role location (``ROLE_LOCATIONS``) it has none of; the new ones.
+
+    A role is filled by any location of its kind; a code already taken (ignoring case) is not
+    created again.
+    """
+    if warehouse.kind != WarehouseKind.PHYSICAL:
+        return []
+    existing = list(warehouse.locations.values_list("code", "kind"))
+    kinds = {kind for _, kind in existing}
+    codes = {code.upper() for code, _ in existing}
+    return [
+        Location.objects.create(warehouse=warehouse, code=code, name=name, kind=kind)
+        for code, name, kind in ROLE_LOCATIONS
+        if kind not in kinds and code not in codes
+    ]
 
 
-def transit_location(warehouse_id: int) -> Location | None:
-    """The physical warehouse's active transit location (the first by code), if it has one."""
-    return _first_active(warehouse_id, LocationKind.TRANSIT)
-
-
-def add_staging_location(warehouse: Warehouse) -> Location | None:
-    """Give a physical warehouse without a staging location its ``STAGING`` one."""
-    return _add_missing(warehouse, STAGING_LOCATION)
-
-
-def staging_location(warehouse_id: int) -> Location | None:
-    """The physical warehouse's active staging location (the first by code), if it has one."""
-    return _first_active(warehouse_id, LocationKind.STAGING)
-
-
-def _add_missing(warehouse: Warehouse, spec: tuple[str, str, LocationKind]) -> Location | None:
-    """Create ``spec``'s location in a physical warehouse that has no location of its kind."""
-    code, name, kind = spec
-    if warehouse.kind != WarehouseKind.PHYSICAL or warehouse.locations.filter(kind=kind).exists():
-        return None
-    return Location.objects.create(warehouse=warehouse, code=code, name=name, kind=kind)
-
-
-def _first_active(warehouse_id: int, kind: LocationKind) -> Location | None:
+def role_location(warehouse_id: int, kind: LocationKind) -> Location | None:
+    """The warehouse's active location of ``kind`` (the first by code), if it has one."""
     return (
         Location.objects.filter(warehouse_id=warehouse_id, kind=kind, active=True)
         .order_by("code", "id")
         .first()
     )
+
+
+def transit_location(warehouse_id: int) -> Location | None:
+    """The physical warehouse's active transit location (the first by code), if it has one."""
+    return role_location(warehouse_id, LocationKind.TRANSIT)
+
+
+def staging_location(warehouse_id: int) -> Location | None:
+    """The physical warehouse's active staging location (the first by code), if it has one."""
+    return role_location(warehouse_id, LocationKind.STAGING)

@@ -19,6 +19,7 @@ from .purchase_orders import (
 )
 from .receipts import GOODS_RECEIVED, GoodsReceipt, GoodsReceiptLine, GoodsReceiptStatus
 from .requisitions import Requisition, RequisitionLine, RequisitionStatus
+from .returns import VendorReturn, VendorReturnLine
 from .vendor_shipments import VendorShipment, VendorShipmentLine
 from .vendors import Vendor, VendorProduct
 
@@ -45,6 +46,8 @@ __all__ = [
     "VendorBillLineReceipt",
     "VendorBillStatus",
     "VendorProduct",
+    "VendorReturn",
+    "VendorReturnLine",
     "VendorShipment",
     "VendorShipmentLine",
 ]

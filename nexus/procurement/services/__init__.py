@@ -24,6 +24,7 @@ from .requisitions import (
     order_quantity,
     preferred_terms,
 )
+from .returns import VENDOR_RETURN_DOCUMENT_TYPE, return_to_vendor
 from .supply_demand import PURCHASE, supply_demand
 from .vendors import Delivery, VendorStatistics, delivery_history, record_vendor_statistics
 
@@ -31,6 +32,7 @@ __all__ = [
     "OVER_RECEIPT_TOLERANCE",
     "PURCHASE",
     "RECEIPT_DOCUMENT_TYPE",
+    "VENDOR_RETURN_DOCUMENT_TYPE",
     "Delivery",
     "DropshipLineRequest",
     "ShipTo",
@@ -53,5 +55,6 @@ __all__ = [
     "record_vendor_shipment",
     "record_vendor_statistics",
     "refuse_over_receipt",
+    "return_to_vendor",
     "supply_demand",
 ]

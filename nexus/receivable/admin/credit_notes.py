@@ -9,7 +9,7 @@ from django.http import HttpRequest
 # Credit notes are numbered when issued (gap-free), not when drafted: the kernel's base as is.
 from nexus.core.admin.documents import DocumentAdmin, DraftLinesInline
 from nexus.receivable.models import CreditNote, CreditNoteLine
-from nexus.receivable.services import credit_note_total
+from nexus.receivable.services import lines_total
 from nexus.sales.amounts import line_amount
 from nexus.sales.models import SalesOrderLine
 
@@ -57,11 +57,12 @@ class CreditNoteAdmin(DocumentAdmin):
         "notes",
         "status",
         "issue_date",
-        "total",
         "lines_total",
+        "restocking_fee",
+        "total",
         "applied_at",
     )
-    readonly_fields = ("number", "issue_date", "total", "lines_total", "applied_at")
+    readonly_fields = ("number", "issue_date", "restocking_fee", "total", "lines_total", "applied_at")
     inlines = [CreditNoteLineInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[CreditNote]:
@@ -69,4 +70,4 @@ class CreditNoteAdmin(DocumentAdmin):
 
     @admin.display(description="lines total")
     def lines_total(self, note: CreditNote) -> Decimal | str:
-        return credit_note_total(note) if note.pk is not None else ""
+        return lines_total(note) if note.pk is not None else ""

@@ -48,6 +48,7 @@ class CreditNoteSerializer(DraftDocumentSerializerMixin, TransitionsSerializerMi
             "status",
             "reason",
             "issue_date",
+            "restocking_fee",
             "total",
             "lines_total",
             "applied_at",

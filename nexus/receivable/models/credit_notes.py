@@ -69,6 +69,11 @@ class CreditNote(VersionedWorkflowModel, TenantScopedModel):
     )
     reason = models.CharField(max_length=200, help_text="Why the customer is credited (shown on the note).")
     issue_date = models.DateField(null=True, blank=True, editable=False)
+    restocking_fee = amount_field(
+        default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0))],
+        help_text="Deducted from the lines for restocked returns (the total never goes below zero).",
+    )
     total = amount_field(null=True, blank=True, editable=False, help_text="Fixed when issued.")
     applied_at = models.DateTimeField(null=True, blank=True, editable=False)
     notes = models.TextField(blank=True)
@@ -81,6 +86,9 @@ class CreditNote(VersionedWorkflowModel, TenantScopedModel):
             *TenantScopedModel.Meta.constraints,
             models.UniqueConstraint(
                 fields=["tenant", "number"], condition=~Q(number=""), name="receivable_creditnote_number_uniq"
+            ),
+            models.CheckConstraint(
+                condition=Q(restocking_fee__gte=0), name="receivable_creditnote_restocking_fee_gte_0"
             ),
         ]
         permissions = [
@@ -139,6 +147,7 @@ class CreditNote(VersionedWorkflowModel, TenantScopedModel):
             "sales_order_id": self.sales_order_id,
             "currency": self.currency_id,
             "total": round_to_currency(self.total, currency) if self.total is not None else None,
+            "restocking_fee": round_to_currency(self.restocking_fee, currency),
             "issue_date": self.issue_date,
             "lines": [
                 {

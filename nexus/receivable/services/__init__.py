@@ -5,6 +5,7 @@ from .credit_notes import (
     credit_note_total,
     draft_credit_note,
     issue_credit_note,
+    lines_total,
 )
 
 __all__ = [
@@ -12,4 +13,5 @@ __all__ = [
     "credit_note_total",
     "draft_credit_note",
     "issue_credit_note",
+    "lines_total",
 ]

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Sum
 
 from nexus.core.errors import Conflict, InvalidInput
+from nexus.core.money import round_to_currency
 from nexus.core.sequences import next_number
 from nexus.core.transitions import Actor, TransitionChange, TransitionResult, perform_transition
 from nexus.receivable.models import CreditNote, CreditNoteLine, CreditNoteStatus
@@ -26,7 +27,7 @@ CREDIT_NOTE_DOC_TYPE = "CN"
 COUNTED_STATES = (CreditNoteStatus.ISSUED, CreditNoteStatus.APPLIED)
 
 
-def credit_note_total(note: CreditNote) -> Decimal:
+def lines_total(note: CreditNote) -> Decimal:
     """The sum of the note's line amounts, each rounded to the currency's minor unit."""
     currency = note.currency_id
     return document_total(
@@ -34,8 +35,25 @@ def credit_note_total(note: CreditNote) -> Decimal:
     )
 
 
-def draft_credit_note(order: SalesOrder, quantities: Mapping[int, Decimal], *, reason: str) -> CreditNote:
-    """Draft a note crediting sales-order lines (id → quantity) at each line's net unit price."""
+def credit_note_total(note: CreditNote) -> Decimal:
+    """The lines' total less the restocking fee (at the minor unit), never below zero."""
+    fee = round_to_currency(note.restocking_fee, note.currency_id)
+    return max(lines_total(note) - fee, round_to_currency(Decimal(0), note.currency_id))
+
+
+def draft_credit_note(
+    order: SalesOrder,
+    quantities: Mapping[int, Decimal],
+    *,
+    reason: str,
+    restocking_fee: Decimal = Decimal(0),
+) -> CreditNote:
+    """Draft a note crediting sales-order lines (id → quantity) at each line's net unit price,
+    less ``restocking_fee`` (the total never goes below zero)."""
+    if restocking_fee < 0:
+        raise InvalidInput(
+            "A restocking fee cannot be negative.", fields={"restocking_fee": ["Zero or more."]}
+        )
     if not quantities:
         raise InvalidInput("Name at least one sales-order line to credit.", fields={"lines": ["Required."]})
     lines = {line.pk: line for line in order.lines.select_related("product").filter(pk__in=list(quantities))}
@@ -47,7 +65,11 @@ def draft_credit_note(order: SalesOrder, quantities: Mapping[int, Decimal], *, r
         )
     with transaction.atomic():
         note = CreditNote.objects.create(
-            customer_id=order.customer_id, sales_order=order, currency_id=order.currency_id, reason=reason
+            customer_id=order.customer_id,
+            sales_order=order,
+            currency_id=order.currency_id,
+            reason=reason,
+            restocking_fee=round_to_currency(restocking_fee, order.currency_id),
         )
         CreditNoteLine.objects.bulk_create(
             [

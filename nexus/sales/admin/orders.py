@@ -166,11 +166,12 @@ class SalesOrderAdmin(DocumentAdmin):
         "warehouse",
         "order_date",
         "customer_reference",
+        "cause",
         "notes",
         "status",
         "confirmed_at",
     )
-    readonly_fields = ("number", "confirmed_at")
+    readonly_fields = ("number", "cause", "confirmed_at")
     inlines = [SalesOrderLineInline]
     automatic_transitions = AUTOMATIC_SALES_ORDER_TRANSITIONS
     actions = ["reserve_what_is_free", "draft_shipments"]

@@ -154,6 +154,7 @@ class SalesOrderSerializer(DraftDocumentSerializerMixin, TransitionsSerializerMi
             "status",
             "order_date",
             "customer_reference",
+            "cause",
             "notes",
             "confirmed_at",
             "total",
@@ -161,7 +162,7 @@ class SalesOrderSerializer(DraftDocumentSerializerMixin, TransitionsSerializerMi
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["number", "confirmed_at", "created_at", "updated_at"]
+        read_only_fields = ["number", "cause", "confirmed_at", "created_at", "updated_at"]
 
     def to_representation(self, instance: SalesOrder) -> dict[str, Any]:
         if RESERVED not in self.context:

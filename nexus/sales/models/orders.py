@@ -127,6 +127,12 @@ class SalesOrder(VersionedWorkflowModel, TenantScopedModel):
     )
     order_date = models.DateField(default=timezone.localdate)
     customer_reference = models.CharField(max_length=100, blank=True, help_text="The customer's PO number.")
+    cause = models.CharField(
+        max_length=100,
+        blank=True,
+        editable=False,
+        help_text="What caused this order when it is not a sale (a replacement for a return: its number).",
+    )
     notes = models.TextField(blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

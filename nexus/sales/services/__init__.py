@@ -10,6 +10,7 @@ from .orders import (
     follow_shipments,
 )
 from .reserving import LineReservation, line_source, reserve_what_is_free, top_up_reservations
+from .returns import ShippedLine, create_replacement_order, shipped_lines, shipped_order_lines
 from .shipping import SHIPMENT_DOCUMENT_TYPE, draft_shipment, post_shipment, shipment_to_pack
 from .supply_demand import SALES, supply_demand
 
@@ -17,10 +18,12 @@ __all__ = [
     "SALES",
     "SHIPMENT_DOCUMENT_TYPE",
     "LineReservation",
+    "ShippedLine",
     "assign_number",
     "cancel_order",
     "close_order",
     "confirm_order",
+    "create_replacement_order",
     "delete_draft_order",
     "draft_shipment",
     "follow_shipments",
@@ -29,6 +32,8 @@ __all__ = [
     "post_shipment",
     "reserve_what_is_free",
     "shipment_to_pack",
+    "shipped_lines",
+    "shipped_order_lines",
     "supply_demand",
     "top_up_reservations",
 ]

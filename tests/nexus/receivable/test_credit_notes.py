@@ -58,6 +58,7 @@ def test_issuing_numbers_without_gaps_and_fixes_the_exact_total(order, accountan
         "sales_order_id": order.pk,
         "currency": "USD",
         "total": "45.00",
+        "restocking_fee": "0.00",
         "issue_date": timezone.localdate().isoformat(),
         "lines": [
             {

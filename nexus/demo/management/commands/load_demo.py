@@ -20,6 +20,7 @@ from nexus.demo.loaders import load_history
 from nexus.demo.loaders.cross_docks import load_cross_docks
 from nexus.demo.loaders.dropship import load_dropship
 from nexus.demo.loaders.landed_costs import load_landed_costs
+from nexus.demo.loaders.rmas import load_rmas
 from nexus.demo.loaders.sizes import SIZES
 from nexus.demo.loaders.transfers import load_transfers
 from nexus.tenancy.models import Role, Tenant
@@ -81,6 +82,9 @@ class Command(BaseCommand):
         made = load_dropship(tenant, admin)
         if made:
             self.stdout.write(f"Created {made} dropship orders, one in each state.")
+        made = load_rmas(tenant, admin)
+        if made:
+            self.stdout.write(f"Created {made} returns (RMAs) in every state, three waiting for approval.")
         # No beat runs the sealer in the embedded mode until the server starts: seal what the load wrote.
         sealed = seal_chains().total
         if sealed:

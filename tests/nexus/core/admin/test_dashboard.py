@@ -88,6 +88,10 @@ def test_each_role_sees_the_queues_it_may_act_on(client, tenant):
         "core.failing_deliveries",
         "supply_chain.landed_costs_to_review",
         "supply_chain.landed_cost_drafts_from_bills",
+        "supply_chain.rmas_to_approve",
+        "supply_chain.rmas_to_receive",
+        "supply_chain.rmas_to_inspect",
+        "supply_chain.rmas_to_resolve",
     }
 
 
