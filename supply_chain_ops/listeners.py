@@ -10,13 +10,18 @@ from typing import Any
 
 from nexus.core.events import EventEnvelope, register_listener
 
+from .coordinators.lead_times import refresh_on_receipt
 from .workflows.landed_cost_drafts import draft_from_approved_bill
+from .workflows.promises import firm_up_on_confirmation, reserve_on_receipt
 
 Listener = Callable[[dict[str, Any], EventEnvelope], None]
 
 #: (event name, listener, listener name): each workflow adds its reactions here.
 LISTENERS: list[tuple[str, Listener, str]] = [
     ("procurement.vendor_bill_approved", draft_from_approved_bill, "supply_chain.landed_cost_drafts"),
+    ("procurement.goods_received", reserve_on_receipt, "supply_chain.promises_on_receipt"),
+    ("procurement.goods_received", refresh_on_receipt, "supply_chain.lead_times_on_receipt"),
+    ("sales.order_confirmed", firm_up_on_confirmation, "supply_chain.promises_firm_up"),
 ]
 
 

@@ -8,6 +8,8 @@ managers already hold every permission on tenant data; viewers read everything.
 from supply_chain_ops.contracts.access import Duty, DutyGrant
 
 TRANSFERS = frozenset({"transferorder", "transferorderline"})
+PROMISES = frozenset({"promise"})
+LEAD_TIMES = frozenset({"vendorleadtime"})
 LANDED_COST_MODELS = frozenset(
     {"landedcost", "landedcostcharge", "landedcostreceipt", "landedcostallocation"}
 )
@@ -22,4 +24,10 @@ DUTY_GRANTS: list[DutyGrant] = [
     DutyGrant(Duty.BUYING, LANDED_COST_MODELS, frozenset({"view", "add", "change"})),
     DutyGrant(Duty.WAREHOUSE, LANDED_COST_MODELS, frozenset({"view"})),
     DutyGrant(Duty.ACCOUNTING, LANDED_COST_MODELS, frozenset({"view", "add", "change", "approve", "post"})),
+    # Promises: sales clerks promise and release for their orders; planners see and release
+    # them. Lead times are learnt, never edited: buyers and planners read them.
+    DutyGrant(Duty.SELLING, PROMISES, frozenset({"view", "add", "change", "release"})),
+    DutyGrant(Duty.PLANNING, PROMISES, frozenset({"view", "release"})),
+    DutyGrant(Duty.BUYING, LEAD_TIMES, frozenset({"view"})),
+    DutyGrant(Duty.PLANNING, LEAD_TIMES, frozenset({"view"})),
 ]

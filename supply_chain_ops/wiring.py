@@ -16,6 +16,7 @@ from django.dispatch import receiver
 from django.utils.module_loading import import_string
 
 from .contracts.access import RoleGrants
+from .contracts.atp import AtpDomain, LeadTimeDomain
 from .contracts.costing import Costing
 from .contracts.transfers import DomainSupplyDemand, TransferStock
 
@@ -49,3 +50,11 @@ def domain_supply_demand() -> DomainSupplyDemand:
 
 def costing() -> Costing:
     return cast(Costing, _build("costing"))
+
+
+def atp_domain() -> AtpDomain:
+    return cast(AtpDomain, _build("atp"))
+
+
+def lead_time_domain() -> LeadTimeDomain:
+    return cast(LeadTimeDomain, _build("lead_times"))

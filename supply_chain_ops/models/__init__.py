@@ -1,5 +1,6 @@
 """Workflow records of the supply-chain flows: FSM-backed, moved only by the transition service."""
 
+from .atp import Promise, PromiseKind, PromiseStatus, VendorLeadTime
 from .landed_costs import (
     ChargeKind,
     LandedCost,
@@ -17,7 +18,11 @@ __all__ = [
     "LandedCostCharge",
     "LandedCostReceipt",
     "LandedCostStatus",
+    "Promise",
+    "PromiseKind",
+    "PromiseStatus",
     "TransferOrder",
     "TransferOrderLine",
     "TransferOrderStatus",
+    "VendorLeadTime",
 ]

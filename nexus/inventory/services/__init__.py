@@ -8,6 +8,7 @@ from .posting import NO_DOCUMENT, DocumentRef, MoveRequest, post_moves
 from .queries import (
     ON_HAND,
     RESERVATION,
+    STAGED,
     Availability,
     ReceiptPosition,
     SupplyDemandRow,
@@ -26,6 +27,7 @@ from .reservations import (
     release_for_source,
     reserve,
     reserve_many,
+    reserve_up_to,
 )
 from .sites import add_default_location, add_transit_location, transit_location
 from .stock import adjust, issue, post_move, receive, revalue, transfer
@@ -34,6 +36,7 @@ __all__ = [
     "NO_DOCUMENT",
     "ON_HAND",
     "RESERVATION",
+    "STAGED",
     "Availability",
     "Difference",
     "DocumentRef",
@@ -62,6 +65,7 @@ __all__ = [
     "release_for_source",
     "reserve",
     "reserve_many",
+    "reserve_up_to",
     "revalue",
     "rows_of",
     "supply_demand",
