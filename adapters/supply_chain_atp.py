@@ -217,8 +217,10 @@ class DomainsAtp:
             for vendor, product, order_date, sent_at, expected, received_at in rows
         ]
 
-    def quoted_terms(self, product_ids: Collection[int]) -> list[QuotedTerms]:
-        rows = VendorProduct.objects.filter(product_id__in=list(product_ids), active=True)
+    def quoted_terms(self, product_ids: Collection[int] | None) -> list[QuotedTerms]:
+        rows = VendorProduct.objects.filter(active=True)
+        if product_ids is not None:
+            rows = rows.filter(product_id__in=list(product_ids))
         return [
             QuotedTerms(v, p, days, priority)
             for v, p, days, priority in rows.values_list(

@@ -176,8 +176,8 @@ class LeadTimeDomain(Protocol):
         Goods receipts of purchase orders and delivered dropship purchase lines alike.
         """
 
-    def quoted_terms(self, product_ids: Collection[int]) -> list[QuotedTerms]:
-        """Active vendor terms of the products."""
+    def quoted_terms(self, product_ids: Collection[int] | None) -> list[QuotedTerms]:
+        """Active vendor terms of the products (of every product when None)."""
 
     def record_vendor_statistics(
         self, statistics: Mapping[int, VendorDeliveryStatistics], *, actor: Any

@@ -32,6 +32,8 @@ PLACES = 4  # the stock ledger's quantity scale
 SCALE = 10**PLACES
 QUANTUM = Decimal(1).scaleb(-PLACES)
 PROMISE = "promise"
+#: Supply that is in the warehouse now (the rest is still to come).
+STOCK_KINDS = frozenset({"on_hand", "staged"})
 PROMISED_LINE = "promised_line"
 
 BASIS_ATP = "atp"
@@ -113,6 +115,7 @@ class AtpTable:
     days: int
     supply: np.ndarray
     demand: np.ndarray
+    on_hand: np.ndarray  # per series: stock on hand and staged now (part of day 0's supply)
     netting: Netting
     _index: dict[tuple[int, int], int] = field(default_factory=dict)
 
@@ -163,6 +166,7 @@ def build_table(
     width = len(warehouses)
     supply = np.zeros((len(products) * width, days), dtype=np.int64)
     demand = np.zeros_like(supply)
+    stock = np.zeros(len(supply), dtype=np.int64)
     table_index = {(p, w): i * width + j for i, p in enumerate(products) for j, w in enumerate(warehouses)}
     rows = supply_demand(products, warehouses, start, end) if products and warehouses else []
     promises = open_promises(products, warehouses) if products and warehouses else []
@@ -177,10 +181,12 @@ def build_table(
             demand[i, day] -= units
         elif units >= 0:
             supply[i, day] += units
+            if row.kind in STOCK_KINDS:
+                stock[i] += units
         else:
             demand[i, day] -= units
     np.maximum(demand, 0, out=demand)
-    return AtpTable(products, warehouses, start, days, supply, demand, net(supply, demand))
+    return AtpTable(products, warehouses, start, days, supply, demand, stock, net(supply, demand))
 
 
 @dataclass(frozen=True)
@@ -215,10 +221,11 @@ class AtpAnswer:
 
 
 def confidence_of(
-    quantity_units: int, on_hand_units: int, estimate: LeadTimeEstimate | None
+    quantity_units: int, stock_units: int, estimate: LeadTimeEstimate | None
 ) -> tuple[float, dict[str, Any]]:
-    """Stock on hand counts as certain; supply still to come as reliable as the preferred vendor."""
-    stock = min(quantity_units, on_hand_units) / quantity_units if quantity_units else 1.0
+    """Free stock in the warehouse counts as certain; supply still to come as reliable as the
+    preferred vendor (its on-time rate, else its confidence)."""
+    stock = min(quantity_units, stock_units) / quantity_units if quantity_units else 1.0
     if estimate is None:
         reliability = QUOTED_CONFIDENCE
     else:
@@ -296,6 +303,8 @@ def _answer(
     rows = [table.row(product.id, w) for w in warehouses]
     curves = table.netting.cumulative[rows] if rows else np.zeros((0, table.days), dtype=np.int64)
     promisable = {w: from_units(curves[k, -1]) for k, w in enumerate(warehouses)}
+    # What can be promised today and is already in the warehouse.
+    free_stock = np.minimum(table.on_hand[rows], curves[:, 0]) if rows else np.zeros(0, dtype=np.int64)
     buckets = {w: table.buckets(product.id, w) for w in warehouses} if with_buckets else None
     base: dict[str, Any] = {"product": product, "quantity": request.quantity, "promisable": promisable}
 
@@ -305,7 +314,7 @@ def _answer(
         if reachable:
             day, k = min(reachable)
             w = warehouses[k]
-            confidence, breakdown = confidence_of(units, int(curves[k, 0]), estimate)
+            confidence, breakdown = confidence_of(units, int(free_stock[k]), estimate)
             return AtpAnswer(
                 **base,
                 promise_date=table.date(day),
@@ -325,7 +334,7 @@ def _answer(
                         w = warehouses[int(k)]
                         parts.append(SourcePart(w, sites[w].code, from_units(take)))
                         left -= take
-                confidence, breakdown = confidence_of(units, int(curves[:, 0].sum()), estimate)
+                confidence, breakdown = confidence_of(units, int(free_stock.sum()), estimate)
                 breakdown["split"] = True
                 return AtpAnswer(
                     **base,

@@ -118,7 +118,7 @@ def refresh_lead_times(
     for h in history:
         by_pair[(h.vendor_id, h.product_id)].append(Delivery(h.ordered, h.expected, h.received))
     wanted = set(by_pair) if pairs is None else set(pairs)
-    products = {p for _, p in wanted}
+    products = None if pairs is None else {p for _, p in wanted}
     quotes = {(t.vendor_id, t.product_id): t.lead_time_days for t in procurement.quoted_terms(products)}
     if pairs is None:
         wanted |= set(quotes)

@@ -95,7 +95,9 @@ def promise(sales_line_id: int, quantity: Decimal, *, actor: Actor, today: dt.da
         estimate = preferred_estimates([facts.product_id], today=start, policy=policy).get(facts.product_id)
         if day != BEYOND_HORIZON:
             promised_date = max(table.date(day), facts.requested_date)
-            basis, share = BASIS_ATP, confidence_of(units, int(curve[0]), estimate)[0]
+            row = table.row(facts.product_id, facts.warehouse_id)
+            stock = min(int(table.on_hand[row]), int(curve[0]))
+            basis, share = BASIS_ATP, confidence_of(units, stock, estimate)[0]
         elif estimate is not None:
             promised_date = max(start + dt.timedelta(days=estimate.days), facts.requested_date)
             basis, share = BASIS_LEAD_TIME, estimate.confidence

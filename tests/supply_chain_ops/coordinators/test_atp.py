@@ -1,12 +1,17 @@
 """Time-phased ATP over the domains' supply and demand: the issue's example, staging, query budget."""
 
 import datetime as dt
+import re
 from decimal import Decimal
+from io import StringIO
 from typing import Any
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from nexus.inventory.models import LocationKind
 from supply_chain_ops.coordinators.atp import AtpAnswer, AtpRequest, available_to_promise, build_table
@@ -129,3 +134,31 @@ def test_the_query_count_does_not_grow_with_products_and_warehouses(atp_site):
         return len(captured)
 
     assert queries(many) == queries(few)
+
+
+def test_the_command_prints_the_promise_and_its_reasons(atp_site):
+    site = atp_site
+    on_hand(site, "4")
+    out = StringIO()
+
+    call_command("atp", "bolt-10", quantity="3", warehouse=["ber1"], tenant="acme", stdout=out)
+
+    assert out.getvalue().splitlines() == [
+        f"BOLT-10 x 3: {timezone.localdate().isoformat()} from BER1 3 (atp), confidence 1.00",
+        "  because: stock_share 1.0, inbound_share 0.0, inbound_reliability 0.5",
+        "  BER1: 4 promisable over the horizon",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["NOPE-1", "--quantity", "1"], "acme has no product 'NOPE-1'."),
+        (["BOLT-10", "--quantity", "x"], "'x' is not a quantity."),
+        (["BOLT-10", "--quantity", "-1"], "The quantity must be positive."),
+        (["BOLT-10", "--quantity", "1", "--warehouse", "XX"], "No warehouse holding stock with the code XX."),
+    ],
+)
+def test_the_command_refuses_bad_input(atp_site, arguments, message):
+    with pytest.raises(CommandError, match=re.escape(message)):
+        call_command("atp", *arguments, "--tenant", "acme")
