@@ -7,7 +7,10 @@ from nexus.core.admin.queues import register_queue
 from supply_chain_ops.models import TransferOrder, TransferOrderStatus
 from supply_chain_ops.models.transfers import IN_TRANSIT_STATES
 
-from . import landed_costs  # noqa: F401  (registers its screens and queues)
+from . import (
+    landed_costs,  # noqa: F401  (registers its screens and queues)
+    sourcing,  # noqa: F401  (offers its action on draft sales orders)
+)
 from .transfers import OverdueFilter  # (the module registers its screens)
 
 register_screen(Group.INVENTORY, model=TransferOrder, icon="local_shipping", order=90)
