@@ -8,6 +8,7 @@ from supply_chain_ops.models import TransferOrder, TransferOrderStatus
 from supply_chain_ops.models.transfers import IN_TRANSIT_STATES
 
 from . import (
+    atp,  # noqa: F401  (registers promises, lead times and the product's ATP view)
     landed_costs,  # noqa: F401  (registers its screens and queues)
     sourcing,  # noqa: F401  (offers its action on draft sales orders)
 )

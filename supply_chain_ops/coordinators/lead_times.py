@@ -142,6 +142,7 @@ def refresh_lead_times(
                 on_time_rate=None if value.on_time_rate is None else Decimal(str(value.on_time_rate)),
                 confidence=Decimal(str(value.confidence)),
                 receipts_counted=value.receipts_counted,
+                quoted_days=quoted_days,
                 source=value.source,
                 computed_at=now,
             )
@@ -159,6 +160,7 @@ def refresh_lead_times(
                 "on_time_rate",
                 "confidence",
                 "receipts_counted",
+                "quoted_days",
                 "source",
                 "computed_at",
             ],

@@ -130,6 +130,9 @@ class VendorLeadTime(TenantScopedModel):
     on_time_rate = models.DecimalField(max_digits=5, decimal_places=4, null=True, blank=True)
     confidence = models.DecimalField(max_digits=5, decimal_places=4)
     receipts_counted = models.PositiveIntegerField()
+    quoted_days = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The vendor's quoted lead time when this was computed."
+    )
     source = models.CharField(max_length=8, help_text="history, or quoted while history is thin.")
     computed_at = models.DateTimeField()
 

@@ -12,7 +12,7 @@ from django.contrib import admin, messages
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 
-from nexus.core.admin.extensions import ExtensibleActionsMixin
+from nexus.core.admin.extensions import ExtensibleAdminMixin
 from nexus.core.errors import NexusError
 from nexus.core.transitions import TransitionResult, TransitionSpec
 from nexus.sales.amounts import document_total, line_amount
@@ -87,7 +87,7 @@ class SalesOrderLineInline(DraftLinesInline):
 
 
 @admin.register(SalesOrder)
-class SalesOrderAdmin(ExtensibleActionsMixin, DocumentAdmin):
+class SalesOrderAdmin(ExtensibleAdminMixin, DocumentAdmin):
     list_display = ("number", "customer", "order_date", "status", "currency", "total", "next_promised")
     list_filter = ("status", ShortStockFilter, "currency", "warehouse", "order_date")
     search_fields = (
