@@ -16,6 +16,7 @@ from nexus.accounts.models import User
 from nexus.core.errors import NexusError
 from nexus.core.models.refs import ActorRef
 from nexus.demo.loaders import load_history
+from nexus.demo.loaders.atp import load_atp
 from nexus.demo.loaders.landed_costs import load_landed_costs
 from nexus.demo.loaders.sizes import SIZES
 from nexus.demo.loaders.transfers import load_transfers
@@ -73,6 +74,8 @@ class Command(BaseCommand):
         made = load_landed_costs(tenant, admin)
         if made:
             self.stdout.write(f"Created {made} landed costs, one computed and waiting for review.")
+        learnt, promised = load_atp(tenant, admin)
+        self.stdout.write(f"Learnt {learnt} vendor lead times; made {promised} promises.")
         settings.VAR_DIR.mkdir(exist_ok=True)
         credentials_file.write_text(json.dumps({"email": admin.email, "password": password}))
         credentials_file.chmod(0o600)
