@@ -8,9 +8,19 @@ import datetime as dt
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
-from supply_chain_ops.models import LandedCost, LandedCostCharge, TransferOrder, TransferOrderLine
+from supply_chain_ops.models import (
+    LandedCost,
+    LandedCostCharge,
+    Promise,
+    TransferOrder,
+    TransferOrderLine,
+    VendorLeadTime,
+)
 from tests.factories.inventory import ProductFactory, WarehouseFactory
+from tests.factories.procurement import VendorFactory
+from tests.factories.sales import SalesOrderLineFactory
 
 
 class TransferOrderFactory(factory.django.DjangoModelFactory[TransferOrder]):
@@ -50,3 +60,39 @@ class LandedCostChargeFactory(factory.django.DjangoModelFactory[LandedCostCharge
     landed_cost = factory.SubFactory(LandedCostFactory)
     amount = Decimal("120.0000")
     currency_id = "USD"
+
+
+class PromiseFactory(factory.django.DjangoModelFactory[Promise]):
+    """An open quote; promises are made by ``workflows.promises.promise`` in production."""
+
+    class Meta:
+        model = Promise
+
+    sales_line = factory.SubFactory(SalesOrderLineFactory)
+    order_number = factory.SelfAttribute("sales_line.order.number")
+    product = factory.SelfAttribute("sales_line.product")
+    warehouse = factory.SelfAttribute("sales_line.warehouse")
+    quantity = Decimal("2")
+    promised_date = factory.LazyFunction(lambda: dt.date.today() + dt.timedelta(days=3))
+    kind = "quote"
+    basis = "atp"
+    confidence = Decimal("1")
+    actor_kind = "system"
+    actor_label = "tests"
+
+
+class VendorLeadTimeFactory(factory.django.DjangoModelFactory[VendorLeadTime]):
+    class Meta:
+        model = VendorLeadTime
+
+    vendor = factory.SubFactory(VendorFactory)
+    product = factory.SubFactory(ProductFactory)
+    days = 12
+    mean_days = Decimal("10")
+    sigma_days = Decimal("1.2")
+    on_time_rate = Decimal("0.8")
+    confidence = Decimal("0.8")
+    receipts_counted = 5
+    quoted_days = 10
+    source = "history"
+    computed_at = factory.LazyFunction(timezone.now)
