@@ -3,7 +3,7 @@
 Inventory answers what is on hand and reserved; procurement what open purchase-order lines
 bring; sales what confirmed orders still need beyond their reservations. Inventory imports
 neither of the others, so the combination lives here, for the orchestrators' planning (ATP,
-replenishment). Five queries whatever the number of products and warehouses.
+replenishment). Six queries whatever the number of products and warehouses.
 """
 
 import datetime as dt
@@ -20,7 +20,7 @@ def supply_demand(
 ) -> list[SupplyDemandRow]:
     """Every supply (positive) and demand (negative) row between ``start`` and ``end``.
 
-    Kinds: ``on_hand`` and ``reservation`` (inventory), ``purchase`` (open purchase-order lines by
+    Kinds: ``on_hand``, ``staged`` and ``reservation`` (inventory), ``purchase`` (open purchase-order lines by
     expected date), ``sales`` (unreserved open sales-order lines by promised date). Each unit of
     demand appears once: a reserved sales line is inventory's ``reservation``, the rest is
     ``sales``. Overdue rows are dated ``start``. A running sum of ``quantity`` by date, per

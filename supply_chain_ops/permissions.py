@@ -9,6 +9,8 @@ from supply_chain_ops.contracts.access import Duty, DutyGrant
 
 TRANSFERS = frozenset({"transferorder", "transferorderline"})
 CROSS_DOCKS = frozenset({"crossdock", "crossdockline"})
+PROMISES = frozenset({"promise"})
+LEAD_TIMES = frozenset({"vendorleadtime"})
 LANDED_COST_MODELS = frozenset(
     {"landedcost", "landedcostcharge", "landedcostreceipt", "landedcostallocation"}
 )
@@ -46,4 +48,10 @@ DUTY_GRANTS: list[DutyGrant] = [
     DutyGrant(Duty.SELLING, RMAS, frozenset({"view", "add", "change", "submit", "cancel"})),
     DutyGrant(Duty.WAREHOUSE, RMAS, frozenset({"view", "change", "receive", "inspect"})),
     DutyGrant(Duty.ACCOUNTING, RMAS, frozenset({"view", "change", "resolve", "close"})),
+    # Promises: sales clerks promise and release for their orders; planners see and release
+    # them. Lead times are learnt, never edited: buyers and planners read them.
+    DutyGrant(Duty.SELLING, PROMISES, frozenset({"view", "add", "change", "release"})),
+    DutyGrant(Duty.PLANNING, PROMISES, frozenset({"view", "release"})),
+    DutyGrant(Duty.BUYING, LEAD_TIMES, frozenset({"view"})),
+    DutyGrant(Duty.PLANNING, LEAD_TIMES, frozenset({"view"})),
 ]

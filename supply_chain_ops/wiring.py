@@ -16,6 +16,7 @@ from django.dispatch import receiver
 from django.utils.module_loading import import_string
 
 from .contracts.access import RoleGrants
+from .contracts.atp import AtpDomain, LeadTimeDomain
 from .contracts.costing import Costing
 from .contracts.cross_docking import CrossDockStock
 from .contracts.dropship import DropshipDomains, VendorTokens
@@ -68,3 +69,11 @@ def cross_dock_stock() -> CrossDockStock:
 
 def returns() -> ReturnsDomain:
     return cast(ReturnsDomain, _build("returns"))
+
+
+def atp_domain() -> AtpDomain:
+    return cast(AtpDomain, _build("atp"))
+
+
+def lead_time_domain() -> LeadTimeDomain:
+    return cast(LeadTimeDomain, _build("lead_times"))

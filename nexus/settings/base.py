@@ -378,6 +378,8 @@ SUPPLY_CHAIN_OPS_ADAPTERS = {
     "vendor_tokens": "adapters.supply_chain_dropship.AccountsVendorTokens",
     "cross_dock_stock": "adapters.supply_chain_cross_docking.InventoryCrossDockStock",
     "returns": "adapters.supply_chain_returns.DomainsReturns",
+    "atp": "adapters.supply_chain_atp.DomainsAtp",
+    "lead_times": "adapters.supply_chain_atp.DomainsAtp",
 }
 # The models behind the identity admin and API screens of people and memberships.
 IDENTITY_OPS_MEMBERSHIP_MODEL = "tenancy.Membership"

@@ -1,7 +1,9 @@
 """Routes of the supply-chain API, included under ``/api/v1/``; each workflow registers its own."""
 
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from .atp import AtpView, PromiseViewSet
 from .cross_docks import CrossDockViewSet
 from .dropship import DropshipOrderViewSet
 from .landed_costs import LandedCostViewSet
@@ -14,5 +16,6 @@ router.register("cross-docks", CrossDockViewSet, basename="cross-dock")
 router.register("landed-costs", LandedCostViewSet, basename="landed-cost")
 router.register("rmas", RmaViewSet, basename="rma")
 router.register("transfer-orders", TransferOrderViewSet, basename="transfer-order")
+router.register("promises", PromiseViewSet, basename="promise")
 
-urlpatterns = router.urls
+urlpatterns = [path("atp/", AtpView.as_view(), name="atp"), *router.urls]

@@ -1,5 +1,6 @@
 """Workflow records of the supply-chain flows: FSM-backed, moved only by the transition service."""
 
+from .atp import Promise, PromiseKind, PromiseStatus, VendorLeadTime
 from .cross_docks import CrossDock, CrossDockLine
 from .dropship import (
     DropshipException,
@@ -36,6 +37,9 @@ __all__ = [
     "LandedCostCharge",
     "LandedCostReceipt",
     "LandedCostStatus",
+    "Promise",
+    "PromiseKind",
+    "PromiseStatus",
     "Resolution",
     "Rma",
     "RmaInspection",
@@ -46,4 +50,5 @@ __all__ = [
     "TransferOrder",
     "TransferOrderLine",
     "TransferOrderStatus",
+    "VendorLeadTime",
 ]

@@ -69,7 +69,7 @@ def test_on_hand_reservations_purchases_and_sales_by_day(tenant, django_assert_n
     )
     confirm_order(sale, actor=seller)
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         rows = supply_demand([bolt.pk, unrelated.pk], [warehouse.pk, other.pk], START, END)
 
     wh = warehouse.pk
@@ -97,7 +97,7 @@ def test_the_query_count_does_not_grow_with_products_and_warehouses(tenant, djan
         for product in products:
             receive(product.pk, location.pk, 3, 1, actor=ACTOR)
 
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         rows = supply_demand([p.pk for p in products], [w.pk for w in warehouses], START, END)
 
     assert len(rows) == 60

@@ -10,6 +10,7 @@ import datetime as dt
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
 from nexus.inventory.models import LocationKind
 from supply_chain_ops.models import (
@@ -19,13 +20,16 @@ from supply_chain_ops.models import (
     DropshipOrder,
     LandedCost,
     LandedCostCharge,
+    Promise,
     Rma,
     RmaLine,
     RmaReason,
     TransferOrder,
     TransferOrderLine,
+    VendorLeadTime,
 )
 from tests.factories.inventory import LocationFactory, ProductFactory, WarehouseFactory
+from tests.factories.procurement import VendorFactory
 from tests.factories.sales import SalesOrderFactory, SalesOrderLineFactory
 
 
@@ -166,3 +170,39 @@ class RmaLineFactory(factory.django.DjangoModelFactory[RmaLine]):
     unit_price = Decimal("25.000000")
     unit_cost = Decimal("2.000000")
     requested_quantity = Decimal("2")
+
+
+class PromiseFactory(factory.django.DjangoModelFactory[Promise]):
+    """An open quote; promises are made by ``workflows.promises.promise`` in production."""
+
+    class Meta:
+        model = Promise
+
+    sales_line = factory.SubFactory(SalesOrderLineFactory)
+    order_number = factory.SelfAttribute("sales_line.order.number")
+    product = factory.SelfAttribute("sales_line.product")
+    warehouse = factory.SelfAttribute("sales_line.warehouse")
+    quantity = Decimal("2")
+    promised_date = factory.LazyFunction(lambda: dt.date.today() + dt.timedelta(days=3))
+    kind = "quote"
+    basis = "atp"
+    confidence = Decimal("1")
+    actor_kind = "system"
+    actor_label = "tests"
+
+
+class VendorLeadTimeFactory(factory.django.DjangoModelFactory[VendorLeadTime]):
+    class Meta:
+        model = VendorLeadTime
+
+    vendor = factory.SubFactory(VendorFactory)
+    product = factory.SubFactory(ProductFactory)
+    days = 12
+    mean_days = Decimal("10")
+    sigma_days = Decimal("1.2")
+    on_time_rate = Decimal("0.8")
+    confidence = Decimal("0.8")
+    receipts_counted = 5
+    quoted_days = 10
+    source = "history"
+    computed_at = factory.LazyFunction(timezone.now)

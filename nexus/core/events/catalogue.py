@@ -551,6 +551,26 @@ _SPECS = [
             ("cancelled", "An RMA was cancelled before anything arrived."),
         )
     ),
+    # Supply chain: promises against future supply (each payload: the promise as it is now).
+    *(
+        EventSpec(
+            f"supply_chain.promise_{step}",
+            description,
+            {
+                "promise_id": ID,
+                "sales_line_id": ID,
+                "product_id": ID,
+                "warehouse_id": ID,
+                "quantity": DECIMAL,
+                "reserved_quantity": DECIMAL,
+                "promised_date": DATE,
+            },
+        )
+        for step, description in (
+            ("fulfilled", "A firm promise was turned into reservations as its goods arrived."),
+            ("released", "A promise was released; its supply is available to promise again."),
+        )
+    ),
     # Notifications: rows written by notify() or re-sent from the admin, delivered after commit.
     EventSpec(
         "notifications.requested",

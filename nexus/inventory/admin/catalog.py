@@ -5,6 +5,7 @@ from django.contrib import admin
 from unfold.admin import ModelAdmin
 
 from nexus.core.admin.audited import AuditedModelAdmin
+from nexus.core.admin.extensions import ExtensibleAdminMixin
 from nexus.inventory.models import Product
 
 
@@ -34,7 +35,7 @@ class ProductForm(forms.ModelForm):
 
 
 @admin.register(Product)
-class ProductAdmin(AuditedModelAdmin, ModelAdmin):
+class ProductAdmin(ExtensibleAdminMixin, AuditedModelAdmin, ModelAdmin):
     form = ProductForm
     list_display = (
         "sku",

@@ -8,6 +8,7 @@ from .posting import NO_DOCUMENT, DocumentRef, MoveRequest, post_moves
 from .queries import (
     ON_HAND,
     RESERVATION,
+    STAGED,
     Availability,
     ReceiptPosition,
     SupplyDemandRow,
@@ -28,6 +29,7 @@ from .reservations import (
     reserve,
     reserve_many,
     reserve_staged,
+    reserve_up_to,
 )
 from .sites import add_default_location, add_role_locations, role_location, staging_location, transit_location
 from .stock import adjust, issue, post_move, receive, revalue, transfer
@@ -36,6 +38,7 @@ __all__ = [
     "NO_DOCUMENT",
     "ON_HAND",
     "RESERVATION",
+    "STAGED",
     "Availability",
     "Difference",
     "DocumentRef",
@@ -66,6 +69,7 @@ __all__ = [
     "reserve",
     "reserve_many",
     "reserve_staged",
+    "reserve_up_to",
     "revalue",
     "role_location",
     "rows_of",

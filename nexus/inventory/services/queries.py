@@ -8,10 +8,18 @@ from decimal import Decimal
 
 from django.db.models import Case, DecimalField, F, Sum, Value, When
 
-from nexus.inventory.models import OPEN_STATES, CostLayer, Reservation, StockAvailability
+from nexus.inventory.models import (
+    OPEN_STATES,
+    CostLayer,
+    LocationKind,
+    Reservation,
+    StockAvailability,
+    StockBalance,
+)
 
 # Supply/demand kinds inventory contributes; procurement and sales add their own.
 ON_HAND = "on_hand"
+STAGED = "staged"
 RESERVATION = "reservation"
 
 
@@ -76,9 +84,10 @@ def supply_demand(
 ) -> list[SupplyDemandRow]:
     """Inventory's supply and demand per product, warehouse and day between ``start`` and ``end``.
 
-    Supply: sellable stock on hand now, dated ``start``. Demand: open held and confirmed
-    reservations by required date (negative), those already overdue dated ``start``; those
-    after ``end`` are left out. Two queries whatever the number of products and warehouses.
+    Supply: sellable stock on hand now and stock in staging locations (kind ``staged``), dated
+    ``start``. Demand: open held and confirmed reservations by required date (negative), those
+    already overdue dated ``start``; those after ``end`` are left out. Three queries whatever the
+    number of products and warehouses.
     Rows are ordered by product, warehouse, date and kind.
     """
     products = list(product_ids)
@@ -92,6 +101,18 @@ def supply_demand(
         product_id__in=products, warehouse_id__in=warehouses, on_hand_sellable__gt=0
     ).values_list("product_id", "warehouse_id", "on_hand_sellable")
     rows.extend(SupplyDemandRow(p, w, start, ON_HAND, quantity) for p, w, quantity in on_hand)
+    staged = (
+        StockBalance.objects.filter(
+            product_id__in=products,
+            location__warehouse_id__in=warehouses,
+            location__kind=LocationKind.STAGING,
+            on_hand__gt=0,
+        )
+        .values_list("product_id", "location__warehouse_id")
+        .annotate(quantity=Sum("on_hand"))
+        .order_by()
+    )
+    rows.extend(SupplyDemandRow(p, w, start, STAGED, quantity) for p, w, quantity in staged)
     demand = (
         Reservation.objects.filter(
             product_id__in=products,

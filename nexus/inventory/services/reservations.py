@@ -13,6 +13,7 @@ warehouse under the reservation's lock. Lock order: reservations, then availabil
 (DESIGN.md §1).
 """
 
+import dataclasses
 import datetime as dt
 import functools
 import logging
@@ -208,6 +209,40 @@ def _lock_availability(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], Sto
         (row.product_id, row.warehouse_id): row
         for row in StockAvailability.objects.select_for_update().filter(condition).order_by("id")
     }
+
+
+def reserve_up_to(requests: Sequence[ReservationRequest], *, actor: ActorRef) -> list[Decimal]:
+    """Reserve as much of each request as is free, in request order; return what each got.
+
+    Never refuses for a shortage: a request takes what earlier ones left free, rounded down to
+    its product's unit, and one that finds nothing free gets zero (and no reservation). Locks the
+    availability rows involved (ascending id) before deciding, then reserves through
+    ``reserve_many``, so the same checks apply (unknown or inactive product, bad source).
+    """
+    if not requests:
+        return []
+    with transaction.atomic():
+        products = Product.objects.in_bulk({r.product_id for r in requests})
+        condition = Q()
+        for product_id, warehouse_id in {(r.product_id, r.warehouse_id) for r in requests}:
+            condition |= Q(product_id=product_id, warehouse_id=warehouse_id)
+        free = {
+            (row.product_id, row.warehouse_id): max(row.on_hand_sellable - row.reserved, ZERO)
+            for row in StockAvailability.objects.select_for_update().filter(condition).order_by("id")
+        }
+        taken: list[Decimal] = []
+        granted: list[ReservationRequest] = []
+        for request in requests:
+            quantity = _check_request(request, products.get(request.product_id))
+            step = Decimal(1).scaleb(-products[request.product_id].unit_decimals)
+            key = (request.product_id, request.warehouse_id)
+            take = min(quantity, free.get(key, ZERO)).quantize(step, rounding=ROUND_DOWN)
+            if take > 0:
+                free[key] -= take
+                granted.append(dataclasses.replace(request, quantity=take))
+            taken.append(max(take, ZERO_QUANTITY))
+        reserve_many(granted, actor=actor)
+    return taken
 
 
 def reserve_staged(

@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 
 from nexus.core.admin.documents import FollowUpButton
+from nexus.core.admin.extensions import ExtensibleAdminMixin
 from nexus.core.admin.links import admin_link
 from nexus.core.errors import NexusError
 from nexus.core.scope import require_tenant_id
@@ -144,7 +145,7 @@ class SalesOrderLineInline(DraftLinesInline):
 
 
 @admin.register(SalesOrder)
-class SalesOrderAdmin(DocumentAdmin):
+class SalesOrderAdmin(ExtensibleAdminMixin, DocumentAdmin):
     list_display = ("number", "customer", "order_date", "status", "currency", "total", "next_promised")
     list_filter = ("status", ShortStockFilter, "currency", "warehouse", "order_date")
     search_fields = (

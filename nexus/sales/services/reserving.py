@@ -9,20 +9,16 @@ when stock arrives. See docs/procurement-sales.md, "Confirming with short stock"
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_FLOOR, Decimal
-from functools import reduce
-from operator import or_
+from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q
 
 from nexus.core.audit import record_event
 from nexus.core.errors import TransitionNotAllowed
 from nexus.core.models.refs import ActorRef, ObjectRef
 from nexus.core.transitions import Actor
 from nexus.core.transitions.actors import actor_ref
-from nexus.inventory.models import StockAvailability
-from nexus.inventory.services import ReservationRequest, SourceRef, reserve_many
+from nexus.inventory.services import ReservationRequest, SourceRef, reserve_up_to
 from nexus.sales.models import (
     LINE_SOURCE_TYPE,
     OPEN_SALES_STATES,
@@ -58,40 +54,28 @@ def reserve_what_is_free(
 ) -> list[LineReservation]:
     """Reserve, for each (line, quantity), as much as its warehouse has free; lines in the given order.
 
-    Locks the availability rows involved (ascending id) before deciding, so what it reserves
-    is free at that moment; a quantity is rounded down to what the product's unit allows.
+    Inventory's ``reserve_up_to`` locks the availability rows before deciding, so what it
+    reserves is free at that moment; a quantity is rounded down to what the product's unit allows.
     """
     wanted = [(line, quantity) for line, quantity in wanted if quantity > 0]
-    if not wanted:
-        return []
-    pairs = {(line.product_id, line.warehouse_id) for line, _ in wanted}
-    condition = reduce(or_, (Q(product_id=p, warehouse_id=w) for p, w in sorted(pairs)))
-    free = {
-        (row.product_id, row.warehouse_id): max(row.on_hand_sellable - row.reserved, ZERO)
-        for row in StockAvailability.objects.select_for_update().filter(condition).order_by("id")
-    }
-    outcome = []
     requests = []
     for line, quantity in wanted:
         assert line.warehouse_id is not None  # non-dropship lines name their warehouse
-        pair = (line.product_id, line.warehouse_id)
-        step = Decimal(1).scaleb(-line.product.unit_decimals)
-        take = min(quantity, free.get(pair, ZERO)).quantize(step, rounding=ROUND_FLOOR)
-        if take > 0:
-            free[pair] -= take
-            requests.append(
-                ReservationRequest(
-                    product_id=line.product_id,
-                    warehouse_id=line.warehouse_id,
-                    quantity=take,
-                    required_date=line.promised_date or line.requested_date,
-                    source=line_source(line.pk),
-                    note=f"{line.order.number}",
-                )
+        requests.append(
+            ReservationRequest(
+                product_id=line.product_id,
+                warehouse_id=line.warehouse_id,
+                quantity=quantity,
+                required_date=line.promised_date or line.requested_date,
+                source=line_source(line.pk),
+                note=f"{line.order.number}",
             )
-        outcome.append(LineReservation(line.pk, line.product.sku, quantity, max(take, ZERO)))
-    reserve_many(requests, actor=actor)
-    return outcome
+        )
+    taken = reserve_up_to(requests, actor=actor)
+    return [
+        LineReservation(line.pk, line.product.sku, quantity, take)
+        for (line, quantity), take in zip(wanted, taken, strict=True)
+    ]
 
 
 def top_up_reservations(order: SalesOrder | int, *, actor: Actor) -> list[LineReservation]:

@@ -312,3 +312,24 @@ def test_the_periodic_task_expires_holds_of_active_tenants_only(stocked):
     assert pool(stocked).reserved == 0
     with scope.tenant(paused.tenant):
         assert Reservation.objects.get(pk=paused_hold.pk).state == "held"
+
+
+def test_reserve_up_to_takes_what_is_free_in_request_order(stocked):
+    hold(stocked, 3)
+    first, second, third = reservation_source(), reservation_source(), reservation_source()
+    requests = [
+        ReservationRequest(stocked.product.pk, stocked.warehouse.pk, "5", DAY, first),
+        ReservationRequest(stocked.product.pk, stocked.warehouse.pk, "4", DAY, second),
+        ReservationRequest(stocked.product.pk, stocked.warehouse.pk, "1", DAY, third),
+    ]
+
+    taken = services.reserve_up_to(requests, actor=ACTOR)
+
+    assert taken == [D(5), D(2), D(0)]  # 7 were free after the first hold
+    assert pool(stocked).reserved == D(10)
+    assert [
+        r.quantity for r in Reservation.objects.filter(source_id__in=[first.id, second.id, third.id])
+    ] == [
+        D(5),
+        D(2),
+    ]

@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 from nexus.inventory import services
+from nexus.inventory.models import LocationKind
 from nexus.inventory.services import ReservationRequest, SupplyDemandRow
 from tests.factories.inventory import LocationFactory, ProductFactory, WarehouseFactory, reservation_source
 from tests.nexus.inventory.conftest import ACTOR
@@ -39,7 +40,7 @@ def test_on_hand_now_and_reservations_by_required_date(site):
     ]
 
 
-def test_many_products_and_warehouses_take_two_queries(site, django_assert_num_queries):
+def test_many_products_and_warehouses_take_three_queries(site, django_assert_num_queries):
     warehouses = [site.warehouse, *WarehouseFactory.create_batch(4)]
     stocks = [site.stock] + [LocationFactory.create(warehouse=w) for w in warehouses[1:]]
     products = ProductFactory.create_batch(15)
@@ -47,7 +48,21 @@ def test_many_products_and_warehouses_take_two_queries(site, django_assert_num_q
         for warehouse, stock in zip(warehouses, stocks, strict=True):
             services.receive(product.pk, stock.pk, 5, 1, actor=ACTOR)
             services.reserve(ReservationRequest(product.pk, warehouse.pk, 1, START, site.line), actor=ACTOR)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         rows = services.supply_demand([p.pk for p in products], [w.pk for w in warehouses], START, END)
     assert len(rows) == 15 * 5 * 2
     assert sum(r.quantity for r in rows) == 15 * 5 * (5 - 1)
+
+
+def test_stock_in_staging_locations_is_supply_of_its_own_kind(site):
+    p, w = site.product.pk, site.warehouse.pk
+    staging = LocationFactory.create(warehouse=site.warehouse, code="STAGE-1", kind=LocationKind.STAGING)
+    services.receive(p, site.stock.pk, 6, "1.00", actor=ACTOR)
+    services.receive(p, staging.pk, 4, "1.00", actor=ACTOR)
+
+    rows = services.supply_demand([p], [w], START, END)
+
+    assert rows == [
+        SupplyDemandRow(p, w, START, "on_hand", D(6)),
+        SupplyDemandRow(p, w, START, "staged", D(4)),
+    ]

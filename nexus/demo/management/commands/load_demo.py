@@ -17,6 +17,7 @@ from nexus.core.audit.sealer import seal_chains
 from nexus.core.errors import NexusError
 from nexus.core.models.refs import ActorRef
 from nexus.demo.loaders import load_history
+from nexus.demo.loaders.atp import load_atp
 from nexus.demo.loaders.cross_docks import load_cross_docks
 from nexus.demo.loaders.dropship import load_dropship
 from nexus.demo.loaders.landed_costs import load_landed_costs
@@ -85,6 +86,8 @@ class Command(BaseCommand):
         made = load_rmas(tenant, admin)
         if made:
             self.stdout.write(f"Created {made} returns (RMAs) in every state, three waiting for approval.")
+        learnt, promised = load_atp(tenant, admin)
+        self.stdout.write(f"Learnt {learnt} vendor lead times; made {promised} promises.")
         # No beat runs the sealer in the embedded mode until the server starts: seal what the load wrote.
         sealed = seal_chains().total
         if sealed:

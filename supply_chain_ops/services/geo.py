@@ -1,0 +1,13 @@
+"""Great-circle distance between two points on the earth (no ORM)."""
+
+import math
+
+EARTH_RADIUS_KM = 6371.0088  # the mean radius (IUGG)
+
+
+def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """The haversine distance in kilometres between two (latitude, longitude) points in degrees."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
