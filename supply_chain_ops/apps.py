@@ -15,6 +15,7 @@ class SupplyChainOpsConfig(AppConfig):
         listeners.register()
         self._declare_transfer_writes()
         self._declare_landed_cost_writes()
+        self._declare_planning_writes()
 
     @staticmethod
     def _declare_transfer_writes() -> None:
@@ -40,3 +41,14 @@ class SupplyChainOpsConfig(AppConfig):
         declare_writes(LandedCost, "compute", landed_costs.compute)
         declare_writes(LandedCost, "post", landed_costs.post)
         declare_writes(LandedCost, "reverse", landed_costs.reverse)
+
+    @staticmethod
+    def _declare_planning_writes() -> None:
+        from nexus.core.transitions import declare_writes
+
+        from .models import BalancingRun, ReplenishmentRun
+        from .workflows import balancing, replenishment
+
+        declare_writes(ReplenishmentRun, "approve", replenishment.approve_pending)
+        declare_writes(ReplenishmentRun, "release", replenishment.create_requisitions)
+        declare_writes(BalancingRun, "approve", balancing.approve_transfers)

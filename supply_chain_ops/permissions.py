@@ -12,6 +12,8 @@ LANDED_COST_MODELS = frozenset(
     {"landedcost", "landedcostcharge", "landedcostreceipt", "landedcostallocation"}
 )
 
+PLANNING_RUNS = frozenset({"replenishmentrun", "replenishmentline", "balancingrun", "balancingline"})
+
 DUTY_GRANTS: list[DutyGrant] = [
     # Transfer orders: planners draft, approve, cancel and close them; the warehouse ships,
     # receives and closes (writing off what never arrived). Steps over the API need ``change``.
@@ -22,4 +24,8 @@ DUTY_GRANTS: list[DutyGrant] = [
     DutyGrant(Duty.BUYING, LANDED_COST_MODELS, frozenset({"view", "add", "change"})),
     DutyGrant(Duty.WAREHOUSE, LANDED_COST_MODELS, frozenset({"view"})),
     DutyGrant(Duty.ACCOUNTING, LANDED_COST_MODELS, frozenset({"view", "add", "change", "approve", "post"})),
+    # Planning runs: planners start them, decide their lines, approve and release them; buyers
+    # see what was suggested and why.
+    DutyGrant(Duty.PLANNING, PLANNING_RUNS, frozenset({"view", "change", "run", "approve", "release"})),
+    DutyGrant(Duty.BUYING, PLANNING_RUNS, frozenset({"view"})),
 ]

@@ -17,6 +17,7 @@ from django.utils.module_loading import import_string
 
 from .contracts.access import RoleGrants
 from .contracts.costing import Costing
+from .contracts.replenishment import ReplenishmentData
 from .contracts.transfers import DomainSupplyDemand, TransferStock
 
 
@@ -49,3 +50,7 @@ def domain_supply_demand() -> DomainSupplyDemand:
 
 def costing() -> Costing:
     return cast(Costing, _build("costing"))
+
+
+def replenishment_data() -> ReplenishmentData:
+    return cast(ReplenishmentData, _build("replenishment_data"))

@@ -353,6 +353,7 @@ SUPPLY_CHAIN_OPS_ADAPTERS = {
     "transfer_stock": "adapters.supply_chain_transfers.InventoryTransferStock",
     "domain_supply_demand": "adapters.supply_chain_transfers.DomainsSupplyDemand",
     "costing": "adapters.supply_chain_costing.InventoryCosting",
+    "replenishment_data": "adapters.supply_chain_replenishment.DomainReplenishmentData",
 }
 # The models behind the identity admin and API screens of people and memberships.
 IDENTITY_OPS_MEMBERSHIP_MODEL = "tenancy.Membership"

@@ -13,6 +13,7 @@ from .receiving import (
 )
 from .requisitions import (
     convert_requisition,
+    create_requisition,
     order_quantity,
     preferred_terms,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "assign_number",
     "bill_total",
     "convert_requisition",
+    "create_requisition",
     "default_stock_location",
     "draft_receipt",
     "follow_receipts",
