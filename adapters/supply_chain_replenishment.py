@@ -30,7 +30,7 @@ from nexus.procurement.models import (
     VendorProduct,
 )
 from nexus.procurement.services import create_requisition, preferred_terms
-from nexus.tenancy.models import Tenant
+from nexus.tenancy.models import Tenant, TenantStatus
 from supply_chain_ops.contracts.replenishment import (
     DemandHistory,
     PlanningProduct,
@@ -51,6 +51,10 @@ POLICY_PREFIX = "replenishment_"
 
 
 class DomainReplenishmentData:
+    def tenants(self, slug: str | None = None) -> list[tuple[int, str]]:
+        rows = Tenant.objects.filter(slug=slug) if slug else Tenant.objects.filter(status=TenantStatus.ACTIVE)
+        return list(rows.order_by("slug").values_list("id", "slug"))
+
     def demand_history(self, start: dt.date, end: dt.date) -> DemandHistory:
         days = (end - start).days + 1
         rows = (

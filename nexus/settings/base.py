@@ -223,6 +223,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "options": {"expires": 50.0},
     },
     # Expire sign-ups and invitations past their tenant's period, withdrawing what they created.
+    # Replenishment runs, one per active tenant, before the working day.
+    "supply-chain-nightly-replenishment": {
+        "task": "supply_chain_ops.nightly_replenishment",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "identity-expire-overdue": {
         "task": "identity_ops.expire_overdue",
         "schedule": 600.0,

@@ -7,7 +7,7 @@ from nexus.core.admin.queues import register_queue
 from supply_chain_ops.models import TransferOrder, TransferOrderStatus
 from supply_chain_ops.models.transfers import IN_TRANSIT_STATES
 
-from . import landed_costs  # noqa: F401  (registers its screens and queues)
+from . import landed_costs, planning  # noqa: F401  (register their screens and queues)
 from .transfers import OverdueFilter  # (the module registers its screens)
 
 register_screen(Group.INVENTORY, model=TransferOrder, icon="local_shipping", order=90)

@@ -100,6 +100,10 @@ class RequisitionRequest:
 class ReplenishmentData(Protocol):
     """The domains' side of replenishment (``adapters.supply_chain_replenishment``)."""
 
+    def tenants(self, slug: str | None = None) -> list[tuple[int, str]]:
+        """(id, slug) of every active tenant, or of the one named (whatever its status; none if
+        there is no such tenant). Needs no current tenant."""
+
     def demand_history(self, start: dt.date, end: dt.date) -> DemandHistory:
         """Shipped and issued quantities per series and day from the stock ledger, in one
         aggregation query; series without demand in the window are absent."""

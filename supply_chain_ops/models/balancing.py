@@ -48,6 +48,11 @@ class BalancingRun(VersionedWorkflowModel, TenantScopedModel):
     def __str__(self) -> str:
         return self.number or f"Balancing run #{self.pk}"
 
+    @property
+    def is_draft(self) -> bool:
+        """A run is never edited: its lines change by decisions, the run by transitions."""
+        return False
+
     @transition(
         field=status,
         source=RunStatus.RUNNING,

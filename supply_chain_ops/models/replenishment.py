@@ -86,6 +86,11 @@ class ReplenishmentRun(VersionedWorkflowModel, TenantScopedModel):
     def __str__(self) -> str:
         return self.number or f"Replenishment run #{self.pk}"
 
+    @property
+    def is_draft(self) -> bool:
+        """A run is never edited: its lines change by decisions, the run by transitions."""
+        return False
+
     @transition(
         field=status,
         source=RunStatus.RUNNING,

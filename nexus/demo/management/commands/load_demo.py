@@ -17,6 +17,7 @@ from nexus.core.errors import NexusError
 from nexus.core.models.refs import ActorRef
 from nexus.demo.loaders import load_history
 from nexus.demo.loaders.landed_costs import load_landed_costs
+from nexus.demo.loaders.replenishment import load_replenishment
 from nexus.demo.loaders.sizes import SIZES
 from nexus.demo.loaders.transfers import load_transfers
 from nexus.tenancy.models import Role, Tenant
@@ -73,6 +74,11 @@ class Command(BaseCommand):
         made = load_landed_costs(tenant, admin)
         if made:
             self.stdout.write(f"Created {made} landed costs, one computed and waiting for review.")
+        proposed = load_replenishment(tenant, admin)
+        if proposed is not None:
+            self.stdout.write(
+                f"Proposed replenishment run {proposed[0]} with {proposed[1]} explained suggestions."
+            )
         settings.VAR_DIR.mkdir(exist_ok=True)
         credentials_file.write_text(json.dumps({"email": admin.email, "password": password}))
         credentials_file.chmod(0o600)
