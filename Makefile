@@ -35,6 +35,7 @@ bench: install
 	$(PY) bench/transition_throughput.py
 	$(PY) bench/reservations.py
 	$(PY) bench/landed_cost.py
+	$(PY) bench/replenishment.py
 
 ## The admin's main screens as PNG in docs/screenshots/ (demo data, Debian's chromium)
 screenshots: demo-data

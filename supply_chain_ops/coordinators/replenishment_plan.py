@@ -12,6 +12,7 @@ its order-up-to level and its free stock (on hand - reserved - draft transfers o
 """
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ OPEN_HORIZON_DAYS = 3650
 #: The lead time of a product without purchase terms (it can only be transferred).
 NO_TERMS_LEAD_DAYS = 7
 NO_TERMS = "none"
+CHART_AHEAD_DAYS = 28
 
 
 def _quiet(label: str, done: int, total: int) -> None:
@@ -76,12 +78,17 @@ class Plan:
         """What each series could give away without going below its order-up-to level."""
         return np.maximum(np.minimum(self.position - self.policy.order_up_to, self.free), 0.0)
 
-    def chart(self, i: int, days: int = 56, ahead: int = 28) -> dict[str, object]:
+    @functools.cached_property
+    def ahead(self) -> FloatArray:
+        """Every series' daily forecast for the chart's weeks ahead (computed once)."""
+        return self.forecasts.predict(CHART_AHEAD_DAYS)
+
+    def chart(self, i: int, days: int = 56) -> dict[str, object]:
         """Recent history, the forecast and the reorder point of one series, for the admin chart."""
         return {
             "start": (self.today - dt.timedelta(days=days)).isoformat(),
             "history": [round(float(v), 4) for v in self.history[i, -days:]],
-            "forecast": [round(float(v), 4) for v in self.forecasts.predict(ahead)[i]] if ahead else [],
+            "forecast": [round(float(v), 4) for v in self.ahead[i]],
             "reorder_point": round(float(self.policy.reorder_point[i]), 4),
             "order_up_to": round(float(self.policy.order_up_to[i]), 4),
         }

@@ -40,3 +40,13 @@ def test_the_nightly_task_runs_in_its_tenant(planning_site: PlanningSite) -> Non
     run_id = replenish_tenant()
     run = ReplenishmentRun.objects.get(pk=run_id)
     assert (run.trigger, run.status) == ("nightly", RunStatus.PROPOSED)
+
+
+def test_the_backtest_reports_per_method_beside_the_naive_forecast(planning_site: PlanningSite) -> None:
+    out = StringIO()
+    with scope.tenant(None):
+        call_command("forecast_backtest", tenant="plan", weeks=1, stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "1 series, 28 days, the last 1 weeks held out."
+    assert lines[1].split() == ["method", "series", "WAPE", "MASE", "naive", "WAPE", "naive", "MASE"]
+    assert [line.split()[:2] for line in lines[2:]] == [["ses", "1"], ["overall", "1"]]
