@@ -164,9 +164,14 @@ def load_data(tenant_id: int, products: int, rng: np.random.Generator) -> np.nda
         "occurred_at, posted_at, actor_kind, actor_id, actor_label"
     )
     with connection.cursor() as cursor:
-        raw = cursor.cursor
-        with raw.copy(f"COPY inventory_stockmove ({columns}) FROM STDIN") as copy:
+        # COPY refuses a table under row-level security: copy into a temporary table, then insert.
+        cursor.execute(
+            "CREATE TEMP TABLE bench_moves (LIKE inventory_stockmove INCLUDING DEFAULTS INCLUDING IDENTITY)"
+        )
+        with cursor.cursor.copy(f"COPY bench_moves ({columns}) FROM STDIN") as copy:
             copy.write(buffer.getvalue())
+        cursor.execute(f"INSERT INTO inventory_stockmove ({columns}) SELECT {columns} FROM bench_moves")  # noqa: S608 (constant columns)
+        cursor.execute("DROP TABLE bench_moves")
         cursor.execute("ANALYZE inventory_stockmove")
     print(f"{len(keys)} series, {len(rows)} ledger rows over {DAYS} days.", flush=True)
     return demand
