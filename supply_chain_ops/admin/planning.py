@@ -41,6 +41,8 @@ RUN_PERMISSIONS = {
     BalancingRun: "supply_chain_ops.run_balancingrun",
 }
 CHART_JS = "unfold/js/chart/chart.js"
+#: Pages that are read, never saved: no save buttons.
+NO_SAVE = {"show_save": False, "show_save_and_continue": False, "show_save_and_add_another": False}
 
 
 class ReadOnlyLinesInline(TabularInline):
@@ -87,6 +89,15 @@ class PlanningRunAdmin(DocumentAdmin):
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         return {}
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        return super().change_view(request, object_id, form_url, {**NO_SAVE, **(extra_context or {})})
 
     def transition_view(self, request: HttpRequest, object_id: str, transition: str) -> HttpResponseBase:
         if transition in STEP_UP_TRANSITIONS and not has_recent_mfa(request):
