@@ -14,8 +14,8 @@ Methods, chosen per series by its data (in this order):
 - **SES** otherwise: simple exponential smoothing of the level.
 
 Each smoothing constant is picked per series from a small grid by the smallest in-sample
-one-step-ahead squared error; sigma is the standard deviation of those one-step errors, the daily
-forecast error the safety stock needs.
+one-step-ahead squared error (summed as the days go by, never stored); sigma is the root mean
+square of those one-step errors, the daily forecast error the safety stock needs.
 """
 
 from dataclasses import dataclass
@@ -84,91 +84,107 @@ class Forecasts:
         return cumulative[np.arange(len(days)), days - 1] / days
 
 
-def _ses(y: FloatArray, alphas: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Level after the history and one-step errors (k alphas, n series, T days) -> (k, n), (k, n, T)."""
-    level = np.broadcast_to(y[:, : min(WEEK, y.shape[1])].mean(axis=1), (len(alphas), y.shape[0])).copy()
-    errors = np.empty((len(alphas), *y.shape))
+def _skip(days: int) -> int:
+    """Days left out of the in-sample error while the smoothing settles (the first week)."""
+    return WEEK if days > 2 * WEEK else 0
+
+
+def _ses(
+    y: FloatArray, alphas: FloatArray, factors: FloatArray | None = None
+) -> tuple[FloatArray, FloatArray]:
+    """Level after the history and in-sample squared error, per alpha and series: (k, n) each.
+
+    With ``factors`` (n, T) the errors are scaled by them first (the seasonal variant's errors
+    in demand units). Errors are summed as they arise, never stored: memory stays (k, n).
+    """
+    n, days = y.shape
+    level = np.broadcast_to(y[:, : min(WEEK, days)].mean(axis=1), (len(alphas), n)).copy()
+    sse = np.zeros((len(alphas), n))
     a = alphas[:, None]
-    for t in range(y.shape[1]):
+    skip = _skip(days)
+    for t in range(days):
         error = y[:, t] - level
-        errors[:, :, t] = error
+        if t >= skip:
+            raw = error if factors is None else error * factors[:, t]
+            sse += raw * raw
         level += a * error
-    return level, errors
+    return level, sse
 
 
-def _pick(errors: FloatArray) -> IntArray:
-    """Per series, the parameter row with the smallest in-sample squared error (first week skipped)."""
-    return np.argmin((errors[:, :, WEEK:] ** 2).sum(axis=2), axis=0)
+def _best(sse: FloatArray) -> IntArray:
+    """Per series, the parameter row with the smallest in-sample squared error."""
+    return np.argmin(sse, axis=0)
 
 
 def _take(values: FloatArray, best: IntArray) -> FloatArray:
     return values[best, np.arange(values.shape[1])]
 
 
-def _sigma(errors: FloatArray) -> FloatArray:
-    tail = errors[:, WEEK:] if errors.shape[1] > 2 * WEEK else errors
-    return np.sqrt((tail**2).mean(axis=1)) if tail.shape[1] else np.zeros(errors.shape[0])
+def _sigma(sse: FloatArray, days: int) -> FloatArray:
+    """The root mean square one-step error from its sum over the days counted."""
+    return np.sqrt(sse / max(days - _skip(days), 1))
 
 
 def fit_ses(y: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Simple exponential smoothing: the level and the one-step errors of the best alpha."""
-    level, errors = _ses(y, np.array(SES_ALPHAS))
-    best = _pick(errors)
-    return _take(level, best), errors[best, np.arange(y.shape[0])]
+    """Simple exponential smoothing: the level and sigma of the best alpha."""
+    level, sse = _ses(y, np.array(SES_ALPHAS))
+    best = _best(sse)
+    return _take(level, best), _sigma(_take(sse, best), y.shape[1])
 
 
 def fit_holt(y: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Holt's linear trend: level, trend and one-step errors of the best (alpha, beta)."""
+    """Holt's linear trend: level, trend and sigma of the best (alpha, beta)."""
     n, days = y.shape
-    start = min(2 * WEEK, days)
-    slope, intercept = _ols(y[:, :start])
+    slope, intercept = _ols(y[:, : min(2 * WEEK, days)])
     alphas = np.array([a for a, _ in HOLT_PARAMETERS])[:, None]
     betas = np.array([b for _, b in HOLT_PARAMETERS])[:, None]
     level = np.broadcast_to(intercept - slope, (len(alphas), n)).copy()
     trend = np.broadcast_to(slope, (len(alphas), n)).copy()
-    errors = np.empty((len(alphas), n, days))
+    sse = np.zeros((len(alphas), n))
+    skip = _skip(days)
     for t in range(days):
         forecast = level + trend
         error = y[:, t] - forecast
-        errors[:, :, t] = error
-        new_level = forecast + alphas * error
+        if t >= skip:
+            sse += error * error
+        level = forecast + alphas * error
         trend = trend + alphas * betas * error
-        level = new_level
-    best = _pick(errors)
-    return _take(level, best), _take(trend, best), errors[best, np.arange(n)]
+    best = _best(sse)
+    return _take(level, best), _take(trend, best), _sigma(_take(sse, best), days)
 
 
 def fit_seasonal(y: FloatArray, first_weekday: int) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Weekly seasonal smoothing: level, indices by weekday after the history, one-step errors."""
+    """Weekly seasonal smoothing: level, indices by weekday after the history, sigma."""
     index = weekday_index(y, first_weekday)
     weekday = (np.arange(y.shape[1]) + first_weekday) % WEEK
     factors = index[:, weekday]
-    level, errors = _ses(np.divide(y, factors, out=np.zeros_like(y), where=factors > 0), np.array(SES_ALPHAS))
-    raw = errors * factors[None, :, :]
-    best = _pick(raw)
+    adjusted = np.divide(y, factors, out=np.zeros_like(y), where=factors > 0)
+    level, sse = _ses(adjusted, np.array(SES_ALPHAS), factors)
+    best = _best(sse)
     after = (np.arange(WEEK) + first_weekday + y.shape[1]) % WEEK
-    return _take(level, best), index[:, after], raw[best, np.arange(y.shape[0])]
+    return _take(level, best), index[:, after], _sigma(_take(sse, best), y.shape[1])
 
 
 def fit_croston(y: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Croston with the Syntetos-Boylan correction: the demand rate and the one-step errors."""
+    """Croston with the Syntetos-Boylan correction: the demand rate and sigma."""
     n, days = y.shape
     nonzero = y > 0
     counts = nonzero.sum(axis=1)
-    first_size = np.divide(y.sum(axis=1), counts, out=np.zeros(n), where=counts > 0)
-    size = first_size.copy()
+    size = np.divide(y.sum(axis=1), counts, out=np.zeros(n), where=counts > 0)
     interval = np.divide(days, counts, out=np.ones(n), where=counts > 0)
     since = np.ones(n)
-    errors = np.empty((n, days))
+    sse = np.zeros(n)
     alpha = CROSTON_ALPHA
+    skip = _skip(days)
     for t in range(days):
-        rate = (1 - alpha / 2) * size / interval
-        errors[:, t] = y[:, t] - rate
+        error = y[:, t] - (1 - alpha / 2) * size / interval
+        if t >= skip:
+            sse += error * error
         hit = nonzero[:, t]
         size = np.where(hit, size + alpha * (y[:, t] - size), size)
         interval = np.where(hit, interval + alpha * (since - interval), interval)
         since = np.where(hit, 1.0, since + 1.0)
-    return (1 - alpha / 2) * size / interval, errors
+    return (1 - alpha / 2) * size / interval, _sigma(sse, days)
 
 
 def _ols(y: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -257,14 +273,13 @@ def forecast(y: npt.ArrayLike, first_weekday: int, method: npt.ArrayLike | None 
             continue
         part = y[rows]
         if name is Method.SES:
-            level[rows], errors = fit_ses(part)
+            level[rows], sigma[rows] = fit_ses(part)
         elif name is Method.HOLT:
-            level[rows], trend[rows], errors = fit_holt(part)
+            level[rows], trend[rows], sigma[rows] = fit_holt(part)
         elif name is Method.SEASONAL:
-            level[rows], season[rows], errors = fit_seasonal(part, first_weekday)
+            level[rows], season[rows], sigma[rows] = fit_seasonal(part, first_weekday)
         else:
-            level[rows], errors = fit_croston(part)
-        sigma[rows] = _sigma(errors)
+            level[rows], sigma[rows] = fit_croston(part)
     return Forecasts(chosen, level, trend, season, sigma)
 
 
