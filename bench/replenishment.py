@@ -15,7 +15,8 @@ allocations). Then the demo data (``load_demo --size full``) is loaded into anot
 ``forecast_backtest`` reports WAPE and MASE on it, beside the synthetic series' own backtest.
 
 The benchmark creates its own database (``nexus_bench_replenishment``, dropped first) as the
-ordinary role ``nexus``: ``.venv/bin/python bench/replenishment.py``. See bench/README.md.
+ordinary role ``nexus``: ``.venv/bin/python bench/replenishment.py`` (``--reuse`` times again on the
+data a previous run loaded). See bench/README.md.
 """
 
 import argparse
@@ -81,8 +82,8 @@ def synthetic_demand(series: int, rng: np.random.Generator, first_weekday: int) 
     return np.where((kind == 3)[:, None], hits * sizes, demand)
 
 
-def load_data(tenant_id: int, products: int, rng: np.random.Generator) -> np.ndarray:
-    """Warehouses, products, vendor terms, stock and a year of shipments; returns the demand."""
+def load_data(tenant_id: int, products: int, rng: np.random.Generator) -> None:
+    """Warehouses, products, vendor terms, stock and a year of shipments."""
     from django.db import connection
     from django.utils import timezone
 
@@ -174,20 +175,24 @@ def load_data(tenant_id: int, products: int, rng: np.random.Generator) -> np.nda
         cursor.execute("DROP TABLE bench_moves")
         cursor.execute("ANALYZE inventory_stockmove")
     print(f"{len(keys)} series, {len(rows)} ledger rows over {DAYS} days.", flush=True)
-    return demand
+
+
+def floor_history() -> Any:
+    """The one aggregation query of the stock ledger into numpy."""
+    from django.utils import timezone
+
+    from adapters.supply_chain_replenishment import DomainReplenishmentData
+
+    end = timezone.localdate() - dt.timedelta(days=1)
+    return DomainReplenishmentData().demand_history(end - dt.timedelta(days=DAYS - 1), end)
 
 
 def floor() -> Any:
     """The aggregation query into numpy and the four forecasts, vectorised."""
-    from django.utils import timezone
-
-    from adapters.supply_chain_replenishment import DomainReplenishmentData
     from supply_chain_ops.services.forecasting import forecast
 
-    end = timezone.localdate() - dt.timedelta(days=1)
-    start = end - dt.timedelta(days=DAYS - 1)
-    history = DomainReplenishmentData().demand_history(start, end)
-    return forecast(history.quantities, start.weekday())
+    history = floor_history()
+    return forecast(history.quantities, history.start.weekday())
 
 
 def timed(work: Callable[[], Any]) -> float:
@@ -210,9 +215,10 @@ def main() -> None:
     parser.add_argument("--products", type=int, default=2500, help="products (series = 4 x products)")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--skip-demo", action="store_true", help="skip the demo data's backtest")
+    parser.add_argument("--reuse", action="store_true", help="reuse the database a previous run loaded")
     args = parser.parse_args()
 
-    url = create_database()
+    url = create_database() if not args.reuse else f"{SERVER}/{DATABASE}"
     setup_django(url)
     from django.core.management import call_command
 
@@ -223,16 +229,21 @@ def main() -> None:
     from supply_chain_ops.services.backtest import backtest
     from supply_chain_ops.workflows.replenishment import run_replenishment
 
-    call_command("migrate", verbosity=0)
-    tenant = Tenant.objects.create(
-        slug="bench", name="Bench", policies={"replenishment_transfer_distance_km": 400}
-    )
-    user = User.objects.create_user("bench@example.com", "not-used")
-    Membership.objects.create(user=user, tenant=tenant, role=Role.ADMIN, status=MembershipStatus.ACTIVE)
-    rng = np.random.default_rng(24)
+    if args.reuse:
+        tenant = Tenant.objects.get(slug="bench")
+        user = User.objects.get(email="bench@example.com")
+    else:
+        call_command("migrate", verbosity=0)
+        tenant = Tenant.objects.create(
+            slug="bench", name="Bench", policies={"replenishment_transfer_distance_km": 400}
+        )
+        user = User.objects.create_user("bench@example.com", "not-used")
+        Membership.objects.create(user=user, tenant=tenant, role=Role.ADMIN, status=MembershipStatus.ACTIVE)
     print(f"Replenishment, PostgreSQL database {DATABASE!r}, {os.cpu_count()} CPUs", flush=True)
     with scope.tenant(tenant):
-        demand = load_data(tenant.pk, args.products, rng)
+        if not args.reuse:
+            load_data(tenant.pk, args.products, np.random.default_rng(24))
+        history = floor_history()
         floors, runs = [], []
         for _ in range(args.rounds):
             floors.append(timed(floor))
@@ -253,9 +264,8 @@ def main() -> None:
         f"{TARGET_RATIO:.0f}x); {run.series_count} series, {kinds.count('purchase')} purchase and "
         f"{kinds.count('transfer')} transfer lines."
     )
-    first_weekday = (dt.date.today() - dt.timedelta(days=DAYS)).weekday()
     print("Backtest of the synthetic series (last 4 weeks held out):")
-    for s in backtest(demand, first_weekday, 28):
+    for s in backtest(history.quantities, history.start.weekday(), 28):
         print(
             f"  {s.group:<9} {s.series:>6}  WAPE {s.wape:.3f} MASE {s.mase:.3f}  "
             f"naive WAPE {s.naive_wape:.3f} MASE {s.naive_mase:.3f}"
