@@ -39,6 +39,7 @@ bench: install
 	$(PY) bench/transition_throughput.py
 	$(PY) bench/reservations.py
 	$(PY) bench/landed_cost.py
+	$(PY) bench/replenishment.py
 
 ## Fault checks against the production shape on private ports (see bench/README.md, "Faults")
 faults: install

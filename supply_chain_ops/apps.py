@@ -18,6 +18,7 @@ class SupplyChainOpsConfig(AppConfig):
         self._declare_landed_cost_writes()
         self._declare_dropship_writes()
         self._declare_rma_writes()
+        self._declare_planning_writes()
 
     @staticmethod
     def _declare_transfer_writes() -> None:
@@ -73,3 +74,14 @@ class SupplyChainOpsConfig(AppConfig):
         declare_writes(DropshipOrder, ["ship_part", "ship_all"], dropship.ship_lines)
         declare_writes(DropshipOrder, "close", dropship.close_purchase_orders)
         declare_writes(DropshipOrder, "cancel", dropship.cancel_purchase_orders)
+
+    @staticmethod
+    def _declare_planning_writes() -> None:
+        from nexus.core.transitions import declare_writes
+
+        from .models import BalancingRun, ReplenishmentRun
+        from .workflows import balancing, replenishment
+
+        declare_writes(ReplenishmentRun, "approve", replenishment.approve_pending)
+        declare_writes(ReplenishmentRun, "release", replenishment.create_requisitions)
+        declare_writes(BalancingRun, "approve", balancing.approve_transfers)

@@ -22,6 +22,8 @@ VENDOR_SCOPES = frozenset({"supply_chain_ops.view_dropshiporder", "supply_chain_
 
 RMAS = frozenset({"rma", "rmaline", "rmareceipt", "rmainspection", "rmareason"})
 
+PLANNING_RUNS = frozenset({"replenishmentrun", "replenishmentline", "balancingrun", "balancingline"})
+
 DUTY_GRANTS: list[DutyGrant] = [
     # Transfer orders: planners draft, approve, cancel and close them; the warehouse ships,
     # receives and closes (writing off what never arrived). Steps over the API need ``change``.
@@ -54,4 +56,8 @@ DUTY_GRANTS: list[DutyGrant] = [
     DutyGrant(Duty.PLANNING, PROMISES, frozenset({"view", "release"})),
     DutyGrant(Duty.BUYING, LEAD_TIMES, frozenset({"view"})),
     DutyGrant(Duty.PLANNING, LEAD_TIMES, frozenset({"view"})),
+    # Planning runs: planners start them, decide their lines, approve and release them; buyers
+    # see what was suggested and why.
+    DutyGrant(Duty.PLANNING, PLANNING_RUNS, frozenset({"view", "change", "run", "approve", "release"})),
+    DutyGrant(Duty.BUYING, PLANNING_RUNS, frozenset({"view"})),
 ]

@@ -20,6 +20,7 @@ from .contracts.atp import AtpDomain, LeadTimeDomain
 from .contracts.costing import Costing
 from .contracts.cross_docking import CrossDockStock
 from .contracts.dropship import DropshipDomains, VendorTokens
+from .contracts.replenishment import ReplenishmentData
 from .contracts.returns import ReturnsDomain
 from .contracts.transfers import DomainSupplyDemand, TransferStock
 
@@ -77,3 +78,7 @@ def atp_domain() -> AtpDomain:
 
 def lead_time_domain() -> LeadTimeDomain:
     return cast(LeadTimeDomain, _build("lead_times"))
+
+
+def replenishment_data() -> ReplenishmentData:
+    return cast(ReplenishmentData, _build("replenishment_data"))

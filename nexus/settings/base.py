@@ -237,6 +237,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "options": {"expires": 50.0},
     },
     # Expire sign-ups and invitations past their tenant's period, withdrawing what they created.
+    # Replenishment runs, one per active tenant, before the working day.
+    "supply-chain-nightly-replenishment": {
+        "task": "supply_chain_ops.nightly_replenishment",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "identity-expire-overdue": {
         "task": "identity_ops.expire_overdue",
         "schedule": 600.0,
@@ -380,6 +385,7 @@ SUPPLY_CHAIN_OPS_ADAPTERS = {
     "returns": "adapters.supply_chain_returns.DomainsReturns",
     "atp": "adapters.supply_chain_atp.DomainsAtp",
     "lead_times": "adapters.supply_chain_atp.DomainsAtp",
+    "replenishment_data": "adapters.supply_chain_replenishment.DomainReplenishmentData",
 }
 # The models behind the identity admin and API screens of people and memberships.
 IDENTITY_OPS_MEMBERSHIP_MODEL = "tenancy.Membership"

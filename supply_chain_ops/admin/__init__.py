@@ -8,7 +8,7 @@ from supply_chain_ops.models import TransferOrder, TransferOrderStatus
 from supply_chain_ops.models.transfers import IN_TRANSIT_STATES
 
 # Each module registers its screens, queues, actions and links when imported.
-from . import atp, cross_docks, dropship, landed_costs, rmas, sourcing  # noqa: F401
+from . import atp, cross_docks, dropship, landed_costs, planning, rmas, sourcing  # noqa: F401
 from .transfers import OverdueFilter  # (the module registers its screens)
 
 register_screen(Group.INVENTORY, model=TransferOrder, icon="local_shipping", order=90)

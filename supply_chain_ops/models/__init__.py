@@ -1,6 +1,7 @@
 """Workflow records of the supply-chain flows: FSM-backed, moved only by the transition service."""
 
 from .atp import Promise, PromiseKind, PromiseStatus, VendorLeadTime
+from .balancing import BalancingLine, BalancingRun
 from .cross_docks import CrossDock, CrossDockLine
 from .dropship import (
     DropshipException,
@@ -18,13 +19,17 @@ from .landed_costs import (
     LandedCostReceipt,
     LandedCostStatus,
 )
+from .replenishment import Decision, ReplenishmentLine, ReplenishmentRun, RunStatus, SuggestionKind
 from .rmas import Disposition, Resolution, Rma, RmaInspection, RmaLine, RmaReason, RmaReceipt, RmaStatus
 from .transfers import TransferOrder, TransferOrderLine, TransferOrderStatus
 
 __all__ = [
+    "BalancingLine",
+    "BalancingRun",
     "ChargeKind",
     "CrossDock",
     "CrossDockLine",
+    "Decision",
     "Disposition",
     "DropshipException",
     "DropshipLine",
@@ -40,6 +45,8 @@ __all__ = [
     "Promise",
     "PromiseKind",
     "PromiseStatus",
+    "ReplenishmentLine",
+    "ReplenishmentRun",
     "Resolution",
     "Rma",
     "RmaInspection",
@@ -47,6 +54,8 @@ __all__ = [
     "RmaReason",
     "RmaReceipt",
     "RmaStatus",
+    "RunStatus",
+    "SuggestionKind",
     "TransferOrder",
     "TransferOrderLine",
     "TransferOrderStatus",

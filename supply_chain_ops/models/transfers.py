@@ -182,7 +182,11 @@ class TransferOrder(VersionedWorkflowModel, TenantScopedModel):
         target=TransferOrderStatus.CANCELLED,
         permission="supply_chain_ops.cancel_transferorder",
         custom=transition_options(
-            label="Cancel", done_label="Cancelled", requires_reason=True, event=TRANSFER_CANCELLED
+            label="Cancel",
+            done_label="Cancelled",
+            requires_reason=True,
+            event=TRANSFER_CANCELLED,
+            allow_system=True,  # a planning run withdraws the drafts it proposed
         ),
     )
     def cancel(self) -> None:

@@ -281,6 +281,27 @@ _SPECS = [
             "goods_receipt_ids": ID_LIST,
         },
     ),
+    *(
+        EventSpec(
+            f"supply_chain.replenishment_{step}",
+            f"A replenishment run was {step}: its suggestion lines by kind"
+            + (" and the requisitions made from the approved purchases." if step == "released" else "."),
+            {
+                "replenishment_run_id": ID,
+                "number": TEXT,
+                "status": TEXT,
+                "purchase_lines": INT,
+                "transfer_lines": INT,
+                "requisition_ids": ID_LIST,
+            },
+        )
+        for step in ("proposed", "released")
+    ),
+    EventSpec(
+        "supply_chain.balancing_proposed",
+        "A balancing run proposed draft transfer orders between warehouses.",
+        {"balancing_run_id": ID, "number": TEXT, "status": TEXT, "transfer_order_ids": ID_LIST},
+    ),
     # Sales.
     EventSpec(
         "sales.order_confirmed",

@@ -21,6 +21,7 @@ from .receiving import (
 )
 from .requisitions import (
     convert_requisition,
+    create_requisition,
     order_quantity,
     preferred_terms,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "bill_total",
     "convert_requisition",
     "create_dropship_order",
+    "create_requisition",
     "default_stock_location",
     "delivery_history",
     "draft_receipt",

@@ -129,3 +129,33 @@ def _order_line(
         expected_date=max(today + dt.timedelta(days=lead_time), line.needed()),
         requisition_line=line,
     )
+
+
+def create_requisition(
+    *,
+    warehouse_id: int,
+    needed_by: dt.date,
+    lines: Sequence[tuple[int, Decimal, int | None]],
+    requested_by_id: int | None = None,
+    notes: str = "",
+) -> Requisition:
+    """A draft requisition of ``(product id, quantity, vendor id or None)`` lines (planning runs
+    and people alike); the caller checks products, vendors and quantities."""
+    requisition = Requisition(
+        warehouse_id=warehouse_id, needed_by=needed_by, requested_by_id=requested_by_id, notes=notes
+    )
+    assign_number(requisition)
+    requisition.save()
+    RequisitionLine.objects.bulk_create(
+        [
+            RequisitionLine(
+                tenant_id=requisition.tenant_id,
+                requisition=requisition,
+                product_id=product_id,
+                quantity=quantity,
+                vendor_id=vendor_id,
+            )
+            for product_id, quantity, vendor_id in lines
+        ]
+    )
+    return requisition

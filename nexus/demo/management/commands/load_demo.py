@@ -21,6 +21,7 @@ from nexus.demo.loaders.atp import load_atp
 from nexus.demo.loaders.cross_docks import load_cross_docks
 from nexus.demo.loaders.dropship import load_dropship
 from nexus.demo.loaders.landed_costs import load_landed_costs
+from nexus.demo.loaders.replenishment import load_replenishment
 from nexus.demo.loaders.rmas import load_rmas
 from nexus.demo.loaders.sizes import SIZES
 from nexus.demo.loaders.transfers import load_transfers
@@ -92,6 +93,11 @@ class Command(BaseCommand):
         sealed = seal_chains().total
         if sealed:
             self.stdout.write(f"Sealed {sealed} audit events.")
+        proposed = load_replenishment(tenant, admin)
+        if proposed is not None:
+            self.stdout.write(
+                f"Proposed replenishment run {proposed[0]} with {proposed[1]} explained suggestions."
+            )
         settings.VAR_DIR.mkdir(exist_ok=True)
         credentials_file.write_text(json.dumps({"email": admin.email, "password": password}))
         credentials_file.chmod(0o600)
