@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo demo-data up test smoke lint bench faults screenshots clean
+.PHONY: install demo demo-data up test smoke fuzz lint bench faults screenshots clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ up: install
 ## The whole check: ruff, import layers, migrations, mypy, pytest (PostgreSQL when reachable)
 test: install
 	@bash scripts/test.sh
+
+## The API fuzzed longer than in `make test`: 100 generated requests per operation (PostgreSQL)
+fuzz: install
+	@eval "$$($(PY) scripts/test_database.py)" && NEXUS_FUZZ_EXAMPLES=$${NEXUS_FUZZ_EXAMPLES:-100} \
+		DJANGO_SETTINGS_MODULE=nexus.settings.test $(VENV)/bin/pytest tests/api/test_fuzzing.py -q
 
 ## The short suite on embedded SQLite (CI runs it after `make test`)
 smoke: install

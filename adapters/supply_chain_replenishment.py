@@ -37,7 +37,6 @@ from nexus.procurement.models import (
     PurchaseOrderStatus,
     RequisitionLine,
     RequisitionStatus,
-    VendorProduct,
 )
 from nexus.procurement.services import create_requisition, preferred_terms
 from nexus.tenancy.models import Tenant, TenantStatus
@@ -130,13 +129,6 @@ class DomainReplenishmentData:
             )
             for product_id, terms in preferred_terms(list(product_ids)).items()
         }
-
-    def quoted_lead_times(self, pairs: Collection[tuple[int, int]]) -> Mapping[tuple[int, int], int]:
-        wanted = set(pairs)
-        rows = VendorProduct.objects.filter(
-            vendor_id__in={v for v, _ in wanted}, product_id__in={p for _, p in wanted}
-        ).values_list("vendor_id", "product_id", "lead_time_days")
-        return {(v, p): days for v, p, days in rows if (v, p) in wanted}
 
     def products(self, product_ids: Collection[int]) -> Mapping[int, PlanningProduct]:
         costs: dict[int, tuple[Decimal, Decimal]] = {}

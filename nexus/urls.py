@@ -42,4 +42,5 @@ urlpatterns = [
 ]
 
 # A database that cannot be reached answers 503 instead of 500 (nexus.core.unavailable).
+handler404 = "nexus.core.views.page_not_found"
 handler500 = "nexus.core.views.server_error"

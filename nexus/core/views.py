@@ -1,4 +1,4 @@
-"""Health endpoints for load balancers and orchestration; the site's 500 handler."""
+"""Health endpoints for load balancers and orchestration; the site's 404 and 500 handlers."""
 
 import sys
 
@@ -28,6 +28,13 @@ def health_ready(request: HttpRequest) -> JsonResponse:
     """Answer 503 when the database is down; 200 otherwise, ``degraded`` naming a lost cache or broker."""
     status, body = readiness()
     return JsonResponse(body, status=status)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """``handler404``: under ``/api/`` a path that names nothing answers in the error shape."""
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"code": "not_found", "detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

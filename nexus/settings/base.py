@@ -445,6 +445,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Every operation also documents the errors the kernel answers it with (400, 401, 403, 404,
+    # 409 on writes, 429, 503), after the default hook that names the enums.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "nexus.core.api.schema_errors.document_kernel_errors",
+    ],
 }
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from unfold.admin import ModelAdmin
 
 from nexus.core.admin.extensions import ObjectLink, register_object_link
@@ -169,5 +169,11 @@ class VendorLeadTimeAdmin(ModelAdmin):
 register_screen(Group.PLANNING, model=Promise, icon="event_available", order=40)
 register_screen(Group.PURCHASING, model=VendorLeadTime, icon="schedule", order=65)
 register_object_link(
-    "inventory.product", ObjectLink("Available to promise", ATP_URL_NAME, VIEW_PROMISES, icon="insights")
+    "inventory.product",
+    ObjectLink(
+        "Available to promise",
+        url=lambda product: reverse(ATP_URL_NAME, args=[product.pk]),
+        permission=VIEW_PROMISES,
+        icon="insights",
+    ),
 )

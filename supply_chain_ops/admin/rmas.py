@@ -27,8 +27,8 @@ from unfold.admin import ModelAdmin, TabularInline
 
 from nexus.core.admin.audited import AuditedModelAdmin
 from nexus.core.admin.documents import DocumentAdmin
+from nexus.core.admin.extensions import ObjectLink, register_object_link
 from nexus.core.admin.navigation import Group, register_screen
-from nexus.core.admin.object_links import register_object_link
 from nexus.core.admin.queues import register_queue
 from nexus.core.errors import NexusError
 from nexus.core.stepup import has_recent_mfa, require_recent_mfa, step_up_url
@@ -430,10 +430,12 @@ class RmaReasonAdmin(AuditedModelAdmin, ModelAdmin):
 register_screen(Group.RETURNS_AND_COSTS, model=Rma, icon="assignment_return", order=10)
 register_object_link(
     "sales.salesorder",
-    "Return goods (RMA)",
-    url=lambda order: f"{reverse('admin:supply_chain_ops_rma_from_order')}?sales_order={order.pk}",
-    permission="supply_chain_ops.add_rma",
-    icon="assignment_return",
+    ObjectLink(
+        "Return goods (RMA)",
+        url=lambda order: f"{reverse('admin:supply_chain_ops_rma_from_order')}?sales_order={order.pk}",
+        permission="supply_chain_ops.add_rma",
+        icon="assignment_return",
+    ),
 )
 register_screen(Group.RETURNS_AND_COSTS, model=RmaReason, icon="label", order=11)
 

@@ -114,9 +114,6 @@ class ReplenishmentData(Protocol):
     def purchase_terms(self, product_ids: Collection[int]) -> Mapping[int, PurchaseTerms]:
         """Each product's preferred active terms with an active vendor."""
 
-    def quoted_lead_times(self, pairs: Collection[tuple[int, int]]) -> Mapping[tuple[int, int], int]:
-        """The quoted lead time in days by (vendor id, product id)."""
-
     def products(self, product_ids: Collection[int]) -> Mapping[int, PlanningProduct]:
         """Facts of the products, with their average unit cost over all warehouses."""
 

@@ -1,17 +1,14 @@
 """The lead times replenishment plans with: the one seam between planning and lead-time data.
 
-For now every (vendor, product) pair gets the vendor's quoted lead time with no spread
-(``sigma_days = 0``), read through the replenishment contract. When dynamic lead times from
-receipt history are available (``coordinators.lead_times.lead_time_estimates``), only the body of
-``lead_times_for`` changes: it returns their ``days``, ``mean_days`` and ``sigma_days``.
+Each (vendor, product) pair gets what ``coordinators.lead_times.lead_time_estimates`` learnt
+from its receipt history (mean, spread and the days to plan with, peak buffer included), or the
+vendor's quoted lead time with no spread while that history is thin.
 """
 
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from supply_chain_ops import wiring
-
-QUOTED = "quoted"
+from .lead_times import lead_time_estimates
 
 
 @dataclass(frozen=True)
@@ -26,5 +23,7 @@ class LeadTime:
 
 def lead_times_for(pairs: Collection[tuple[int, int]]) -> dict[tuple[int, int], LeadTime]:
     """Lead times by (vendor id, product id), in one call for every pair."""
-    quoted = wiring.replenishment_data().quoted_lead_times(pairs)
-    return {pair: LeadTime(days, float(days), 0.0, QUOTED) for pair, days in quoted.items()}
+    return {
+        pair: LeadTime(estimate.days, estimate.mean_days, estimate.sigma_days, estimate.source)
+        for pair, estimate in lead_time_estimates(pairs).items()
+    }

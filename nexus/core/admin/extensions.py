@@ -13,19 +13,23 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.admin.utils import unquote
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
+
+from .navigation import Permission, allowed
 
 _ACTIONS: dict[str, list[Callable[..., Any]]] = defaultdict(list)
 
 
 @dataclass(frozen=True)
 class ObjectLink:
-    """A link on a change page to a view that takes the object's id as its one argument."""
+    """A link on a record's change page: its title, its URL for the record, who may follow it."""
 
     title: str
-    url_name: str
-    permission: str
+    #: The URL of the link for one record (reverse a URL name with the record's id, say).
+    url: Callable[[Model], str]
+    permission: Permission
     icon: str = "open_in_new"
 
 
@@ -33,10 +37,23 @@ _LINKS: dict[str, list[ObjectLink]] = defaultdict(list)
 
 
 def register_object_link(model_label: str, link: ObjectLink) -> None:
-    """Show ``link`` on the change page of ``app_label.model`` (the template includes
-    ``admin/extension_links.html`` in its object tools)."""
-    if link not in _LINKS[model_label.lower()]:
-        _LINKS[model_label.lower()].append(link)
+    """Show ``link`` on the change page of every ``app_label.model`` record (``"sales.salesorder"``).
+
+    Admins built on ``TransitionAdminMixin`` or mixing in ``ExtensibleAdminMixin`` put the links
+    in the page's ``object_links``; ``admin/object_links.html`` renders them.
+    """
+    links = _LINKS[model_label.lower()]
+    if all(existing.title != link.title for existing in links):
+        links.append(link)
+
+
+def object_links(request: HttpRequest, obj: Model) -> list[dict[str, Any]]:
+    """The links registered for ``obj``'s model that this person may follow."""
+    return [
+        {"title": link.title, "url": link.url(obj), "icon": link.icon}
+        for link in _LINKS.get(obj._meta.label_lower, ())
+        if allowed(link.permission, request)
+    ]
 
 
 def register_admin_action(model_label: str, action: Callable[..., Any]) -> None:
@@ -61,12 +78,10 @@ class ExtensibleAdminMixin:
         form_url: str = "",
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
-        links = [
-            {"title": link.title, "icon": link.icon, "url": reverse(link.url_name, args=[object_id])}
-            for link in _LINKS.get(self.model._meta.label_lower, ())
-            if request.user.has_perm(link.permission)
-        ]
-        context = {**(extra_context or {}), "extension_links": links}
+        context = dict(extra_context or {})
+        obj = self.get_object(request, unquote(object_id))  # type: ignore[attr-defined]
+        if obj is not None:
+            context["object_links"] = object_links(request, obj)
         return super().change_view(request, object_id, form_url, context)  # type: ignore[misc]
 
     def _get_base_actions(self) -> list[tuple[Callable[..., Any], str, str]]:

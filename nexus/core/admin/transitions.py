@@ -45,8 +45,8 @@ from nexus.core.transitions import (
 )
 from nexus.core.transitions.idempotency import MAX_KEY_LENGTH
 
+from .extensions import object_links
 from .locking import LockedEditAdminMixin
-from .object_links import object_links
 
 ACTION_PREFIX = "transition_"
 
