@@ -45,7 +45,7 @@ def test_a_permission_refused_in_a_view_is_one_line_without_a_traceback(caplog):
     (record,) = logged(caplog)
     assert response.status_code == 403
     assert record.getMessage() == f"403 GET /admin/procurement/purchaseorder/7/change/ user={user.pk}"
-    assert (record.exc_info, record.request_id) == (None, "req-42")
+    assert (record.exc_info, getattr(record, "request_id", None)) == (None, "req-42")
     assert "secret" not in record.getMessage()
 
 
@@ -57,7 +57,7 @@ def test_a_page_not_found_is_one_line_with_the_requests_id(client, caplog):
     (record,) = logged(caplog)
     assert response.status_code == 404
     assert record.getMessage() == "404 GET /no-such-page/ user=anonymous"
-    assert (record.exc_info, record.request_id) == (None, "trace-7")
+    assert (record.exc_info, getattr(record, "request_id", None)) == (None, "trace-7")
 
 
 def test_a_conflict_answered_by_the_api_is_one_line(caplog):
@@ -71,7 +71,7 @@ def test_a_conflict_answered_by_the_api_is_one_line(caplog):
 
     (record,) = logged(caplog)
     assert record.getMessage() == "409 GET /api/v1/rmas/3/approve/ user=anonymous"
-    assert record.request_id == "req-42"
+    assert getattr(record, "request_id", None) == "req-42"
 
 
 def test_a_server_error_keeps_its_traceback(caplog):
