@@ -133,6 +133,8 @@ def test_a_new_warehouse_gets_its_stock_location(site, clerk):
     assert response.status_code == 302, response.content.decode()[:2000]
     warehouse = Warehouse.objects.get(code="MUC1")
     assert list(Location.objects.filter(warehouse=warehouse).values_list("code", "kind")) == [
+        ("QHOLD", "quality_hold"),
+        ("REPAIR", "repair"),
         ("STAGING", "staging"),
         ("STOCK", "stock"),
         ("TRANSIT", "transit"),

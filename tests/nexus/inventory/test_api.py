@@ -114,6 +114,8 @@ def test_a_new_warehouse_comes_with_its_stock_location(api, site):
     )
     assert response.status_code == 201, response.json()
     assert [(loc["code"], loc["kind"]) for loc in response.json()["locations"]] == [
+        ("QHOLD", "quality_hold"),
+        ("REPAIR", "repair"),
         ("STAGING", "staging"),
         ("STOCK", "stock"),
         ("TRANSIT", "transit"),

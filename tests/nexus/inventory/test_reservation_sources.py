@@ -23,7 +23,7 @@ D = Decimal
 DAY = dt.date(2026, 12, 1)
 UNKNOWN = (
     f"Unknown source type 'evil.thing'; reservations are for: {GADGET_SOURCE_TYPE}, sales.salesorderline, "
-    "supply_chain_ops.transferorderline."
+    "supply_chain_ops.rmaline, supply_chain_ops.transferorderline."
 )
 
 
@@ -111,7 +111,8 @@ def test_a_source_type_cannot_be_registered_twice_nor_for_a_global_model(site):
     assert registered_source_types() == [
         GADGET_SOURCE_TYPE,
         LINE_SOURCE_TYPE,
-        "supply_chain_ops.transferorderline",  # registered by the orchestrator's adapter
+        "supply_chain_ops.rmaline",  # registered by the orchestrator's adapters
+        "supply_chain_ops.transferorderline",
     ]
 
 

@@ -89,15 +89,15 @@ class Command(BaseCommand):
             self.stdout.write(f"Created {made} returns (RMAs) in every state, three waiting for approval.")
         learnt, promised = load_atp(tenant, admin)
         self.stdout.write(f"Learnt {learnt} vendor lead times; made {promised} promises.")
-        # No beat runs the sealer in the embedded mode until the server starts: seal what the load wrote.
-        sealed = seal_chains().total
-        if sealed:
-            self.stdout.write(f"Sealed {sealed} audit events.")
         proposed = load_replenishment(tenant, admin)
         if proposed is not None:
             self.stdout.write(
                 f"Proposed replenishment run {proposed[0]} with {proposed[1]} explained suggestions."
             )
+        # No beat runs the sealer in the embedded mode until the server starts: seal what the load wrote.
+        sealed = seal_chains().total
+        if sealed:
+            self.stdout.write(f"Sealed {sealed} audit events.")
         settings.VAR_DIR.mkdir(exist_ok=True)
         credentials_file.write_text(json.dumps({"email": admin.email, "password": password}))
         credentials_file.chmod(0o600)

@@ -70,11 +70,17 @@ def test_each_role_sees_the_queues_it_may_act_on(client, tenant):
         "supply_chain.transfers_to_approve": 0,
         "supply_chain.transfers_overdue": 0,
         "supply_chain.landed_cost_drafts_from_bills": 0,
+        # ... buy dropship goods and review the planning runs.
+        "supply_chain.dropship_exceptions": 0,
+        "supply_chain.dropship_to_send": 0,
+        "supply_chain.replenishment_proposed": 0,
+        "supply_chain.balancing_proposed": 0,
     }
     assert queues_on(browser(Client(), sales, tenant).get("/admin/")) == {
         "sales.orders_to_confirm": 2,
         "sales.short_stock_lines": 2,
         "sales.shipments_to_post": 2,
+        "supply_chain.staged_goods_waiting": 0,
     }
     assert set(queues_on(browser(client, admin, tenant).get("/admin/"))) == {
         "procurement.orders_to_send",
@@ -92,6 +98,11 @@ def test_each_role_sees_the_queues_it_may_act_on(client, tenant):
         "supply_chain.rmas_to_receive",
         "supply_chain.rmas_to_inspect",
         "supply_chain.rmas_to_resolve",
+        "supply_chain.staged_goods_waiting",
+        "supply_chain.dropship_exceptions",
+        "supply_chain.dropship_to_send",
+        "supply_chain.replenishment_proposed",
+        "supply_chain.balancing_proposed",
     }
 
 

@@ -55,15 +55,17 @@ def test_a_person_sees_only_the_screens_their_role_may_view_and_no_empty_group()
         navigation = titles(screens.navigation(request_of(purchaser), admin.site))
 
     groups = dict(navigation)
-    assert set(groups) == {"", "Purchasing", "Inventory", "Returns and costs"}
+    assert set(groups) == {"", "Purchasing", "Inventory", "Planning", "Returns and costs"}
     assert groups["Returns and costs"] == ["Landed costs"]
     assert groups["Purchasing"] == [
         "Purchase orders",
         "Goods receipts",
         "Vendor bills",
+        "Dropship orders",
         "Requisitions",
         "Vendors",
         "Vendor product terms",
+        "Vendor lead times",
         "Exchange rates",
     ]
     assert "Sales orders" not in str(navigation)
