@@ -9,7 +9,7 @@ examples per operation is bounded for ``make test`` (``NEXUS_FUZZ_EXAMPLES``, de
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -55,18 +55,24 @@ def api_schema(wsgi_application: WSGIHandler) -> Any:
     return schemathesis.openapi.from_wsgi("/api/schema/?format=json", wsgi_application)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Caller:
     tenant: Tenant
     user: User
+    logins: dict[str, dict[str, str]] = field(default_factory=dict)
 
-    def headers(self) -> dict[str, str]:
-        """A fresh login, second factor just proved: a generated logout or refresh ends only its own."""
-        login = finish_login(
-            None, self.user, login_policy(self.user), ClientInfo(), via=Via.TOKEN, mfa_used=True
-        )
-        assert login.token is not None
-        return {"Authorization": f"Token {login.token.key}", "X-Tenant": self.tenant.slug}
+    def headers(self, operation: str) -> dict[str, str]:
+        """A login of its own per operation, second factor just proved: a generated logout or
+        refresh ends only that operation's login (later requests answer 401, as documented)."""
+        if operation not in self.logins:
+            user = User.objects.get(pk=self.user.pk)  # as it is now: earlier requests change it
+            login = finish_login(None, user, login_policy(user), ClientInfo(), via=Via.TOKEN, mfa_used=True)
+            assert login.token is not None
+            self.logins[operation] = {
+                "Authorization": f"Token {login.token.key}",
+                "X-Tenant": self.tenant.slug,
+            }
+        return self.logins[operation]
 
 
 @pytest.fixture
@@ -91,4 +97,4 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
     suppress_health_check=list(HealthCheck),
 )
 def test_generated_requests_get_no_server_error_and_answers_match_the_schema(case, caller):
-    case.call_and_validate(headers=caller.headers(), checks=CHECKS)
+    case.call_and_validate(headers=caller.headers(case.operation.label), checks=CHECKS)
