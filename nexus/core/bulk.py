@@ -26,7 +26,7 @@ def update_fields(rows: Sequence[models.Model], fields: Sequence[str]) -> int:
     if connection.vendor != "postgresql":
         return model._base_manager.bulk_update(rows, fields)
     meta = model._meta
-    columns = cast(list[models.Field[Any, Any]], [meta.pk, *(meta.get_field(name) for name in fields)])
+    columns = cast("list[models.Field[Any, Any]]", [meta.pk, *(meta.get_field(name) for name in fields)])
     arrays = [
         [column.get_db_prep_save(getattr(row, column.attname), connection) for row in rows]
         for column in columns

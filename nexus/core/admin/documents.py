@@ -20,6 +20,7 @@ from django.http import HttpRequest
 from unfold.admin import TabularInline
 
 from nexus.core.admin.audited import AuditedModelAdmin
+from nexus.core.admin.pagination import LargeListAdminMixin
 from nexus.core.admin.transitions import ACTION_PREFIX, TransitionAdminMixin
 from nexus.core.audit.changes import field_values, record_model_change, stored_values
 from nexus.core.editing import delete_draft, refuse_unless_draft
@@ -30,7 +31,7 @@ def _is_draft(obj: Any) -> bool:
     return obj is None or bool(obj.is_draft)
 
 
-class DocumentAdmin(TransitionAdminMixin, AuditedModelAdmin):
+class DocumentAdmin(LargeListAdminMixin, TransitionAdminMixin, AuditedModelAdmin):
     #: Transitions that follow postings: never offered to people.
     automatic_transitions: Collection[str] = ()
 
