@@ -22,6 +22,7 @@ def main(target: Path, clients: int) -> None:
 
     django.setup()
     from django.core.management import call_command
+    from django.db.models import F
 
     from nexus.accounts.models import User
     from nexus.core import scope
@@ -51,7 +52,9 @@ def main(target: Path, clients: int) -> None:
         products = list(Product.objects.order_by("id").values_list("id", flat=True)[:500])
         free = [
             {"product": row.product_id, "warehouse": row.warehouse_id}
-            for row in StockAvailability.objects.filter(available__gte=1000).order_by("id")[:200]
+            for row in StockAvailability.objects.annotate(free=F("on_hand_sellable") - F("reserved"))
+            .filter(free__gte=20)
+            .order_by("id")[:200]
         ]
         lines = list(
             SalesOrderLine.objects.filter(order__status="confirmed")

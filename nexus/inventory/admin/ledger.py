@@ -95,7 +95,6 @@ class StockMoveAdmin(ReadOnlyAdmin):
     list_filter = ("reason", "occurred_at", "to_location__warehouse", "from_location__warehouse")
     search_fields = ("product__sku", "product__name", "document_type", "=document_id", "note")
     list_select_related = ("product", "from_location__warehouse", "to_location__warehouse")
-    date_hierarchy = "occurred_at"
     autocomplete_fields = ("product", "to_location")  # the adjustment form's widgets look these up
     change_list_template = "admin/inventory/stockmove/change_list.html"
     adjustment_template = "admin/inventory/stockmove/adjust.html"

@@ -62,3 +62,4 @@ def test_a_plain_list_is_counted_as_ever():
 def test_the_admin_mixin_uses_it_and_never_counts_the_whole_table_twice():
     assert LargeListAdminMixin.paginator is EstimatedCountPaginator
     assert LargeListAdminMixin.show_full_result_count is False
+    assert LargeListAdminMixin.list_per_page == 50
