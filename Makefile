@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo demo-data up test smoke fuzz lint bench faults screenshots clean
+.PHONY: install demo demo-data up test smoke fuzz lint bench bench-scale bench-load faults screenshots clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,14 @@ faults: install
 	$(PY) bench/faults/worker_killed.py
 	$(PY) bench/faults/broker_down.py
 	$(PY) bench/faults/pg_restart.py
+
+## Scale: the large demo (two years, 10,000 products) loaded and timed, its main lists measured
+bench-scale: install
+	$(PY) bench/scale.py
+
+## Load: `make up` on 127.0.0.1:8765, a mixed workload stepped to saturation (bench/results/)
+bench-load: install
+	$(PY) bench/load/run.py
 
 ## The admin's main screens as PNG in docs/screenshots/ (demo data, Debian's chromium)
 screenshots: demo-data

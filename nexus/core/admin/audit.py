@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from unfold.admin import ModelAdmin
 
 from nexus.core import scope
+from nexus.core.admin.pagination import LargeListAdminMixin
 from nexus.core.audit.sealer import seal_lag
 from nexus.core.models import AuditEvent
 
@@ -60,7 +61,7 @@ def pretty_json(value: Any) -> str:
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(ModelAdmin):
+class AuditEventAdmin(LargeListAdminMixin, ModelAdmin):
     list_display = ("occurred_at", "tenant", "actor_display", "action", "object_display", "is_sealed")
     list_display_links = ("occurred_at", "action")
     search_fields = ("=id", "action", "actor_label", "=actor_id", "object_label", "=object_id", "=request_id")
@@ -69,8 +70,6 @@ class AuditEventAdmin(ModelAdmin):
     )
     list_select_related = ("tenant",)
     ordering = ("-occurred_at", "-id")
-    # Counting every row of a large audit table twice per page is wasted work.
-    show_full_result_count = False
     change_list_template = "admin/core/auditevent/change_list.html"
     fieldsets = (
         (None, {"fields": ("occurred_at", "tenant", "action", "request_id")}),

@@ -29,6 +29,7 @@ from django.utils.html import format_html
 from unfold.admin import TabularInline
 
 from nexus.core.admin.audited import AuditedModelAdmin
+from nexus.core.admin.pagination import LargeListAdminMixin
 from nexus.core.admin.transitions import ACTION_PREFIX, TransitionAdminMixin
 from nexus.core.audit.changes import field_values, record_model_change, stored_values
 from nexus.core.editing import delete_draft, refuse_unless_draft
@@ -61,7 +62,7 @@ class FollowUpButton:
     waiting: str = "{made} was already waiting for {source}; here it is."
 
 
-class DocumentAdmin(TransitionAdminMixin, AuditedModelAdmin):
+class DocumentAdmin(LargeListAdminMixin, TransitionAdminMixin, AuditedModelAdmin):
     #: Transitions that follow postings: never offered to people.
     automatic_transitions: Collection[str] = ()
     #: Buttons that draft the next document ("Receive", "Ship") on the change page.

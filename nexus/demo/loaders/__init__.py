@@ -29,7 +29,7 @@ from . import catalog
 from .progress import Output, ProgressBar
 from .rates import daily_rates
 from .simulation import first_order_day, simulate
-from .sizes import SIZES
+from .sizes import SIZES, Size
 from .transitions import document_transitions
 from .writing import ACTOR, Writer
 
@@ -48,13 +48,14 @@ class Loaded:
     stock_moves: int = 0
 
 
-def load_history(tenant: Tenant, *, size: str = "full", out: Output = sys.stdout) -> Loaded:
+def load_history(tenant: Tenant, *, size: str | Size = "full", out: Output = sys.stdout) -> Loaded:
     """Load the demo's master data and year of history into ``tenant`` unless it is there already.
 
     Runs in one transaction in the tenant's scope. The ledger it writes passes
     ``check_stock_ledger`` (its tests prove it; ``manage.py check_stock_ledger`` does too).
+    ``size`` names one of ``SIZES`` or is a shape of its own (the scale benchmark loads a slice).
     """
-    shape = SIZES[size]
+    shape = SIZES[size] if isinstance(size, str) else size
     with scope.tenant(tenant), transaction.atomic():
         if Warehouse.objects.filter(code=catalog.WAREHOUSES[0][0]).exists():
             return Loaded(created=False)

@@ -30,6 +30,8 @@ WAREHOUSES = [
     ("EWR1", "Newark distribution centre", _city("Newark", "NJ", "40.735657", "-74.172367")),
     ("DAL1", "Dallas distribution centre", _city("Dallas", "TX", "32.776664", "-96.796988")),
     ("LAX1", "Ontario (Los Angeles) distribution centre", _city("Ontario", "CA", "34.063344", "-117.650888")),
+    # Only the large size has a fifth centre.
+    ("ATL1", "Atlanta distribution centre", _city("Atlanta", "GA", "33.748997", "-84.387985")),
 ]
 DROPSHIP_WAREHOUSE = ("DROP", "Vendor direct (dropship)")
 # (code, name, kind): the locations of every physical warehouse.
@@ -413,7 +415,8 @@ def scaled(bounds: tuple[float, float], share: float) -> float:
 
 def vendors(size: Size) -> list[VendorSpec]:
     found = []
-    cities = [city for _, _, city in WAREHOUSES] + CUSTOMER_CITIES
+    # The cities of the full demo's four centres, so its vendors stay where they are.
+    cities = [city for _, _, city in WAREHOUSES[:4]] + CUSTOMER_CITIES
     for index in range(size.vendors):
         currency, rate = VENDOR_CURRENCIES.get(index, ("USD", Decimal(1)))
         found.append(

@@ -14,6 +14,7 @@ Nothing here touches the database: ``simulate`` returns a ``History`` the writer
 """
 
 import datetime as dt
+import itertools
 import math
 import random
 from collections import defaultdict
@@ -241,7 +242,8 @@ class Simulation:
             for w in self.warehouses
         }
         total = sum(p.popularity for p in products)
-        self.weights = [p.popularity for p in products]
+        # Cumulative, so that drawing a product does not sum every weight again (10,000 products).
+        self.cum_weights = list(itertools.accumulate(p.popularity for p in products))
         self.mean_quantity = [max(1.0, min(120.0, 30 / math.sqrt(float(p.cost) + 0.05))) for p in products]
         # Expected calendar-day demand of a product in one warehouse (for reordering).
         self.daily = [
@@ -395,7 +397,7 @@ class Simulation:
         count = min(len(self.products), max(1, round(rng.expovariate(1 / LINES_PER_ORDER))))
         chosen: set[int] = set()
         while len(chosen) < count:
-            chosen.add(rng.choices(range(len(self.products)), weights=self.weights)[0])
+            chosen.add(rng.choices(range(len(self.products)), cum_weights=self.cum_weights)[0])
         lines = []
         for product in sorted(chosen):
             quantity = Decimal(max(1, round(rng.expovariate(1 / self.mean_quantity[product]))))

@@ -130,7 +130,6 @@ class StockMoveAdmin(ReadOnlyAdmin):
     search_fields = ("product__sku", "product__name", "note")
     search_help_text = "A product's SKU or name, a document's number (GR-2026-001267), or the note."
     list_select_related = ("product", "from_location__warehouse", "to_location__warehouse")
-    date_hierarchy = "occurred_at"
     autocomplete_fields = ("product", "to_location")  # the adjustment form's widgets look these up
     change_list_template = "admin/inventory/stockmove/change_list.html"
     adjustment_template = "admin/inventory/stockmove/adjust.html"

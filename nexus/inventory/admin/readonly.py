@@ -5,9 +5,11 @@ from typing import Any
 from django.http import HttpRequest
 from unfold.admin import ModelAdmin
 
+from nexus.core.admin.pagination import LargeListAdminMixin
 
-class ReadOnlyAdmin(ModelAdmin):
-    """View-only screens for ledger rows and the balances derived from them."""
+
+class ReadOnlyAdmin(LargeListAdminMixin, ModelAdmin):
+    """View-only screens for ledger rows and the balances derived from them (large: estimated counts)."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

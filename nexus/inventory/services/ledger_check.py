@@ -10,11 +10,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
+from nexus.core.bulk import update_fields
 from nexus.core.scope import require_tenant_id
 from nexus.inventory.models import (
     OPEN_STATES,
@@ -339,11 +341,8 @@ def rebuild_stock_balances(progress: Callable[[int, int], None] | None = None, b
             layer.quantity_remaining = state.layer_remaining[layer.pk]
         total = len(pools) + len(balances) + len(layers)
         done = 0
-        writes: list[
-            tuple[type[StockAvailability] | type[StockBalance] | type[CostLayer], list, list[str]]
-        ] = [
+        writes: list[tuple[list[Any], list[str]]] = [
             (
-                StockAvailability,
                 pools,
                 [
                     "on_hand_sellable",
@@ -355,13 +354,13 @@ def rebuild_stock_balances(progress: Callable[[int, int], None] | None = None, b
                     "updated_at",
                 ],
             ),
-            (StockBalance, balances, ["on_hand", "value", "updated_at"]),
-            (CostLayer, layers, ["quantity_remaining"]),
+            (balances, ["on_hand", "value", "updated_at"]),
+            (layers, ["quantity_remaining"]),
         ]
-        for model, rows, fields in writes:
+        for rows, fields in writes:
             for start in range(0, len(rows), batch):
                 chunk = rows[start : start + batch]
-                model.objects.bulk_update(chunk, fields)
+                update_fields(chunk, fields)
                 done += len(chunk)
                 if progress is not None:
                     progress(done, total)

@@ -107,7 +107,6 @@ class PurchaseOrderAdmin(DocumentAdmin):
             super()
             .get_queryset(request)
             .prefetch_related(Prefetch("lines", PurchaseOrderLine.objects.order_by("id")))
-            .distinct()
         )
 
     @admin.display(description="total")

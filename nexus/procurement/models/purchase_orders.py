@@ -151,7 +151,12 @@ class PurchaseOrder(VersionedWorkflowModel, TenantScopedModel):
                 violation_error_message="A dropship order names where the vendor ships to.",
             ),
         ]
-        indexes = [models.Index(fields=["status", "warehouse"], name="proc_po_status_wh_idx")]
+        indexes = [
+            models.Index(fields=["status", "warehouse"], name="proc_po_status_wh_idx"),
+            # The lists' order (newest first), unfiltered and by status, without sorting every order.
+            models.Index(fields=["order_date", "id"], name="proc_po_date_idx"),
+            models.Index(fields=["status", "order_date", "id"], name="proc_po_status_date_idx"),
+        ]
         permissions = [
             ("send_purchaseorder", "Can send purchase order"),
             ("close_purchaseorder", "Can close purchase order"),

@@ -199,7 +199,6 @@ class SalesOrderAdmin(ExtensibleAdminMixin, DocumentAdmin):
             super()
             .get_queryset(request)
             .prefetch_related(Prefetch("lines", SalesOrderLine.objects.order_by("id")))
-            .distinct()
         )
 
     def delete_draft(self, request: HttpRequest, obj: SalesOrder) -> None:
