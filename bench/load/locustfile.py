@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-import gevent
+import gevent  # type: ignore[import-untyped]
 from locust import HttpUser, constant_throughput, events, task
 
 RATE = float(os.environ.get("LOAD_RATE", "10"))
