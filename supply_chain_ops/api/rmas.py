@@ -157,7 +157,7 @@ class InspectInputSerializer(TransitionInputSerializer):
 
 
 class RepairedInputSerializer(TransitionInputSerializer):
-    lines = LineQuantitiesField(help_text="Inspection id (a repair) → quantity repaired, back to stock.")
+    repairs = LineQuantitiesField(help_text="Inspection id (a repair) → quantity repaired, back to stock.")
 
 
 class RmaFilter(filters.FilterSet):
@@ -265,5 +265,5 @@ class RmaViewSet(TransitionActionsMixin, mixins.CreateModelMixin, NexusReadOnlyM
         rma = self.get_object()
         body = RepairedInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        rmas.complete_repair(rma, body.validated_data["lines"], actor=request.user)
+        rmas.complete_repair(rma, body.validated_data["repairs"], actor=request.user)
         return self._answer(rma.pk)

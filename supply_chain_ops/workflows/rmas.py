@@ -471,8 +471,8 @@ def complete_repair(
         for key, value in sorted(quantities.items(), key=lambda item: int(item[0])):
             row = rows.get(int(key))
             if row is None:
-                raise _invalid(f"Inspection {key} is not a repair on {locked}.", "lines")
-            quantity = _quantity(value, "lines")
+                raise _invalid(f"Inspection {key} is not a repair on {locked}.", "repairs")
+            quantity = _quantity(value, "repairs")
             if quantity > row.in_repair:
                 raise Conflict(
                     f"cannot complete a repair of {_q(quantity)}: only {_q(row.in_repair)} are in repair",

@@ -437,7 +437,8 @@ LINE_KEY_PROBES = [
     for serializer in [operation.request_serializer()]
     if serializer is not None and hasattr(serializer, "fields")
     for name, field in serializer.fields.items()
-    if isinstance(field, LineQuantitiesField)
+    # Keyed by the document's own lines (other maps, such as an RMA's repairs, key other rows).
+    if isinstance(field, LineQuantitiesField) and name == "lines"
 ]
 
 
