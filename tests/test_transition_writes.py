@@ -38,7 +38,7 @@ from nexus.sales.services.orders import release_reservations, reserve_for_confir
 from nexus.sales.services.shipping import ship_out_of_stock
 from nexus.tenancy.models import Role
 from nexus.tenancy.services import lock_administrators
-from supply_chain_ops.workflows import dropship, landed_costs, transfers
+from supply_chain_ops.workflows import balancing, dropship, landed_costs, replenishment, rmas, transfers
 from tests.factories.inventory import reservation_source
 from tests.kernel_example.writes import keep_archive_note
 from tests.nexus.procurement.conftest import Site, make_site, member
@@ -88,6 +88,17 @@ EXPECTED_WRITES: dict[tuple[str, str], Callable[[TransitionChange], Any]] = {
     ("supply_chain_ops.dropshiporder", "ship_all"): dropship.ship_lines,
     ("supply_chain_ops.dropshiporder", "close"): dropship.close_purchase_orders,
     ("supply_chain_ops.dropshiporder", "cancel"): dropship.cancel_purchase_orders,
+    ("supply_chain_ops.rma", "submit"): rmas.claim_on_submit,
+    ("supply_chain_ops.rma", "approve"): rmas.approve_lines,
+    ("supply_chain_ops.rma", "reject"): rmas.notify_rejected,
+    ("supply_chain_ops.rma", "receive_part"): rmas.receive_goods,
+    ("supply_chain_ops.rma", "receive_all"): rmas.receive_goods,
+    ("supply_chain_ops.rma", "inspect"): rmas.inspect_goods,
+    ("supply_chain_ops.rma", "resolve"): rmas.resolve_rma,
+    ("supply_chain_ops.rma", "close"): rmas.stamp_closed,
+    ("supply_chain_ops.replenishmentrun", "approve"): replenishment.approve_pending,
+    ("supply_chain_ops.replenishmentrun", "release"): replenishment.create_requisitions,
+    ("supply_chain_ops.balancingrun", "approve"): balancing.approve_transfers,
 }
 EXPECTED_LOCKS_FIRST = {
     ("tenancy.membership", "suspend"): lock_administrators,

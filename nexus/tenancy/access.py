@@ -52,9 +52,12 @@ def forget_roles(user: Any) -> None:
 def role_in(user: Any, tenant_id: int) -> str | None:
     """The role of the user's active membership in the tenant (remembered), or None."""
     roles = _roles(user)
-    if tenant_id not in roles:
-        active_membership(user, tenant_id)
-    return roles[tenant_id]
+    if tenant_id in roles:
+        return roles[tenant_id]
+    # Read, not looked up again: the remembered roles may be dropped meanwhile (a new request
+    # on another thread holding the same user object), and an inactive user is not remembered.
+    membership = active_membership(user, tenant_id)
+    return membership.role if membership else None
 
 
 def admin_memberships(user: Any) -> list[Membership]:

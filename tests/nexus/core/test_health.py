@@ -1,3 +1,4 @@
+import re
 import time
 from datetime import timedelta
 
@@ -126,7 +127,8 @@ def test_an_audit_seal_lag_above_its_limit_is_degraded(client, settings):
     assert (body["status"], body["failing"], body["degraded"]) == ("degraded", [], ["audit_seal"])
     check = body["checks"]["audit_seal"]
     assert (check["ok"], check["state"]) == (False, "degraded")
-    assert check["detail"] == "the oldest unsealed audit event is 90s old (limit 60s)"
+    # 90 s old when made; a second or two more by the time a loaded machine reads it.
+    assert re.fullmatch(r"the oldest unsealed audit event is 9[0-2]s old \(limit 60s\)", check["detail"])
     assert body["checks"]["outbox"]["state"] == "ok"
 
 
@@ -137,7 +139,10 @@ def test_an_audit_seal_lag_within_its_limit_is_ok(client, settings):
     body = client.get("/health/ready/").json()
 
     assert (body["status"], body["degraded"]) == ("ok", [])
-    assert body["checks"]["audit_seal"]["detail"] == "the oldest unsealed audit event is 90s old (limit 120s)"
+    assert re.fullmatch(
+        r"the oldest unsealed audit event is 9[0-2]s old \(limit 120s\)",
+        body["checks"]["audit_seal"]["detail"],
+    )
 
 
 def test_an_outbox_lag_above_its_limit_is_degraded(client, settings):
@@ -157,5 +162,7 @@ def test_an_outbox_lag_above_its_limit_is_degraded(client, settings):
     assert (body["status"], body["failing"], body["degraded"]) == ("degraded", [], ["outbox"])
     check = body["checks"]["outbox"]
     assert (check["ok"], check["state"]) == (False, "degraded")
-    assert check["detail"] == "the oldest event waiting for a listener is 300s old (limit 120s)"
+    assert re.fullmatch(
+        r"the oldest event waiting for a listener is 30[0-2]s old \(limit 120s\)", check["detail"]
+    )
     assert body["checks"]["audit_seal"]["state"] == "ok"
