@@ -118,7 +118,7 @@ class RmaSerializer(TransitionsSerializerMixin, serializers.ModelSerializer[Rma]
         read_only_fields = fields
 
 
-class _NewLine(serializers.Serializer[Any]):
+class _NewRmaLine(serializers.Serializer[Any]):
     sales_order_line = serializers.IntegerField(min_value=1)
     quantity = quantity_field(min_value=Decimal("0.0001"))
 
@@ -134,10 +134,10 @@ class NewRmaSerializer(serializers.Serializer[Any]):
     window_override_reason = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=2000
     )
-    lines = _NewLine(many=True, allow_empty=False)
+    lines = _NewRmaLine(many=True, allow_empty=False)
 
 
-class ReceiveInputSerializer(TransitionInputSerializer):
+class RmaReceiveInputSerializer(TransitionInputSerializer):
     lines = LineQuantitiesField(
         required=False, help_text="RMA line id → quantity received; omit to receive everything approved."
     )
@@ -218,12 +218,12 @@ class RmaViewSet(TransitionActionsMixin, mixins.CreateModelMixin, NexusReadOnlyM
         )
         return self._answer(rma.pk, code=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ReceiveInputSerializer, responses={200: RmaSerializer})
+    @extend_schema(request=RmaReceiveInputSerializer, responses={200: RmaSerializer})
     @action(detail=True, methods=["post"], permission_classes=[TransitionActionPermissions])
     def receive(self, request: Request, pk: str | None = None) -> Response:
         """Receive goods into quality hold (several receipts; never more than approved)."""
         rma = self.get_object()
-        body = ReceiveInputSerializer(data=request.data)
+        body = RmaReceiveInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         result = rmas.receive(
             rma,
