@@ -76,6 +76,7 @@ def load(days: int) -> None:
     from nexus.demo.loaders import load_history
     from nexus.demo.loaders.dropship import load_dropship
     from nexus.demo.loaders.landed_costs import load_landed_costs
+    from nexus.demo.loaders.rmas import load_rmas
     from nexus.demo.loaders.sizes import SIZES
     from nexus.demo.loaders.transfers import load_transfers
     from nexus.tenancy.models import Role
@@ -99,6 +100,7 @@ def load(days: int) -> None:
     load_transfers(tenant, admin)
     load_landed_costs(tenant, admin)
     load_dropship(tenant, admin)
+    load_rmas(tenant, admin)
     with psycopg.connect(f"{SERVER}/{DATABASE}", autocommit=True) as connection:
         connection.execute("VACUUM ANALYZE")
     print(
@@ -136,6 +138,8 @@ def lists() -> list[tuple[str, str]]:
         ("admin stock moves ?reason=receipt", "/admin/inventory/stockmove/?reason__exact=receipt"),
         ("admin stock balances", "/admin/inventory/stockbalance/"),
         ("admin stock balances ?q=sku", f"/admin/inventory/stockbalance/?q={product.sku}"),
+        ("admin RMAs", "/admin/supply_chain_ops/rma/"),
+        ("admin RMAs ?status=awaiting_receipt", "/admin/supply_chain_ops/rma/?status__exact=awaiting_receipt"),
         ("admin landed costs", "/admin/supply_chain_ops/landedcost/"),
         ("admin landed costs ?status=posted", "/admin/supply_chain_ops/landedcost/?status__exact=posted"),
         ("admin audit events", "/admin/core/auditevent/"),
@@ -152,6 +156,8 @@ def lists() -> list[tuple[str, str]]:
         ),
         ("api stock balances", "/api/v1/stock-balances/"),
         ("api stock balances ?product", f"/api/v1/stock-balances/?product={product.pk}"),
+        ("api RMAs", "/api/v1/rmas/"),
+        ("api RMAs ?status", "/api/v1/rmas/?status=awaiting_receipt"),
         ("api landed costs", "/api/v1/landed-costs/"),
         ("api audit events", "/api/v1/audit-events/"),
         ("api audit events ?action", "/api/v1/audit-events/?action=transition"),
