@@ -139,7 +139,10 @@ def lists() -> list[tuple[str, str]]:
         ("admin stock balances", "/admin/inventory/stockbalance/"),
         ("admin stock balances ?q=sku", f"/admin/inventory/stockbalance/?q={product.sku}"),
         ("admin RMAs", "/admin/supply_chain_ops/rma/"),
-        ("admin RMAs ?status=awaiting_receipt", "/admin/supply_chain_ops/rma/?status__exact=awaiting_receipt"),
+        (
+            "admin RMAs ?status=awaiting_receipt",
+            "/admin/supply_chain_ops/rma/?status__exact=awaiting_receipt",
+        ),
         ("admin landed costs", "/admin/supply_chain_ops/landedcost/"),
         ("admin landed costs ?status=posted", "/admin/supply_chain_ops/landedcost/?status__exact=posted"),
         ("admin audit events", "/admin/core/auditevent/"),

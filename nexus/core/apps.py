@@ -37,5 +37,9 @@ class CoreConfig(AppConfig):
 
         post_migrate.connect(ensure_currencies, sender=self, dispatch_uid="nexus.core.ensure_currencies")
 
+        from .admin.list_rendering import install as install_list_rendering
+
+        install_list_rendering()
+
         # Registers the checks that state fields are writable only through transitions.
         from .transitions import system_checks  # noqa: F401
