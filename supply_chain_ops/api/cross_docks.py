@@ -81,6 +81,3 @@ class CrossDockViewSet(NexusReadOnlyModelViewSet):
     filterset_class = CrossDockFilter
     search_fields = ["number", "sku", "lines__order_number"]
     ordering_fields = ["created_at", "number", "id"]
-
-    def get_queryset(self) -> Any:
-        return super().get_queryset().distinct()

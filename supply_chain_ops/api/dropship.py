@@ -9,7 +9,7 @@ A vendor-bound token sees only the orders with lines of its vendor and ships onl
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -176,8 +176,10 @@ class DropshipOrderViewSet(TransitionActionsMixin, NexusReadOnlyModelViewSet):
         queryset: QuerySet[DropshipOrder] = super().get_queryset()
         vendor_id = bound_vendor(self.request)
         if vendor_id is not None:
-            queryset = queryset.filter(lines__vendor_id=vendor_id)
-        return queryset.distinct()
+            queryset = queryset.filter(
+                Exists(DropshipLine.objects.filter(order=OuterRef("pk"), vendor_id=vendor_id))
+            )
+        return queryset
 
     def _answer(self, order: DropshipOrder, **kwargs: Any) -> Response:
         return Response(self.get_serializer(self.get_queryset().get(pk=order.pk)).data, **kwargs)

@@ -7,7 +7,7 @@ factor (403 ``mfa_required``).
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
@@ -185,10 +185,6 @@ class RmaViewSet(TransitionActionsMixin, mixins.CreateModelMixin, NexusReadOnlyM
     filterset_class = RmaFilter
     search_fields = ["number", "order_number", "lines__sku", "notes"]
     ordering_fields = ["created_at", "number", "id"]
-
-    def get_queryset(self) -> QuerySet[Rma]:
-        queryset: QuerySet[Rma] = super().get_queryset()
-        return queryset.distinct()
 
     def perform_transition_action(self, request: Request, spec: TransitionSpec) -> Response:
         if spec.name == "approve" and rmas.needs_step_up(self.get_object()):

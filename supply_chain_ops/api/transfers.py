@@ -109,9 +109,6 @@ class TransferOrderViewSet(TransitionActionsMixin, mixins.CreateModelMixin, Nexu
     search_fields = ["number", "lines__sku", "notes"]
     ordering_fields = ["expected_date", "ship_date", "number", "id"]
 
-    def get_queryset(self) -> Any:
-        return super().get_queryset().distinct()
-
     @extend_schema(request=NewTransferOrderSerializer, responses={201: TransferOrderSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         body = NewTransferOrderSerializer(data=request.data)

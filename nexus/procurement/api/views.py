@@ -8,7 +8,7 @@ audited.
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -87,10 +87,6 @@ class PurchaseOrderViewSet(
     search_fields = ["number", "vendor__code", "vendor__name", "vendor_reference", "lines__product__sku"]
     ordering_fields = ["order_date", "number", "created_at", "id"]
 
-    def get_queryset(self) -> QuerySet[PurchaseOrder]:
-        # A search across lines could repeat an order once per matching line.
-        return super().get_queryset().distinct()
-
     @extend_schema(
         summary="Draft a goods receipt for the order",
         description="Create a draft receipt for the given quantities (by order-line id), or for everything "
@@ -168,9 +164,6 @@ class RequisitionViewSet(
     filterset_fields = ["status", "warehouse", "needed_by"]
     search_fields = ["number", "notes", "lines__product__sku"]
     ordering_fields = ["needed_by", "created_at", "number", "id"]
-
-    def get_queryset(self) -> QuerySet[Requisition]:
-        return super().get_queryset().distinct()
 
     def perform_create(self, serializer: Any) -> None:
         serializer.validated_data["requested_by"] = self.request.user

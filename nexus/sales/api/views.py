@@ -8,7 +8,7 @@ audited.
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -76,10 +76,6 @@ class SalesOrderViewSet(
         "lines__product__sku",
     ]
     ordering_fields = ["order_date", "number", "created_at", "id"]
-
-    def get_queryset(self) -> QuerySet[SalesOrder]:
-        # A search across lines could repeat an order once per matching line.
-        return super().get_queryset().distinct()
 
     def delete_draft(self, instance: SalesOrder) -> None:
         delete_draft_order(instance, actor=self.request.user)

@@ -315,3 +315,17 @@ def test_every_endpoint_shows_only_its_tenants_rows(api_as, site, seller, clerk,
     for pk in theirs:
         assert api.get(f"{path}{pk}/").status_code == 404
         assert api.patch(f"{path}{pk}/", {"notes": "x"}, format="json").status_code == 404
+
+
+def test_a_search_matching_two_lines_finds_the_order_once_and_the_list_reads_no_distinct(api, site):
+    order = draft_order(site, (site.bolt, "1"), (site.nut, "1"))
+    draft_order(site, (site.nut, "1"))
+
+    with CaptureQueriesContext(connection) as queries:
+        found = api.get("/api/v1/sales-orders/?search=-10")
+    listed = api.get("/api/v1/sales-orders/").json()
+
+    assert [row["id"] for row in found.json()["results"]][-1] == order.pk
+    assert found.json()["count"] == listed["count"] == 2
+    assert sorted(row["id"] for row in found.json()["results"]) == sorted(row["id"] for row in listed["results"])
+    assert not [q["sql"] for q in queries.captured_queries if "DISTINCT" in q["sql"]]
