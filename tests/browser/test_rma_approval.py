@@ -1,4 +1,5 @@
-"""An RMA approved from its list in Chromium, then its history seen on its page."""
+"""An RMA approved from its list in Chromium, then its history seen on its page (the user guide's
+"Approve returns" screenshot)."""
 
 from typing import Any
 
@@ -10,7 +11,7 @@ from supply_chain_ops.models import Rma, RmaStatus
 from supply_chain_ops.workflows import rmas
 from tests.supply_chain_ops.rma_site import draft_rma, make_rma_site
 
-from .conftest import sign_in
+from .conftest import guide_screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -25,6 +26,7 @@ def test_approving_an_rma_from_its_list_and_seeing_its_history(screen, live_serv
     expect(screen.get_by_role("link", name=rma.number)).to_be_visible()
     screen.locator("input.action-select").first.check()
     screen.locator("select[name=action]").select_option("transition_approve")
+    guide_screenshot(screen, "approve-returns")
     screen.locator("button[name=index], button[type=submit][title='Run the selected action']").first.click()
 
     expect(screen.get_by_text("Approved 1")).to_be_visible()
