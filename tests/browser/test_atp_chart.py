@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from nexus.accounts.models import User
 from nexus.core import scope
 from nexus.core.transitions import perform_transition
 from nexus.sales.services import confirm_order
@@ -41,6 +42,7 @@ def plan(site: AtpSite) -> None:
 
 def test_reading_a_products_atp_chart_and_its_promise(screen, live_server, currency: Any):
     site = make_atp_site()
+    User.objects.filter(pk=site.seller.pk).update(full_name="Sam Sales")
     with scope.tenant(site.tenant):
         plan(site)
     sign_in(screen, live_server, site.seller, site.tenant)

@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from nexus.accounts.models import User
 from nexus.core import scope
 from supply_chain_ops.models import Rma, RmaStatus
 from supply_chain_ops.workflows import rmas
@@ -18,6 +19,7 @@ pytestmark = pytest.mark.browser
 
 def test_approving_an_rma_from_its_list_and_seeing_its_history(screen, live_server, currency: Any):
     site = make_rma_site()
+    User.objects.filter(pk=site.manager.pk).update(full_name="Max Manager")
     with scope.tenant(site.tenant):
         rma = rmas.submit(draft_rma(site, (site.bolt_line, "2")), actor=site.clerk)
     sign_in(screen, live_server, site.manager, site.tenant)
