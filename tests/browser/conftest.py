@@ -110,7 +110,7 @@ def choose(page: Any, field_id: str, text: str) -> None:
 def guide_screenshot(page: Any, name: str, top: Any = None) -> None:
     """Save what the browser shows as ``docs/screenshots/guide/<name>.png`` for docs/user-guide.md.
 
-    One viewport (1440×900), so the pictures stay small, scrolled to put the locator ``top`` (if
+    One viewport (1440 x 900), so the pictures stay small, scrolled to put the locator ``top`` (if
     given) at the top; a checkout where the folder cannot be written (read-only in CI) only loses
     the picture, with a warning, never the test.
     """

@@ -36,7 +36,9 @@ def plan(site: AtpSite) -> None:
     )
     perform_transition(order, "send", actor=site.purchaser)
     sale = SalesOrderFactory.create(customer=site.customer, warehouse=site.warehouse)
-    SalesOrderLineFactory.create(order=sale, product=site.bolt, quantity=Decimal(8), requested_date=in_days(5))
+    SalesOrderLineFactory.create(
+        order=sale, product=site.bolt, quantity=Decimal(8), requested_date=in_days(5)
+    )
     confirm_order(sale, actor=site.seller)
 
 

@@ -78,7 +78,9 @@ def test_a_buyer_sees_no_approve_or_post_button_and_a_warehouse_clerk_no_button(
 ):
     site = make_site()
     lc = draft_landed_cost(site)
-    bea = MembershipFactory.create(tenant=site.tenant, role=Role.PURCHASER, user__email="bea@acme.example").user
+    bea = MembershipFactory.create(
+        tenant=site.tenant, role=Role.PURCHASER, user__email="bea@acme.example"
+    ).user
     accountant = MembershipFactory.create(tenant=site.tenant, role=Role.ACCOUNTANT).user
     clerk = MembershipFactory.create(tenant=site.tenant, role=Role.WAREHOUSE_CLERK).user
     with scope.tenant(site.tenant):
