@@ -128,7 +128,12 @@ def chart_data(answer: AtpAnswer) -> dict[str, Any]:
     return {
         "labels": labels,
         "datasets": [
-            {"label": "Cumulative supply", "data": total("cumulative_supply"), "borderColor": "#2563eb"},
+            {
+                "label": "Cumulative supply",
+                "data": total("cumulative_supply"),
+                "borderColor": "#2563eb",
+                "displayYAxis": True,  # Unfold hides the quantities on the axis unless a dataset asks
+            },
             {"label": "Cumulative demand", "data": total("cumulative_demand"), "borderColor": "#dc2626"},
             {"label": "Cumulative ATP", "data": total("cumulative_atp"), "borderColor": "#16a34a"},
         ],

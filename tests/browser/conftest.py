@@ -4,11 +4,13 @@ Nothing is downloaded at test time: Playwright launches the ``chromium`` package
 (``NEXUS_CHROMIUM`` names another binary). Without it these tests are skipped with the reason.
 They run last (Playwright's synchronous API keeps an event loop running in the test thread, so
 Django's async-safety check is lifted for the rest of the run: ``DJANGO_ALLOW_ASYNC_UNSAFE``),
-and a failing test leaves a screenshot of its page in ``var/screenshots/``.
+and a failing test leaves a screenshot of its page in ``var/screenshots/``. The tests behind the
+user guide save their pictures to ``docs/screenshots/guide/`` (``guide_screenshot``).
 """
 
 import os
 import shutil
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,8 @@ from nexus.tenancy.access import SELECTED_TENANT_SESSION_KEY
 
 CHROMIUM = os.environ.get("NEXUS_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
+GUIDE_SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots" / "guide"
+VIEWPORT = {"width": 1440, "height": 900}
 HERE = Path(__file__).parent
 
 
@@ -68,7 +72,7 @@ def _async_unsafe_for_playwright() -> Iterator[None]:
 def screen(page: Any, live_server: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     """Playwright's page on the live server (a base URL for ``goto``); a screenshot when the test fails."""
     page.set_default_timeout(10_000)
-    page.set_viewport_size({"width": 1400, "height": 900})
+    page.set_viewport_size(VIEWPORT)
     yield page
     if request.node.stash.get(FAILED, False):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -101,3 +105,21 @@ def choose(page: Any, field_id: str, text: str) -> None:
     page.locator(f"#{field_id} + .select2 .select2-selection").click()
     page.locator(".select2-container--open .select2-search__field").fill(text)
     page.locator(".select2-results__option", has_text=text).first.click()
+
+
+def guide_screenshot(page: Any, name: str, top: Any = None) -> None:
+    """Save what the browser shows as ``docs/screenshots/guide/<name>.png`` for docs/user-guide.md.
+
+    One viewport (1440 x 900), so the pictures stay small, scrolled to put the locator ``top`` (if
+    given) at the top; a checkout where the folder cannot be written (read-only in CI) only loses
+    the picture, with a warning, never the test.
+    """
+    page.wait_for_load_state("networkidle")
+    if top is not None:
+        top.evaluate("element => element.scrollIntoView({block: 'start'})")
+    picture = page.screenshot(animations="disabled", caret="hide")
+    try:
+        GUIDE_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        (GUIDE_SCREENSHOTS / f"{name}.png").write_bytes(picture)
+    except OSError as error:
+        warnings.warn(f"the user guide's screenshot {name}.png was not saved: {error}", stacklevel=2)

@@ -1,5 +1,6 @@
 """An invitation accepted end to end in Chromium: invited in the admin, the emailed link opened,
-a password chosen (a refused one first), and the new member signs in."""
+a password chosen (a refused one first), and the new member signs in (the user guide's screenshots
+of inviting and accepting)."""
 
 from typing import Any
 from urllib.parse import urlsplit
@@ -14,7 +15,7 @@ from nexus.core import scope
 from nexus.tenancy.models import Membership, MembershipStatus, Role
 from tests.factories.people import MembershipFactory, TenantFactory, UserFactory
 
-from .conftest import sign_in
+from .conftest import guide_screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -38,6 +39,7 @@ def test_accepting_an_invitation_from_its_email(screen, live_server, currency: A
     screen.get_by_label("Email").fill("nina@example.com")
     screen.get_by_label("Full name").fill("Nina Novak")
     screen.get_by_label("Role").select_option(label="Sales clerk")
+    guide_screenshot(screen, "invite-member")
     screen.get_by_role("button", name="Send the invitation").click()
     expect(screen.get_by_text("Invited nina@example.com; the email is on its way.")).to_be_visible()
 
@@ -46,6 +48,7 @@ def test_accepting_an_invitation_from_its_email(screen, live_server, currency: A
     expect(screen.get_by_text("Accept the invitation")).to_be_visible()
     expect(screen.get_by_text("You are invited to join Acme Trading as Sales clerk")).to_be_visible()
     expect(screen.locator("#id_full_name")).to_have_value("Nina Novak")
+    guide_screenshot(screen, "accept-invitation")
     screen.locator("#id_password").fill("short")
     screen.locator("#id_password_again").fill("short")
     screen.get_by_role("button", name="Choose the password and join").click()

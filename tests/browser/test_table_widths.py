@@ -30,7 +30,6 @@ def test_a_draft_sales_orders_lines_and_the_stock_ledger_fit_1440_px(screen, liv
             )
         actor = ActorRef.system("browser test: stock")
         services.receive(shop.bolt.pk, shop.stock.pk, Decimal(500), Decimal("1234.567891"), actor=actor)
-    screen.set_viewport_size({"width": 1440, "height": 900})
     sign_in(screen, live_server, shop.ana, shop.tenant)
 
     screen.goto(f"{live_server.url}/admin/sales/salesorder/{order.pk}/change/")
