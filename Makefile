@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo demo-data up test smoke fuzz lint bench bench-scale bench-load faults screenshots clean
+.PHONY: install demo demo-data up test smoke fuzz lint bench bench-scale bench-load faults screenshots guide-screenshots clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -63,6 +63,11 @@ bench-load: install
 ## The admin's main screens as PNG in docs/screenshots/ (demo data, Debian's chromium)
 screenshots: demo-data
 	$(PY) scripts/screenshots.py
+
+## The user guide's pictures in docs/screenshots/guide/, taken by the browser tests (PostgreSQL)
+guide-screenshots: install
+	@eval "$$($(PY) scripts/test_database.py)" && NEXUS_GUIDE_SCREENSHOTS=docs/screenshots/guide \
+		DJANGO_SETTINGS_MODULE=nexus.settings.test $(VENV)/bin/pytest tests/browser -q
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -5,7 +5,8 @@ Nothing is downloaded at test time: Playwright launches the ``chromium`` package
 They run last (Playwright's synchronous API keeps an event loop running in the test thread, so
 Django's async-safety check is lifted for the rest of the run: ``DJANGO_ALLOW_ASYNC_UNSAFE``),
 and a failing test leaves a screenshot of its page in ``var/screenshots/``. The tests behind the
-user guide save their pictures to ``docs/screenshots/guide/`` (``guide_screenshot``).
+user guide save their pictures (``guide_screenshot``) to ``var/screenshots/guide/``, or to
+``docs/screenshots/guide/`` under ``make guide-screenshots``.
 """
 
 import os
@@ -24,7 +25,9 @@ from nexus.tenancy.access import SELECTED_TENANT_SESSION_KEY
 
 CHROMIUM = os.environ.get("NEXUS_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
-GUIDE_SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots" / "guide"
+#: The user guide's pictures: ``docs/screenshots/guide/`` when ``make guide-screenshots`` asks for
+#: them, else beside the failure screenshots, so that a test run leaves the checkout unchanged.
+GUIDE_SCREENSHOTS = Path(os.environ.get("NEXUS_GUIDE_SCREENSHOTS") or SCREENSHOTS / "guide")
 VIEWPORT = {"width": 1440, "height": 900}
 HERE = Path(__file__).parent
 
@@ -108,7 +111,7 @@ def choose(page: Any, field_id: str, text: str) -> None:
 
 
 def guide_screenshot(page: Any, name: str, top: Any = None) -> None:
-    """Save what the browser shows as ``docs/screenshots/guide/<name>.png`` for docs/user-guide.md.
+    """Save what the browser shows as ``<GUIDE_SCREENSHOTS>/<name>.png`` for docs/user-guide.md.
 
     One viewport (1440 x 900), so the pictures stay small, scrolled to put the locator ``top`` (if
     given) at the top; a checkout where the folder cannot be written (read-only in CI) only loses
