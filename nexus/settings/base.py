@@ -423,6 +423,8 @@ SPECTACULAR_SETTINGS = {
         # Receipts and shipments share one choice set (draft, posted).
         "PostingStatusEnum": "nexus.procurement.models.receipts.GoodsReceiptStatus",
         "InvitationStatusEnum": "identity_ops.models.invitations.InvitationStatus",
+        "LandedCostChargeKindEnum": "supply_chain_ops.models.landed_costs.ChargeKind",
+        "LandedCostStatusEnum": "supply_chain_ops.models.landed_costs.LandedCostStatus",
         "LocationKindEnum": "nexus.inventory.models.sites.LocationKind",
         "MembershipStatusEnum": "nexus.tenancy.models.MembershipStatus",
         "MfaEnrolmentStatusEnum": "identity_ops.models.mfa.MfaEnrolmentStatus",
