@@ -36,6 +36,7 @@ from supply_chain_ops.models import (
     ReplenishmentLine,
     ReplenishmentRun,
 )
+from supply_chain_ops.models.replenishment import EXPLAINED_FIGURES
 from supply_chain_ops.workflows import balancing, replenishment
 
 #: Transitions that create documents for others to act on: a recent second factor is required.
@@ -101,22 +102,7 @@ class ReplenishmentLineSerializer(serializers.ModelSerializer[ReplenishmentLine]
             "transfer_order",
             "requisition",
             "explanation",
-            "method",
-            "forecast_daily",
-            "sigma_daily",
-            "lead_time_days",
-            "lead_time_sigma",
-            "lead_time_source",
-            "safety_stock",
-            "reorder_point",
-            "order_up_to",
-            "eoq",
-            "on_hand",
-            "in_progress",
-            "position",
-            "wanted",
-            "minimum_order_quantity",
-            "order_multiple",
+            *EXPLAINED_FIGURES,
         ]
         read_only_fields = fields
 
