@@ -421,8 +421,9 @@ class Simulation:
             count = max(0, round(self.rng.gauss(expected, math.sqrt(expected))))
             for _ in range(count):
                 self.sales_orders.append(self.new_order(day, warehouse))
-            if self.fast:
-                self.sales_orders.append(self.counter_order(day, warehouse, busy))
+            counter = self.counter_order(day, warehouse, busy)
+            if counter is not None:
+                self.sales_orders.append(counter)
 
     def day_weights(self, day: dt.date) -> None:
         """Each product's share of today's order lines, from its popularity, season and trend."""
@@ -434,8 +435,9 @@ class Simulation:
         self.cum_weights = list(itertools.accumulate(weights))
         self.day_share = self.cum_weights[-1] / sum(p.popularity for p in self.products)
 
-    def counter_order(self, day: dt.date, warehouse: int, busy: float) -> SalesOrder:
-        """The fast movers a trade counter sells over the day, to its customers, in one order."""
+    def counter_order(self, day: dt.date, warehouse: int, busy: float) -> SalesOrder | None:
+        """The fast movers a trade counter sells over the day, to its customers, in one order
+        (none on a day it sells none of them)."""
         rng = self.rng
         lines = []
         for product in self.fast:
@@ -447,6 +449,8 @@ class Simulation:
             quantity = Decimal(max(1, round(rng.gauss(mean, 0.35 * mean))))
             price = spec.cost * Decimal(str(round(rng.uniform(1.5, 1.9), 2)))
             lines.append(SoLine(product, quantity, price.quantize(Decimal("0.01")), ZERO, day, warehouse))
+        if not lines:
+            return None
         customer = rng.choice(self.customers_of[warehouse])
         order = SalesOrder(customer, warehouse, day, lines, confirmed_at=at(day, 9 + rng.randint(0, 4)))
         week = (day - self.start).days // 7
