@@ -429,6 +429,8 @@ SPECTACULAR_SETTINGS = {
         "MembershipStatusEnum": "nexus.tenancy.models.MembershipStatus",
         "MfaEnrolmentStatusEnum": "identity_ops.models.mfa.MfaEnrolmentStatus",
         "NotificationStatusEnum": "nexus.notifications.models.NotificationStatus",
+        # Replenishment and balancing runs share one choice set.
+        "PlanningRunStatusEnum": "supply_chain_ops.models.replenishment.RunStatus",
         "PurchaseOrderStatusEnum": "nexus.procurement.models.purchase_orders.PurchaseOrderStatus",
         "RegistrationStatusEnum": "identity_ops.models.registrations.RegistrationStatus",
         "RequisitionStatusEnum": "nexus.procurement.models.requisitions.RequisitionStatus",

@@ -31,6 +31,7 @@ from supply_chain_ops.models import (
     ReplenishmentRun,
     RunStatus,
 )
+from supply_chain_ops.models.replenishment import EXPLAINED_FIGURES
 from supply_chain_ops.workflows import balancing, replenishment
 
 #: Run steps people take by button; proposing and superseding belong to the runs themselves.
@@ -247,22 +248,7 @@ class ReplenishmentLineAdmin(ModelAdmin):
         "requisition",
         "explanation",
         "chart_view",
-        "method",
-        "forecast_daily",
-        "sigma_daily",
-        "lead_time_days",
-        "lead_time_sigma",
-        "lead_time_source",
-        "safety_stock",
-        "reorder_point",
-        "order_up_to",
-        "eoq",
-        "on_hand",
-        "in_progress",
-        "position",
-        "wanted",
-        "minimum_order_quantity",
-        "order_multiple",
+        *EXPLAINED_FIGURES,
     )
     readonly_fields = fields
 

@@ -154,6 +154,27 @@ def _explained(
     return models.DecimalField(max_digits=max_digits, decimal_places=places, editable=False, **kwargs)
 
 
+#: A line's figures, in the order its explanation gives them (its screens and API show them so).
+EXPLAINED_FIGURES = (
+    "method",
+    "forecast_daily",
+    "sigma_daily",
+    "lead_time_days",
+    "lead_time_sigma",
+    "lead_time_source",
+    "safety_stock",
+    "reorder_point",
+    "order_up_to",
+    "eoq",
+    "on_hand",
+    "in_progress",
+    "position",
+    "wanted",
+    "minimum_order_quantity",
+    "order_multiple",
+)
+
+
 class ReplenishmentLine(TenantScopedModel):
     """A suggestion for one product and warehouse, with every figure that led to it."""
 

@@ -7,11 +7,16 @@ days, never over series — so ten thousand series cost about what one does.
 Methods, chosen per series by its data (in this order):
 
 - **Croston/SBA** where demand is intermittent (average interval between demands above 1.32
-  days): sizes and intervals smoothed separately, the ratio debiased by ``1 - alpha/2``.
+  trading days): sizes and intervals smoothed separately, the ratio debiased by ``1 - alpha/2``,
+  and the daily rate spread over the series' trading days.
 - **Weekly seasonal** where the days of the week differ significantly (one-way F test of the
   weekday means): simple smoothing of the deseasonalised series times the weekday's index.
 - **Holt** where a linear trend is significant (|t| of the least-squares slope above 3).
 - **SES** otherwise: simple exponential smoothing of the level.
+
+A series' **trading days** are the weekdays on which it ever had demand (a distributor closed at
+weekends ships nothing on Saturdays and Sundays); intervals are judged on them, or a product sold
+every working day would count as intermittent.
 
 Each smoothing constant is picked per series from a small grid by the smallest in-sample
 one-step-ahead squared error (summed as the days go by, never stored); sigma is the root mean
@@ -95,7 +100,9 @@ def _ses(
     """Level after the history and in-sample squared error, per alpha and series: (k, n) each.
 
     With ``factors`` (n, T) the errors are scaled by them first (the seasonal variant's errors
-    in demand units). Errors are summed as they arise, never stored: memory stays (k, n).
+    in demand units), and a day whose factor is 0 (a weekday without trade) leaves the level as
+    it is: its zero says nothing about the level. Errors are summed as they arise, never stored:
+    memory stays (k, n).
     """
     n, days = y.shape
     level = np.broadcast_to(y[:, : min(WEEK, days)].mean(axis=1), (len(alphas), n)).copy()
@@ -107,7 +114,7 @@ def _ses(
         if t >= skip:
             raw = error if factors is None else error * factors[:, t]
             sse += raw * raw
-        level += a * error
+        level += a * (error if factors is None else np.where(factors[:, t] > 0, error, 0.0))
     return level, sse
 
 
@@ -165,9 +172,12 @@ def fit_seasonal(y: FloatArray, first_weekday: int) -> tuple[FloatArray, FloatAr
     return _take(level, best), index[:, after], _sigma(_take(sse, best), y.shape[1])
 
 
-def fit_croston(y: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Croston with the Syntetos-Boylan correction: the demand rate and sigma."""
+def fit_croston(y: FloatArray, first_weekday: int) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Croston with the Syntetos-Boylan correction: the rate per calendar day, the weekday
+    factors (by weekday after the history) that put it on the trading days, and sigma."""
     n, days = y.shape
+    profile = trading_profile(y, first_weekday)
+    weekday = (np.arange(days) + first_weekday) % WEEK
     nonzero = y > 0
     counts = nonzero.sum(axis=1)
     size = np.divide(y.sum(axis=1), counts, out=np.zeros(n), where=counts > 0)
@@ -177,14 +187,15 @@ def fit_croston(y: FloatArray) -> tuple[FloatArray, FloatArray]:
     alpha = CROSTON_ALPHA
     skip = _skip(days)
     for t in range(days):
-        error = y[:, t] - (1 - alpha / 2) * size / interval
+        error = y[:, t] - (1 - alpha / 2) * size / interval * profile[:, weekday[t]]
         if t >= skip:
             sse += error * error
         hit = nonzero[:, t]
         size = np.where(hit, size + alpha * (y[:, t] - size), size)
         interval = np.where(hit, interval + alpha * (since - interval), interval)
         since = np.where(hit, 1.0, since + 1.0)
-    return (1 - alpha / 2) * size / interval, _sigma(sse, days)
+    after = (np.arange(WEEK) + first_weekday + days) % WEEK
+    return (1 - alpha / 2) * size / interval, profile[:, after], _sigma(sse, days)
 
 
 def _ols(y: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -239,10 +250,31 @@ def seasonal_f(y: FloatArray, first_weekday: int) -> FloatArray:
     return np.divide(between, within, out=np.where(between > 0, np.inf, 0.0), where=within > 1e-12)
 
 
+def trading_days(y: FloatArray, first_weekday: int) -> npt.NDArray[np.bool_]:
+    """Per series, the weekdays (by number) it trades on: those with any demand in its history.
+
+    Every weekday counts while the history is under three weeks (too short to tell), and for a
+    series without demand.
+    """
+    weekday = (np.arange(y.shape[1]) + first_weekday) % WEEK
+    sold = np.stack([(y[:, weekday == d] > 0).any(axis=1) for d in range(WEEK)], axis=1)
+    if y.shape[1] < 3 * WEEK:
+        return np.ones_like(sold)
+    return np.where(sold.any(axis=1, keepdims=True), sold, True)
+
+
+def trading_profile(y: FloatArray, first_weekday: int) -> FloatArray:
+    """Weekday factors (n, 7) that spread a calendar-day rate over the trading days (mean 1)."""
+    open_days = trading_days(y, first_weekday)
+    return open_days * (WEEK / open_days.sum(axis=1, keepdims=True))
+
+
 def classify(y: FloatArray, first_weekday: int) -> IntArray:
     """Each series' method code (index into ``METHODS``) from its data."""
     demand_days = (y > 0).sum(axis=1)
-    adi = np.divide(y.shape[1], demand_days, out=np.full(y.shape[0], np.inf), where=demand_days > 0)
+    weekday = (np.arange(y.shape[1]) + first_weekday) % WEEK
+    open_days = trading_days(y, first_weekday)[:, weekday].sum(axis=1)
+    adi = np.divide(open_days, demand_days, out=np.full(y.shape[0], np.inf), where=demand_days > 0)
     method = np.full(y.shape[0], METHODS.index(Method.SES), dtype=np.int64)
     enough = y.shape[1] >= 3 * WEEK
     if enough:
@@ -279,7 +311,7 @@ def forecast(y: npt.ArrayLike, first_weekday: int, method: npt.ArrayLike | None 
         elif name is Method.SEASONAL:
             level[rows], season[rows], sigma[rows] = fit_seasonal(part, first_weekday)
         else:
-            level[rows], sigma[rows] = fit_croston(part)
+            level[rows], season[rows], sigma[rows] = fit_croston(part, first_weekday)
     return Forecasts(chosen, level, trend, season, sigma)
 
 

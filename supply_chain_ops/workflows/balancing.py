@@ -34,11 +34,16 @@ def _quiet(label: str, done: int, total: int) -> None:
     """No progress report."""
 
 
-def run_balancing(*, actor: Actor, today: dt.date | None = None, progress: Progress = _quiet) -> BalancingRun:
-    """Propose the transfers that balance every product now (the previous proposed run superseded)."""
+def run_balancing(
+    *, actor: Actor, today: dt.date | None = None, progress: Progress = _quiet, wait: bool = True
+) -> BalancingRun:
+    """Propose the transfers that balance every product now (the previous proposed run superseded).
+
+    With ``wait=False``, a run already computing is a ``PlanningInProgress`` (409) instead of a wait.
+    """
     today = today or timezone.localdate()
     with transaction.atomic():
-        serialise_planning()
+        serialise_planning(wait=wait)
         run = BalancingRun(number=next_number(NUMBER_TYPE))
         run.save()
         for old in BalancingRun.objects.filter(status=RunStatus.PROPOSED).exclude(pk=run.pk).order_by("id"):

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db import connection, models
 
+from nexus.core.errors import Conflict
 from nexus.core.scope import require_tenant_id
 from nexus.core.transitions import Actor, TransitionChange, perform_transition
 from nexus.core.transitions.actors import follow_up_actor
@@ -21,15 +22,32 @@ from . import transfers
 KM_PER_DAY = 500
 
 
-def serialise_planning() -> None:
+class PlanningInProgress(Conflict):
+    """Another replenishment or balancing run of the tenant is computing; try again when it is done."""
+
+    code = "planning_in_progress"
+    default_detail = "A replenishment or balancing run is being computed; try again when it is done."
+    retryable = True
+
+
+def serialise_planning(*, wait: bool = True) -> None:
     """Hold the tenant's planning lock until the transaction ends (PostgreSQL; SQLite has one
     writer anyway): a replenishment and a balancing run never compute side by side, so each
-    sees the other's proposals as in progress."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"supply_chain.planning.{require_tenant_id()}"]
-            )
+    sees the other's proposals as in progress.
+
+    Waits for a run in progress, or with ``wait=False`` raises ``PlanningInProgress`` at once
+    (a request should not hang for minutes behind the nightly run).
+    """
+    if connection.vendor != "postgresql":
+        return
+    key = f"supply_chain.planning.{require_tenant_id()}"
+    with connection.cursor() as cursor:
+        if wait:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [key])
+            return
+        cursor.execute("SELECT pg_try_advisory_xact_lock(hashtext(%s))", [key])
+        if not cursor.fetchone()[0]:
+            raise PlanningInProgress()
 
 
 @dataclass(frozen=True)

@@ -49,12 +49,20 @@ def _quiet(label: str, done: int, total: int) -> None:
 
 
 def run_replenishment(
-    *, actor: Actor, trigger: str = "manual", today: dt.date | None = None, progress: Progress = _quiet
+    *,
+    actor: Actor,
+    trigger: str = "manual",
+    today: dt.date | None = None,
+    progress: Progress = _quiet,
+    wait: bool = True,
 ) -> ReplenishmentRun:
-    """Plan every series now and leave a proposed run (the previous unreleased one superseded)."""
+    """Plan every series now and leave a proposed run (the previous unreleased one superseded).
+
+    With ``wait=False``, a run already computing is a ``PlanningInProgress`` (409) instead of a wait.
+    """
     today = today or timezone.localdate()
     with transaction.atomic():
-        serialise_planning()
+        serialise_planning(wait=wait)
         run = ReplenishmentRun(number=next_number(NUMBER_TYPE), trigger=trigger)
         run.save()
         for old in (
@@ -100,6 +108,10 @@ def decide(run_id: int, line_ids: Collection[int], decision: Decision, *, actor:
             raise AlreadyPosted(
                 f"{run} is {run.get_status_display().lower()}; only a proposed run's lines are decided."
             )
+        foreign = set(line_ids) - set(run.lines.filter(pk__in=list(line_ids)).values_list("pk", flat=True))
+        if foreign:
+            message = f"Not lines of {run}: {', '.join(map(str, sorted(foreign)))}."
+            raise InvalidInput(message, fields={"lines": [message]})
         changed = run.lines.filter(pk__in=list(line_ids)).exclude(decision=decision).update(decision=decision)
         run.save(update_fields=["version", "updated_at"])
         record_event(

@@ -1,4 +1,4 @@
-"""Transfer orders, landed costs, dropship orders, cross-docks and RMAs with their lines.
+"""Transfer orders, landed costs, dropship orders, cross-docks, RMAs and planning runs with their lines.
 
 Create them inside ``scope.tenant(...)``.
 
@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from nexus.inventory.models import LocationKind
 from supply_chain_ops.models import (
+    BalancingLine,
+    BalancingRun,
     CrossDock,
     CrossDockLine,
     DropshipLine,
@@ -21,6 +23,8 @@ from supply_chain_ops.models import (
     LandedCost,
     LandedCostCharge,
     Promise,
+    ReplenishmentLine,
+    ReplenishmentRun,
     Rma,
     RmaLine,
     RmaReason,
@@ -206,3 +210,61 @@ class VendorLeadTimeFactory(factory.django.DjangoModelFactory[VendorLeadTime]):
     quoted_days = 10
     source = "history"
     computed_at = factory.LazyFunction(timezone.now)
+
+
+class ReplenishmentRunFactory(factory.django.DjangoModelFactory[ReplenishmentRun]):
+    """A run as it starts; runs are computed by ``workflows.replenishment.run_replenishment``."""
+
+    class Meta:
+        model = ReplenishmentRun
+
+    number = factory.Sequence(lambda n: f"RR-T-{n:06d}")
+
+
+class ReplenishmentLineFactory(factory.django.DjangoModelFactory[ReplenishmentLine]):
+    class Meta:
+        model = ReplenishmentLine
+
+    run = factory.SubFactory(ReplenishmentRunFactory)
+    product = factory.SubFactory(ProductFactory)
+    warehouse = factory.SubFactory(WarehouseFactory)
+    sku = factory.SelfAttribute("product.sku")
+    kind = "purchase"
+    quantity = Decimal("12")
+    method = "ses"
+    forecast_daily = Decimal("1")
+    sigma_daily = Decimal("0")
+    lead_time_days = 7
+    lead_time_sigma = Decimal("0")
+    lead_time_source = "quoted"
+    safety_stock = Decimal("0")
+    reorder_point = Decimal("7")
+    order_up_to = Decimal("14")
+    on_hand = Decimal("2")
+    in_progress = Decimal("0")
+    position = Decimal("2")
+    wanted = Decimal("12")
+    explanation = "Below its reorder point."
+
+
+class BalancingRunFactory(factory.django.DjangoModelFactory[BalancingRun]):
+    """A run as it starts; runs are computed by ``workflows.balancing.run_balancing``."""
+
+    class Meta:
+        model = BalancingRun
+
+    number = factory.Sequence(lambda n: f"BR-T-{n:06d}")
+
+
+class BalancingLineFactory(factory.django.DjangoModelFactory[BalancingLine]):
+    class Meta:
+        model = BalancingLine
+
+    run = factory.SubFactory(BalancingRunFactory)
+    product = factory.SubFactory(ProductFactory)
+    sku = factory.SelfAttribute("product.sku")
+    source_warehouse = factory.SubFactory(WarehouseFactory)
+    destination_warehouse = factory.SubFactory(WarehouseFactory)
+    quantity = Decimal("5")
+    distance_km = Decimal("120.0")
+    explanation = "From a surplus to a deficit."

@@ -353,7 +353,9 @@ class ProductSpec:
     cost: Decimal  # what it typically costs to buy
     weight: Decimal
     volume: Decimal
-    popularity: float  # relative share of demand
+    popularity: float  # relative share of the order lines
+    trend: float = 0.0  # change of demand over a year, relative (0.2: a fifth more a year on)
+    seasonality: float = 0.35  # amplitude of the construction season (0: none)
 
 
 @dataclass(frozen=True)
@@ -378,6 +380,12 @@ def _money(value: float, places: str = "0.01") -> Decimal:
     return Decimal(str(value)).quantize(Decimal(places))
 
 
+#: Yearly growth of a product's demand: most are steady, some grow or fade.
+TRENDS = (0.0, 0.0, 0.0, 0.0, 0.0, 0.25, 0.4, -0.2, -0.3)
+#: How much a product follows the construction season: maintenance supplies hardly do.
+SEASONALITIES = (0.05, 0.1, 0.1, 0.2, 0.35)
+
+
 def products(size: Size, rng: random.Random) -> list[ProductSpec]:
     """``size.products`` items, cycling through the families and numbering repeats."""
     found: list[ProductSpec] = []
@@ -390,6 +398,7 @@ def products(size: Size, rng: random.Random) -> list[ProductSpec]:
                 suffix = f"{index + 1:02d}" + (f"-{round_number + 1}" if round_number else "")
                 label = variant if not round_number else f"{variant} (series {round_number + 1})"
                 share = rng.random()
+                popularity = rng.random()
                 found.append(
                     ProductSpec(
                         sku=f"{prefix}-{suffix}",
@@ -399,8 +408,11 @@ def products(size: Size, rng: random.Random) -> list[ProductSpec]:
                         cost=_money(rng.uniform(*costs), "0.0001"),
                         weight=_money(scaled(kgs, share), "0.0001"),
                         volume=_money(scaled(volumes, share), "0.000001"),
-                        # A few products sell a lot, most a little (a long tail).
-                        popularity=0.2 + 8.0 * rng.random() ** 3,
+                        # Pareto: the top fifth of the range takes about 80 % of the order lines,
+                        # the long tail sells now and then.
+                        popularity=0.002 + popularity**6,
+                        trend=rng.choice(TRENDS),
+                        seasonality=rng.choice(SEASONALITIES),
                     )
                 )
         round_number += 1

@@ -1,7 +1,11 @@
 """A year of trading, simulated day by day in memory: what was ordered, received, sold and shipped.
 
-The distribution centres sell industrial supplies to customers near them; demand follows the
-construction season (high in early summer, low around the new year) on business days. Each
+The distribution centres sell industrial supplies to customers near them, on business days
+(busiest on Monday, quietest on Friday). The range has the shape of a real one: a fifth of the
+products take about 80 % of the order lines, and the most popular few are also sold over each
+centre's trade counter most days, while the long tail sells now and then. Each product follows
+the construction season (high in early summer, low around the new year) as much as it does —
+anchors a lot, maintenance supplies hardly — and some grow or fade over the year. Each
 Monday every centre reorders from each product's preferred vendor what its stock position
 (on hand + on order - backorders) needs to last the lead time plus a month; vendors deliver on
 their expected date, a few of them late more often than not, and some deliveries come in two
@@ -39,6 +43,10 @@ SPLIT_DELIVERY_SHARE = 0.12
 OPENING_ORDER_DAYS = 60
 # Deliveries go to the pick face; the bulk aisles start empty (room to move stock around).
 RECEIVING_LOCATION = "A-STOCK"
+#: Demand by weekday (Monday to Friday), relative to the average business day.
+WEEKDAY_FACTORS = (1.2, 1.1, 1.0, 0.95, 0.75)
+#: A fast mover is sold over the counter on this share of business days.
+COUNTER_DAYS = 0.9
 
 
 @dataclass(eq=False)
@@ -171,12 +179,28 @@ class History:
     layers: list[Layer]
 
 
-def season(day: dt.date) -> float:
+def season(day: dt.date, amplitude: float = 0.35) -> float:
     """Demand relative to the year's average: high in June, low around the new year."""
-    factor = 1 + 0.35 * math.sin(2 * math.pi * (day.timetuple().tm_yday - 80) / 365)
-    if day.month == 12 and day.day > 20:
-        factor *= 0.5
-    return factor
+    return (1 + amplitude * wave(day)) * holidays(day)
+
+
+def wave(day: dt.date) -> float:
+    """The construction season's swing on ``day``, from -1 (December) to 1 (June)."""
+    return math.sin(2 * math.pi * (day.timetuple().tm_yday - 80) / 365)
+
+
+def holidays(day: dt.date) -> float:
+    return 0.5 if day.month == 12 and day.day > 20 else 1.0
+
+
+def growth(product: ProductSpec, day: dt.date, start: dt.date) -> float:
+    """The product's demand on ``day`` relative to the middle of the history (its trend)."""
+    return trended(product, (day - start).days / 365 - 0.5)
+
+
+def trended(product: ProductSpec, years: float) -> float:
+    """The product's demand ``years`` after the middle of the history, relative to it."""
+    return max(0.1, 1 + product.trend * years)
 
 
 def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
@@ -242,12 +266,19 @@ class Simulation:
             for w in self.warehouses
         }
         total = sum(p.popularity for p in products)
-        # Cumulative, so that drawing a product does not sum every weight again (10,000 products).
+        # Cumulative, so that drawing a product does not sum every weight again (10,000 products);
+        # recomputed each day from the products' seasons and trends (``day_weights``).
         self.cum_weights = list(itertools.accumulate(p.popularity for p in products))
+        self.day_share = 1.0
         self.mean_quantity = [max(1.0, min(120.0, 30 / math.sqrt(float(p.cost) + 0.05))) for p in products]
+        by_popularity = sorted(range(len(products)), key=lambda i: -products[i].popularity)
+        self.fast = sorted(by_popularity[: round(len(products) * size.fast_movers)])
+        # What a trade counter sells of a fast mover on a day it sells it, on average.
+        self.counter_quantity = {i: max(1.0, self.mean_quantity[i] * 0.6) for i in self.fast}
         # Expected calendar-day demand of a product in one warehouse (for reordering).
         self.daily = [
             size.orders_per_day * LINES_PER_ORDER * (p.popularity / total) * self.mean_quantity[i] * 5 / 7
+            + COUNTER_DAYS * self.counter_quantity.get(i, 0.0) * 5 / 7
             for i, p in enumerate(products)
         ]
         # Quantity ordered per (product, warehouse) and week since the start, for the trailing forecast.
@@ -273,8 +304,8 @@ class Simulation:
         while day < self.today:
             self.receive(day)
             if day.weekday() < 5:
-                self.ship(day)
                 self.take_orders(day)
+                self.ship(day)
             if day.weekday() == 0:
                 self.reorder(day)
             day += dt.timedelta(days=1)
@@ -381,12 +412,52 @@ class Simulation:
     # -- selling -------------------------------------------------------------------------------
 
     def take_orders(self, day: dt.date) -> None:
-        """Today's orders per distribution centre, from its customers, for delivery within the week."""
+        """Today's orders per distribution centre, from its customers, for delivery within the week,
+        and what its trade counter sells today (shipped at once)."""
+        self.day_weights(day)
+        busy = WEEKDAY_FACTORS[day.weekday()] if day.weekday() < 5 else 1.0
         for warehouse in self.warehouses:
-            expected = self.size.orders_per_day * season(day)
+            expected = self.size.orders_per_day * self.day_share * busy
             count = max(0, round(self.rng.gauss(expected, math.sqrt(expected))))
             for _ in range(count):
                 self.sales_orders.append(self.new_order(day, warehouse))
+            counter = self.counter_order(day, warehouse, busy)
+            if counter is not None:
+                self.sales_orders.append(counter)
+
+    def day_weights(self, day: dt.date) -> None:
+        """Each product's share of today's order lines, from its popularity, season and trend."""
+        # The day's swing and trend time once, not per product (10,000 products in the large size).
+        swing, quiet, years = wave(day), holidays(day), (day - self.start).days / 365 - 0.5
+        weights = [
+            p.popularity * (1 + p.seasonality * swing) * quiet * trended(p, years) for p in self.products
+        ]
+        self.cum_weights = list(itertools.accumulate(weights))
+        self.day_share = self.cum_weights[-1] / sum(p.popularity for p in self.products)
+
+    def counter_order(self, day: dt.date, warehouse: int, busy: float) -> SalesOrder | None:
+        """The fast movers a trade counter sells over the day, to its customers, in one order
+        (none on a day it sells none of them)."""
+        rng = self.rng
+        lines = []
+        for product in self.fast:
+            spec = self.products[product]
+            if rng.random() >= COUNTER_DAYS:
+                continue
+            mean = self.counter_quantity[product] * busy * season(day, spec.seasonality)
+            mean *= growth(spec, day, self.start)
+            quantity = Decimal(max(1, round(rng.gauss(mean, 0.35 * mean))))
+            price = spec.cost * Decimal(str(round(rng.uniform(1.5, 1.9), 2)))
+            lines.append(SoLine(product, quantity, price.quantize(Decimal("0.01")), ZERO, day, warehouse))
+        if not lines:
+            return None
+        customer = rng.choice(self.customers_of[warehouse])
+        order = SalesOrder(customer, warehouse, day, lines, confirmed_at=at(day, 9 + rng.randint(0, 4)))
+        week = (day - self.start).days // 7
+        for line in lines:
+            self.ordered[(line.product, warehouse)][week] += line.quantity
+        self.backlog.extend((order, line) for line in lines)
+        return order
 
     def new_order(self, day: dt.date, warehouse: int) -> SalesOrder:
         rng = self.rng
@@ -498,7 +569,8 @@ class Simulation:
 
     def forecast(self, pair: tuple[int, int], day: dt.date, lead_time: int) -> float:
         """Daily demand to plan with: the seasonal expectation, or the last eight weeks if higher."""
-        expected = self.daily[pair[0]] * season(day + dt.timedelta(days=lead_time))
+        spec, arrival = self.products[pair[0]], day + dt.timedelta(days=lead_time)
+        expected = self.daily[pair[0]] * season(arrival, spec.seasonality) * growth(spec, arrival, self.start)
         week = (day - self.start).days // 7
         weeks = self.ordered[pair]
         trailing = float(sum(weeks.get(w, ZERO) for w in range(week - 8, week))) / 56

@@ -81,3 +81,29 @@ def test_the_mean_over_each_series_lead_time() -> None:
 
 def test_naive_holds_the_last_value() -> None:
     assert naive(np.array([[1.0, 2.0, 5.0]]), 3).tolist() == [[5.0, 5.0, 5.0]]
+
+
+def test_a_product_sold_every_working_day_is_not_intermittent() -> None:
+    rng = np.random.default_rng(5)
+    week = np.array([1, 1, 1, 1, 1, 0, 0], dtype=float)  # closed at weekends
+    y = (np.tile(week, DAYS // 7) * rng.uniform(8, 12, DAYS))[None, :]
+    fitted = forecast(y, MONDAY)
+    assert fitted.method_names() == ["seasonal"]
+    assert fitted.predict(7)[0, 5:].tolist() == [0.0, 0.0]
+    assert fitted.predict(7)[0, :5] == pytest.approx([10] * 5, abs=1.5)
+
+
+def test_intermittent_demand_on_working_days_is_forecast_on_those_days() -> None:
+    y = np.zeros((1, DAYS))
+    y[0, 0::14] = 14.0  # every other Monday: 1 a calendar day, on the five working days
+    y[0, 3::14] = 0.0
+    y[0, 9::14] = 7.0  # and every other Wednesday... so Monday to Friday all trade at some point
+    y[0, 1::28] = 7.0
+    y[0, 4::28] = 7.0
+    y[0, 17::28] = 7.0
+    fitted = forecast(y, MONDAY)
+    assert fitted.method_names() == ["croston"]
+    week = fitted.predict(7)[0]
+    assert week[5:].tolist() == [0.0, 0.0]
+    assert week[:5] == pytest.approx([week[0]] * 5)
+    assert week.sum() == pytest.approx(7 * fitted.level[0])
