@@ -49,8 +49,7 @@ def _float(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def _product(product: Product) -> ProductRef:
-    return ProductRef(product.pk, product.sku, product.name, product.unit, product.unit_decimals)
+PRODUCT_REF_FIELDS = ("pk", "sku", "name", "unit", "unit_decimals")
 
 
 def _peak_periods(raw: Any) -> tuple[PeakPeriod, ...]:
@@ -87,12 +86,13 @@ class DomainsAtp:
         )
 
     def products(self, product_ids: Collection[int]) -> Mapping[int, ProductRef]:
-        return {p.pk: _product(p) for p in Product.objects.filter(pk__in=list(product_ids))}
+        found = Product.objects.filter(pk__any_of=list(product_ids)).values_list(*PRODUCT_REF_FIELDS)
+        return {row[0]: ProductRef(*row) for row in found}
 
     def products_by_sku(self, skus: Collection[str]) -> Mapping[str, ProductRef]:
         wanted = {sku.lower(): sku for sku in skus}
         found = Product.objects.annotate(sku_lower=Lower("sku")).filter(sku_lower__in=list(wanted))
-        return {wanted[p.sku.lower()]: _product(p) for p in found}
+        return {wanted[row[1].lower()]: ProductRef(*row) for row in found.values_list(*PRODUCT_REF_FIELDS)}
 
     def stock_warehouses(self, warehouse_ids: Collection[int] | None = None) -> Mapping[int, WarehouseSite]:
         rows = Warehouse.objects.filter(active=True).exclude(kind=WarehouseKind.DROPSHIP).order_by("code")
@@ -220,7 +220,7 @@ class DomainsAtp:
     def quoted_terms(self, product_ids: Collection[int] | None) -> list[QuotedTerms]:
         rows = VendorProduct.objects.filter(active=True)
         if product_ids is not None:
-            rows = rows.filter(product_id__in=list(product_ids))
+            rows = rows.filter(product_id__any_of=list(product_ids))
         return [
             QuotedTerms(v, p, days, priority)
             for v, p, days, priority in rows.values_list(

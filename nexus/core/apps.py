@@ -38,4 +38,6 @@ class CoreConfig(AppConfig):
         post_migrate.connect(ensure_currencies, sender=self, dispatch_uid="nexus.core.ensure_currencies")
 
         # Registers the checks that state fields are writable only through transitions.
+        # Registers ``field__any_of``: one array parameter for long id lists on PostgreSQL.
+        from . import lookups  # noqa: F401
         from .transitions import system_checks  # noqa: F401

@@ -76,7 +76,9 @@ def lead_time_estimates(
     )
     products = {p for _, p in pairs}
     found: dict[tuple[int, int], LeadTimeEstimate] = {}
-    for row in VendorLeadTime.objects.filter(product_id__in=products, vendor_id__in={v for v, _ in pairs}):
+    for row in VendorLeadTime.objects.filter(
+        product_id__any_of=list(products), vendor_id__in={v for v, _ in pairs}
+    ):
         if (row.vendor_id, row.product_id) in pairs:
             found[(row.vendor_id, row.product_id)] = _stored(row)
     for terms in wiring.lead_time_domain().quoted_terms(products):

@@ -353,12 +353,8 @@ def reserved_by_line(line_ids: list[int]) -> dict[int, Decimal]:
     return {source_id: Decimal(quantity).quantize(QUANTUM) for source_id, quantity in rows}
 
 
-def short_stock_lines() -> QuerySet[SalesOrderLine]:
-    """Lines of open orders, shipped from a warehouse, whose unshipped quantity is not all reserved.
-
-    Confirming reserves only what is free (``services.reserving``); these lines wait for stock.
-    One query however many lines there are: the reserved quantity is a correlated subquery.
-    """
+def with_reserved_open(lines: QuerySet[SalesOrderLine]) -> QuerySet[SalesOrderLine]:
+    """``lines`` annotated with ``reserved_open``: what each holds reserved (a correlated subquery)."""
     reserved = (
         Reservation.objects.filter(
             source_type=LINE_SOURCE_TYPE, source_id=OuterRef("pk"), state__in=OPEN_STATES
@@ -369,8 +365,16 @@ def short_stock_lines() -> QuerySet[SalesOrderLine]:
         .values("open")
     )
     quantity: DecimalField[Decimal, Decimal] = DecimalField(max_digits=20, decimal_places=QUANTITY_PLACES)
-    return (
-        SalesOrderLine.objects.filter(order__status__in=OPEN_SALES_STATES, dropship=False)
-        .annotate(reserved_open=Coalesce(Subquery(reserved, output_field=quantity), Value(ZERO_QUANTITY)))
-        .filter(reserved_open__lt=F("quantity") - F("shipped_quantity"))
+    return lines.annotate(
+        reserved_open=Coalesce(Subquery(reserved, output_field=quantity), Value(ZERO_QUANTITY))
     )
+
+
+def short_stock_lines() -> QuerySet[SalesOrderLine]:
+    """Lines of open orders, shipped from a warehouse, whose unshipped quantity is not all reserved.
+
+    Confirming reserves only what is free (``services.reserving``); these lines wait for stock.
+    One query however many lines there are: the reserved quantity is a correlated subquery.
+    """
+    lines = SalesOrderLine.objects.filter(order__status__in=OPEN_SALES_STATES, dropship=False)
+    return with_reserved_open(lines).filter(Q(reserved_open__lt=F("quantity") - F("shipped_quantity")))
