@@ -24,7 +24,7 @@ from nexus.sales.models import (
     SalesOrder,
     SalesOrderLine,
     SalesOrderStatus,
-    reserved_by_line,
+    with_reserved_open,
 )
 from nexus.sales.services import line_source
 from nexus.tenancy.models import Tenant
@@ -103,13 +103,14 @@ class DomainsAtp:
         }
 
     def sales_lines(self, line_ids: Collection[int]) -> Mapping[int, SalesLineFacts]:
-        lines = list(SalesOrderLine.objects.select_related("order").filter(pk__in=list(line_ids)))
-        reserved = reserved_by_line([line.pk for line in lines])
+        lines = with_reserved_open(
+            SalesOrderLine.objects.select_related("order").filter(pk__any_of=list(line_ids))
+        )
         facts = {}
         for line in lines:
             confirmed = line.order.status in OPEN_SALES_STATES
             open_quantity = line.quantity - line.shipped_quantity
-            counted = open_quantity - reserved.get(line.pk, ZERO) if confirmed and not line.dropship else ZERO
+            counted = open_quantity - line.reserved_open if confirmed and not line.dropship else ZERO
             facts[line.pk] = SalesLineFacts(
                 id=line.pk,
                 order_id=line.order_id,

@@ -3,8 +3,8 @@
 Inventory answers what is on hand and reserved; procurement what open purchase-order lines
 bring; sales what confirmed orders still need beyond their reservations. Inventory imports
 neither of the others, so the combination lives here, for the orchestrators' planning (ATP,
-replenishment). Five queries whatever the number of products and warehouses; each sums in the
-database, so what comes back is one row per product, warehouse, day and kind.
+replenishment). A constant number of queries whatever the number of products and warehouses;
+each sums in the database, so what comes back is one row per product, warehouse, day and kind.
 """
 
 import datetime as dt
@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 import numpy as np
+from django.db.models import IntegerField, Value
 
 from nexus.inventory.services import SupplyDemandRow, on_hand_now, reservations_by_day, staged_now
 from nexus.inventory.services import supply_demand as inventory_supply_demand
@@ -51,40 +52,38 @@ def supply_demand(
 def daily_totals(
     product_ids: Iterable[int], warehouse_ids: Iterable[int], start: dt.date, end: dt.date
 ) -> DailyTotals:
-    """The same supply and demand as ``supply_demand``, summed by the database, as numpy arrays."""
+    """The same supply and demand as ``supply_demand``, summed by the database, as numpy arrays.
+
+    One query: the domains' sums joined by ``UNION ALL``, each marked whether it is stock
+    already in the warehouse.
+    """
     products, warehouses = list(product_ids), list(warehouse_ids)
     if end < start:
         raise ValueError("end is before start")
-    empty = np.zeros((0, 4), dtype=np.int64)
-    if not products or not warehouses:
-        stock = supply = demand = empty
-    else:
-        on_hand = _cells(on_hand_now(products, warehouses, start), start)
-        staged = _cells(staged_now(products, warehouses, start), start)
-        stock = np.concatenate([on_hand, staged])
-        supply = np.concatenate(
-            [stock, _cells(purchase_supply_by_day(products, warehouses, start, end), start)]
+    rows: Iterable[tuple[int, int, dt.date, Decimal, int]] = ()
+    if products and warehouses:
+        in_stock, to_come = Value(1, IntegerField()), Value(0, IntegerField())
+        rows = (
+            on_hand_now(products, warehouses, start)
+            .annotate(stock=in_stock)
+            .union(
+                staged_now(products, warehouses, start).annotate(stock=in_stock),
+                reservations_by_day(products, warehouses, start, end).annotate(stock=to_come),
+                purchase_supply_by_day(products, warehouses, start, end).annotate(stock=to_come),
+                sales_demand_by_day(products, warehouses, start, end).annotate(stock=to_come),
+                all=True,
+            )
         )
-        demand = np.concatenate(
-            [
-                _cells(reservations_by_day(products, warehouses, start, end), start),
-                _cells(sales_demand_by_day(products, warehouses, start, end), start),
-            ]
-        )
-    cells = np.concatenate([supply, demand])
-    zeros = np.zeros(len(cells), dtype=np.int64)
-    split = len(supply)
+    cells = np.array(
+        [(p, w, (day - start).days, int(q.scaleb(PLACES)), stock) for p, w, day, q, stock in rows],
+        dtype=np.int64,
+    ).reshape(-1, 5)
+    quantity = cells[:, 3]
     return DailyTotals(
         product_id=cells[:, 0],
         warehouse_id=cells[:, 1],
         day=cells[:, 2],
-        supply=np.concatenate([supply[:, 3], zeros[split:]]),
-        demand=np.concatenate([zeros[:split], -demand[:, 3]]),
-        stock=np.concatenate([stock[:, 3], zeros[len(stock) :]]),
+        supply=np.maximum(quantity, 0),
+        demand=np.maximum(-quantity, 0),
+        stock=np.where(cells[:, 4] == 1, quantity, 0),
     )
-
-
-def _cells(rows: Iterable[tuple[int, int, dt.date, Decimal]], start: dt.date) -> np.ndarray:
-    """(product, warehouse, day, quantity) sums as an ``(n, 4)`` integer array (days from ``start``)."""
-    cells = [(p, w, (day - start).days, int(q.scaleb(PLACES))) for p, w, day, q in rows]
-    return np.array(cells, dtype=np.int64).reshape(-1, 4)

@@ -15,18 +15,19 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import DateField, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from supply_chain_ops import wiring
-from supply_chain_ops.contracts.atp import AtpPolicy, ProductRef, WarehouseSite
+from supply_chain_ops.contracts.atp import AtpPolicy, ProductRef, SalesLineFacts, WarehouseSite
 from supply_chain_ops.contracts.transfers import DailyTotals
 from supply_chain_ops.models.atp import Promise, PromiseKind, PromiseStatus
 from supply_chain_ops.services.atp import BEYOND_HORIZON, Netting, net, promise_index
 from supply_chain_ops.services.lead_times import QUOTED_CONFIDENCE, LeadTimeEstimate
 
 from .lead_times import preferred_estimates
-from .supply_demand import daily_totals, join_totals
+from .supply_demand import cells_to_totals, join_totals, transfers_in_by_day, transfers_out_by_day
 
 PLACES = 4  # the stock ledger's quantity scale
 SCALE = 10**PLACES
@@ -56,46 +57,58 @@ def open_promises(
     ).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now or timezone.now()))
 
 
-def promise_totals(
+def promises_by_day(
+    product_ids: Collection[int], warehouse_ids: Collection[int], start: dt.date, end: dt.date
+) -> QuerySet[Promise, tuple[int, int, dt.date, Decimal]]:
+    """Open promises as demand (negative), summed by the database: ``(product, warehouse, day, quantity)``."""
+    return (
+        open_promises(product_ids, warehouse_ids)
+        .filter(promised_date__lte=end)
+        .values("product_id", "warehouse_id", day=Greatest("promised_date", Value(start, DateField())))
+        .annotate(total=-Sum(F("quantity") - F("reserved_quantity")))
+        .values_list("product_id", "warehouse_id", "day", "total")
+        .order_by()
+    )
+
+
+def replaced_sales_demand(
     product_ids: Collection[int],
     warehouse_ids: Collection[int],
     start: dt.date,
     end: dt.date,
     *,
-    pending: tuple[int, Decimal] | None = None,
+    pending: tuple[SalesLineFacts, Decimal] | None = None,
 ) -> DailyTotals:
-    """Open promises as demand, less the sales demand of the lines firm promises replace.
+    """The sales demand of the lines firm promises replace, given back (negative demand).
 
-    Promises are summed by day in the database. Only firm promises replace sales demand: a
-    quote's line belongs to a draft order, which is no demand yet (confirming it firms its quotes
-    up). ``pending`` is (sales line id, quantity) of a promise being made, counted as if it
-    existed. Three queries whatever the number of promises (two when no line is promised firm).
+    Only firm promises replace sales demand: a quote's line belongs to a draft order, which is
+    no demand yet (confirming it firms its quotes up). ``pending`` is a promise being made, for
+    the line as the caller read it, counted as if it existed. One query, and one more when other
+    lines hold firm promises.
     """
-    promises = open_promises(product_ids, warehouse_ids)
-    open_quantity = Sum(F("quantity") - F("reserved_quantity"))
-    by_day = (
-        promises.filter(promised_date__lte=end)
-        .values_list("product_id", "warehouse_id", "promised_date")
-        .annotate(open=open_quantity)
+    firm = (
+        open_promises(product_ids, warehouse_ids)
+        .filter(kind=PromiseKind.FIRM)
+        .values_list("sales_line_id")
+        .annotate(open=Sum(F("quantity") - F("reserved_quantity")))
         .order_by()
     )
-    cells = [
-        (product, warehouse, max((day - start).days, 0), to_units(quantity))
-        for product, warehouse, day, quantity in by_day
-        if quantity
-    ]
     promised_by_line: dict[int, Decimal] = defaultdict(Decimal)
-    firm = promises.filter(kind=PromiseKind.FIRM).values_list("sales_line_id").annotate(open=open_quantity)
-    for line_id, quantity in firm.order_by():
+    for line_id, quantity in firm:
         promised_by_line[line_id] += quantity
+    known: dict[int, SalesLineFacts] = {}
     if pending is not None:
-        promised_by_line[pending[0]] += pending[1]
-    if promised_by_line:
-        for line_id, facts in wiring.atp_domain().sales_lines(promised_by_line).items():
-            replaced = min(promised_by_line[line_id], facts.counted_demand)
-            if replaced > 0 and facts.warehouse_id is not None and facts.demand_date <= end:
-                day = max((facts.demand_date - start).days, 0)
-                cells.append((facts.product_id, facts.warehouse_id, day, -to_units(replaced)))
+        known[pending[0].id] = pending[0]
+        promised_by_line[pending[0].id] += pending[1]
+    others = set(promised_by_line) - set(known)
+    if others:
+        known.update(wiring.atp_domain().sales_lines(others))
+    cells = []
+    for line_id, facts in known.items():
+        replaced = min(promised_by_line[line_id], facts.counted_demand)
+        if replaced > 0 and facts.warehouse_id is not None and facts.demand_date <= end:
+            day = max((facts.demand_date - start).days, 0)
+            cells.append((facts.product_id, facts.warehouse_id, day, -to_units(replaced)))
     table = np.array(cells, dtype=np.int64).reshape(-1, 4)
     nothing = np.zeros(len(table), dtype=np.int64)
     return DailyTotals(table[:, 0], table[:, 1], table[:, 2], nothing, table[:, 3], nothing)
@@ -167,7 +180,7 @@ def build_table(
     *,
     start: dt.date,
     days: int,
-    pending: tuple[int, Decimal] | None = None,
+    pending: tuple[SalesLineFacts, Decimal] | None = None,
 ) -> AtpTable:
     """Net supply and demand for every product and warehouse pair; a constant number of queries."""
     products, warehouses = list(dict.fromkeys(product_ids)), list(dict.fromkeys(warehouse_ids))
@@ -177,9 +190,16 @@ def build_table(
     demand = np.zeros_like(supply)
     stock = np.zeros(len(supply), dtype=np.int64)
     if products and warehouses:
+        # The orchestrator's own supply and demand (transfers, promises) in one query.
+        own = transfers_in_by_day(products, warehouses, start, end).union(
+            transfers_out_by_day(products, warehouses, start, end),
+            promises_by_day(products, warehouses, start, end),
+            all=True,
+        )
         totals = join_totals(
-            daily_totals(products, warehouses, start, end),
-            promise_totals(products, warehouses, start, end, pending=pending),
+            wiring.domain_supply_demand().daily_totals(products, warehouses, start, end),
+            cells_to_totals(own, start),
+            replaced_sales_demand(products, warehouses, start, end, pending=pending),
         )
         product_at, product_ok = _positions(products, totals.product_id)
         warehouse_at, warehouse_ok = _positions(warehouses, totals.warehouse_id)

@@ -7,10 +7,12 @@ date) — an approved transfer's demand is its reservation, and shipped goods ha
 """
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable
+from decimal import Decimal
 
 import numpy as np
-from django.db.models import Q
+from django.db.models import DateField, F, QuerySet, Sum, Value
+from django.db.models.functions import Greatest
 
 from supply_chain_ops import wiring
 from supply_chain_ops.contracts.transfers import DailyTotals, SupplyDemandRow
@@ -22,35 +24,67 @@ TRANSFER_OUT = "transfer_out"
 PLACES = 4
 
 
+def transfers_in_by_day(
+    product_ids: Collection[int], warehouse_ids: Collection[int], start: dt.date, end: dt.date
+) -> QuerySet[TransferOrderLine, tuple[int, int, dt.date, Decimal]]:
+    """Open transfers' supply at their destination, summed: ``(product, warehouse, day, quantity)``."""
+    return (
+        TransferOrderLine.objects.filter(
+            product_id__any_of=list(product_ids),
+            order__destination_warehouse_id__any_of=list(warehouse_ids),
+            order__status__in=OPEN_STATES,
+            order__expected_date__lte=end,
+        )
+        .annotate(coming=F("quantity") - F("received_quantity") - F("written_off_quantity"))
+        .filter(coming__gt=0)
+        .values(
+            "product_id",
+            "order__destination_warehouse_id",
+            day=Greatest("order__expected_date", Value(start, DateField())),
+        )
+        .annotate(total=Sum("coming"))
+        .values_list("product_id", "order__destination_warehouse_id", "day", "total")
+        .order_by()
+    )
+
+
+def transfers_out_by_day(
+    product_ids: Collection[int], warehouse_ids: Collection[int], start: dt.date, end: dt.date
+) -> QuerySet[TransferOrderLine, tuple[int, int, dt.date, Decimal]]:
+    """Draft transfers' demand at their source (negative), summed: ``(product, warehouse, day, quantity)``."""
+    return (
+        TransferOrderLine.objects.filter(
+            product_id__any_of=list(product_ids),
+            order__source_warehouse_id__any_of=list(warehouse_ids),
+            order__status=TransferOrderStatus.DRAFT,
+            order__ship_date__lte=end,
+        )
+        .values(
+            "product_id",
+            "order__source_warehouse_id",
+            day=Greatest("order__ship_date", Value(start, DateField())),
+        )
+        .annotate(total=-Sum("quantity"))
+        .values_list("product_id", "order__source_warehouse_id", "day", "total")
+        .order_by()
+    )
+
+
 def transfer_rows(
     product_ids: Iterable[int], warehouse_ids: Iterable[int], start: dt.date, end: dt.date
 ) -> list[SupplyDemandRow]:
-    """The open transfers' rows (one query); overdue ones dated ``start``, later ones left out."""
+    """The open transfers' rows summed by day (two queries); overdue ones dated ``start``, later left out."""
     products, warehouses = list(product_ids), list(warehouse_ids)
-    lines = TransferOrderLine.objects.filter(
-        Q(order__destination_warehouse_id__in=warehouses)
-        | Q(order__source_warehouse_id__in=warehouses, order__status=TransferOrderStatus.DRAFT),
-        product_id__in=products,
-        order__status__in=OPEN_STATES,
-    ).values_list(
-        "product_id",
-        "quantity",
-        "received_quantity",
-        "written_off_quantity",
-        "order__status",
-        "order__source_warehouse_id",
-        "order__destination_warehouse_id",
-        "order__ship_date",
-        "order__expected_date",
-    )
-    rows = []
-    for product, quantity, received, written_off, status, source, destination, ship_date, expected in lines:
-        coming = quantity - received - written_off
-        if destination in warehouses and coming > 0 and expected <= end:
-            rows.append(SupplyDemandRow(product, destination, max(expected, start), TRANSFER_IN, coming))
-        if status == TransferOrderStatus.DRAFT and source in warehouses and ship_date <= end:
-            rows.append(SupplyDemandRow(product, source, max(ship_date, start), TRANSFER_OUT, -quantity))
-    return rows
+    if not products or not warehouses:
+        return []
+    return [
+        SupplyDemandRow(product, warehouse, day, kind, quantity)
+        for kind, query in (
+            (TRANSFER_IN, transfers_in_by_day(products, warehouses, start, end)),
+            (TRANSFER_OUT, transfers_out_by_day(products, warehouses, start, end)),
+        )
+        for product, warehouse, day, quantity in query
+    ]
 
 
 def supply_demand(
@@ -69,24 +103,19 @@ def supply_demand(
     return rows
 
 
-def daily_totals(
-    product_ids: Collection[int], warehouse_ids: Collection[int], start: dt.date, end: dt.date
-) -> DailyTotals:
-    """The domains' sums (aggregated by the database) and the open transfers', as numpy arrays."""
-    domains = wiring.domain_supply_demand().daily_totals(product_ids, warehouse_ids, start, end)
-    return join_totals(domains, rows_to_totals(transfer_rows(product_ids, warehouse_ids, start, end), start))
-
-
-def rows_to_totals(rows: Sequence[SupplyDemandRow], start: dt.date) -> DailyTotals:
-    """Rows of supply still to come (positive) and demand (negative) as totals."""
-    units = np.array([int(r.quantity.scaleb(PLACES)) for r in rows], dtype=np.int64)
+def cells_to_totals(rows: Iterable[tuple[int, int, dt.date, Decimal]], start: dt.date) -> DailyTotals:
+    """``(product, warehouse, day, quantity)`` sums as totals: positive is supply, negative demand."""
+    cells = np.array(
+        [(p, w, (day - start).days, int(q.scaleb(PLACES))) for p, w, day, q in rows], dtype=np.int64
+    ).reshape(-1, 4)
+    quantity = cells[:, 3]
     return DailyTotals(
-        product_id=np.array([r.product_id for r in rows], dtype=np.int64),
-        warehouse_id=np.array([r.warehouse_id for r in rows], dtype=np.int64),
-        day=np.array([(max(r.date, start) - start).days for r in rows], dtype=np.int64),
-        supply=np.maximum(units, 0),
-        demand=np.maximum(-units, 0),
-        stock=np.zeros(len(rows), dtype=np.int64),
+        product_id=cells[:, 0],
+        warehouse_id=cells[:, 1],
+        day=cells[:, 2],
+        supply=np.maximum(quantity, 0),
+        demand=np.maximum(-quantity, 0),
+        stock=np.zeros(len(cells), dtype=np.int64),
     )
 
 

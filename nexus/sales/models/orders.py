@@ -2,7 +2,7 @@
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -10,6 +10,7 @@ from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, S
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_fsm import FSMField, transition
+from django_stubs_ext import WithAnnotations
 
 from nexus.core.models import TenantScopedModel, TransitionLog, VersionedWorkflowModel
 from nexus.core.transitions import condition, transition_options
@@ -353,7 +354,13 @@ def reserved_by_line(line_ids: list[int]) -> dict[int, Decimal]:
     return {source_id: Decimal(quantity).quantize(QUANTUM) for source_id, quantity in rows}
 
 
-def with_reserved_open(lines: QuerySet[SalesOrderLine]) -> QuerySet[SalesOrderLine]:
+class ReservedOpen(TypedDict):
+    reserved_open: Decimal
+
+
+def with_reserved_open(
+    lines: QuerySet[SalesOrderLine],
+) -> "QuerySet[WithAnnotations[SalesOrderLine, ReservedOpen]]":
     """``lines`` annotated with ``reserved_open``: what each holds reserved (a correlated subquery)."""
     reserved = (
         Reservation.objects.filter(
