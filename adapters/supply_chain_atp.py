@@ -17,7 +17,7 @@ from nexus.core.scope import require_tenant_id
 from nexus.core.transitions.actors import actor_ref
 from nexus.inventory.models import Product, Warehouse, WarehouseKind
 from nexus.inventory.services import ReservationRequest, reserve_up_to
-from nexus.procurement.models import GoodsReceiptLine, GoodsReceiptStatus, VendorProduct
+from nexus.procurement.models import GoodsReceiptLine, GoodsReceiptStatus, VendorProduct, VendorShipmentLine
 from nexus.procurement.services import VendorStatistics, record_vendor_statistics
 from nexus.sales.models import (
     OPEN_SALES_STATES,
@@ -194,28 +194,42 @@ class DomainsAtp:
             )
 
     def receipt_history(self, vendor_ids: Collection[int] | None, since: dt.date) -> list[ReceiptHistory]:
-        lines = GoodsReceiptLine.objects.filter(
+        """Goods receipts, and dropship lines the vendor confirmed delivered (its shipment notice),
+        each from the order's sending (else its date) to the delivery; two queries."""
+        receipts = GoodsReceiptLine.objects.filter(
             receipt__status=GoodsReceiptStatus.POSTED, receipt__received_at__date__gte=since
         )
+        notices = VendorShipmentLine.objects.filter(shipment__shipped_at__date__gte=since)
         if vendor_ids is not None:
-            lines = lines.filter(receipt__purchase_order__vendor_id__in=list(vendor_ids))
-        rows = lines.values_list(
-            "receipt__purchase_order__vendor_id",
-            "purchase_order_line__product_id",
-            "receipt__purchase_order__order_date",
-            "receipt__purchase_order__sent_at",
-            "purchase_order_line__expected_date",
-            "receipt__received_at",
-        )
+            receipts = receipts.filter(receipt__purchase_order__vendor_id__in=list(vendor_ids))
+            notices = notices.filter(shipment__purchase_order__vendor_id__in=list(vendor_ids))
+        rows = [
+            *receipts.values_list(
+                "receipt__purchase_order__vendor_id",
+                "purchase_order_line__product_id",
+                "receipt__purchase_order__order_date",
+                "receipt__purchase_order__sent_at",
+                "purchase_order_line__expected_date",
+                "receipt__received_at",
+            ),
+            *notices.values_list(
+                "shipment__purchase_order__vendor_id",
+                "purchase_order_line__product_id",
+                "shipment__purchase_order__order_date",
+                "shipment__purchase_order__sent_at",
+                "purchase_order_line__expected_date",
+                "shipment__shipped_at",
+            ),
+        ]
         return [
             ReceiptHistory(
                 vendor,
                 product,
                 timezone.localdate(sent_at) if sent_at is not None else order_date,
                 expected,
-                timezone.localdate(received_at),
+                timezone.localdate(delivered_at),
             )
-            for vendor, product, order_date, sent_at, expected, received_at in rows
+            for vendor, product, order_date, sent_at, expected, delivered_at in rows
         ]
 
     def quoted_terms(self, product_ids: Collection[int] | None) -> list[QuotedTerms]:
