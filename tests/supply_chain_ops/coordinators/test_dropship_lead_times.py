@@ -20,7 +20,7 @@ LEARNING = "supply_chain.lead_times_on_dropship"
 
 
 def delivered_by_vendor(site: DropshipSite, ordered_days_ago: int, took: int, quoted: int = 5) -> None:
-    """A dropship desk ordered ``ordered_days_ago``, expected after ``quoted`` days, shipped after ``took``."""
+    """A dropship desk sent ``ordered_days_ago``, quoted ``quoted`` days, shipped after ``took``."""
     order = dropship.send(opened(site, (site.desk, "2", True)), actor=site.buyer)
     ordered = timezone.localdate() - dt.timedelta(days=ordered_days_ago)
     sent = timezone.make_aware(dt.datetime.combine(ordered, dt.time(9)))
