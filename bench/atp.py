@@ -10,9 +10,11 @@
 2. **Parallel promising**: 8 processes each promise one unit to draft sales lines, first all of
    one hot product, then spread over 1,000 products, through ``workflows.promises.promise``
    (the per-product advisory lock, ATP from every domain, the promise row and its audit event)
-   against the bare ORM statements of the same decision (the lock, the open promises and the
-   free stock read, the insert). Then both run against scarce stock (half of what is asked) to
-   show that exactly the stock there is gets promised. Target: at least 60% of the bare ORM.
+   against two sets of bare ORM statements: ``orm`` decides from free stock alone (the lock, the
+   open promises and the free stock read, the insert), ``orm_netting`` makes the promise's whole
+   decision (every supply and demand it nets, the netting, the insert). Then all run against
+   scarce stock (half of what is asked) to show that exactly the stock there is gets promised.
+   Target: at least 60% of the bare ORM.
 
 Creates its own database (``nexus_bench_atp``, dropped first) as the ordinary role ``nexus``:
 ``.venv/bin/python bench/atp.py [--products 10000] [--warehouses 5] [--days 90]``.
