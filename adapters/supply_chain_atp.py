@@ -17,14 +17,14 @@ from nexus.core.scope import require_tenant_id
 from nexus.core.transitions.actors import actor_ref
 from nexus.inventory.models import Product, Warehouse, WarehouseKind
 from nexus.inventory.services import ReservationRequest, reserve_up_to
-from nexus.procurement.models import GoodsReceiptLine, GoodsReceiptStatus, VendorProduct
+from nexus.procurement.models import GoodsReceiptLine, GoodsReceiptStatus, VendorProduct, VendorShipmentLine
 from nexus.procurement.services import VendorStatistics, record_vendor_statistics
 from nexus.sales.models import (
     OPEN_SALES_STATES,
     SalesOrder,
     SalesOrderLine,
     SalesOrderStatus,
-    reserved_by_line,
+    with_reserved_open,
 )
 from nexus.sales.services import line_source
 from nexus.tenancy.models import Tenant
@@ -49,8 +49,7 @@ def _float(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def _product(product: Product) -> ProductRef:
-    return ProductRef(product.pk, product.sku, product.name, product.unit, product.unit_decimals)
+PRODUCT_REF_FIELDS = ("pk", "sku", "name", "unit", "unit_decimals")
 
 
 def _peak_periods(raw: Any) -> tuple[PeakPeriod, ...]:
@@ -87,12 +86,13 @@ class DomainsAtp:
         )
 
     def products(self, product_ids: Collection[int]) -> Mapping[int, ProductRef]:
-        return {p.pk: _product(p) for p in Product.objects.filter(pk__in=list(product_ids))}
+        found = Product.objects.filter(pk__any_of=list(product_ids)).values_list(*PRODUCT_REF_FIELDS)
+        return {row[0]: ProductRef(*row) for row in found}
 
     def products_by_sku(self, skus: Collection[str]) -> Mapping[str, ProductRef]:
         wanted = {sku.lower(): sku for sku in skus}
         found = Product.objects.annotate(sku_lower=Lower("sku")).filter(sku_lower__in=list(wanted))
-        return {wanted[p.sku.lower()]: _product(p) for p in found}
+        return {wanted[row[1].lower()]: ProductRef(*row) for row in found.values_list(*PRODUCT_REF_FIELDS)}
 
     def stock_warehouses(self, warehouse_ids: Collection[int] | None = None) -> Mapping[int, WarehouseSite]:
         rows = Warehouse.objects.filter(active=True).exclude(kind=WarehouseKind.DROPSHIP).order_by("code")
@@ -103,13 +103,14 @@ class DomainsAtp:
         }
 
     def sales_lines(self, line_ids: Collection[int]) -> Mapping[int, SalesLineFacts]:
-        lines = list(SalesOrderLine.objects.select_related("order").filter(pk__in=list(line_ids)))
-        reserved = reserved_by_line([line.pk for line in lines])
+        lines = with_reserved_open(
+            SalesOrderLine.objects.select_related("order").filter(pk__any_of=list(line_ids))
+        )
         facts = {}
         for line in lines:
             confirmed = line.order.status in OPEN_SALES_STATES
             open_quantity = line.quantity - line.shipped_quantity
-            counted = open_quantity - reserved.get(line.pk, ZERO) if confirmed and not line.dropship else ZERO
+            counted = open_quantity - line.reserved_open if confirmed and not line.dropship else ZERO
             facts[line.pk] = SalesLineFacts(
                 id=line.pk,
                 order_id=line.order_id,
@@ -193,34 +194,48 @@ class DomainsAtp:
             )
 
     def receipt_history(self, vendor_ids: Collection[int] | None, since: dt.date) -> list[ReceiptHistory]:
-        lines = GoodsReceiptLine.objects.filter(
+        """Goods receipts, and dropship lines the vendor confirmed delivered (its shipment notice),
+        each from the order's sending (else its date) to the delivery; two queries."""
+        receipts = GoodsReceiptLine.objects.filter(
             receipt__status=GoodsReceiptStatus.POSTED, receipt__received_at__date__gte=since
         )
+        notices = VendorShipmentLine.objects.filter(shipment__shipped_at__date__gte=since)
         if vendor_ids is not None:
-            lines = lines.filter(receipt__purchase_order__vendor_id__in=list(vendor_ids))
-        rows = lines.values_list(
-            "receipt__purchase_order__vendor_id",
-            "purchase_order_line__product_id",
-            "receipt__purchase_order__order_date",
-            "receipt__purchase_order__sent_at",
-            "purchase_order_line__expected_date",
-            "receipt__received_at",
-        )
+            receipts = receipts.filter(receipt__purchase_order__vendor_id__in=list(vendor_ids))
+            notices = notices.filter(shipment__purchase_order__vendor_id__in=list(vendor_ids))
+        rows = [
+            *receipts.values_list(
+                "receipt__purchase_order__vendor_id",
+                "purchase_order_line__product_id",
+                "receipt__purchase_order__order_date",
+                "receipt__purchase_order__sent_at",
+                "purchase_order_line__expected_date",
+                "receipt__received_at",
+            ),
+            *notices.values_list(
+                "shipment__purchase_order__vendor_id",
+                "purchase_order_line__product_id",
+                "shipment__purchase_order__order_date",
+                "shipment__purchase_order__sent_at",
+                "purchase_order_line__expected_date",
+                "shipment__shipped_at",
+            ),
+        ]
         return [
             ReceiptHistory(
                 vendor,
                 product,
                 timezone.localdate(sent_at) if sent_at is not None else order_date,
                 expected,
-                timezone.localdate(received_at),
+                timezone.localdate(delivered_at),
             )
-            for vendor, product, order_date, sent_at, expected, received_at in rows
+            for vendor, product, order_date, sent_at, expected, delivered_at in rows
         ]
 
     def quoted_terms(self, product_ids: Collection[int] | None) -> list[QuotedTerms]:
         rows = VendorProduct.objects.filter(active=True)
         if product_ids is not None:
-            rows = rows.filter(product_id__in=list(product_ids))
+            rows = rows.filter(product_id__any_of=list(product_ids))
         return [
             QuotedTerms(v, p, days, priority)
             for v, p, days, priority in rows.values_list(

@@ -26,6 +26,7 @@ from nexus.inventory.services import (
     reserve_many,
 )
 from supply_chain_ops.contracts.transfers import (
+    DailyTotals,
     LineQuantity,
     LineResolver,
     ProductFacts,
@@ -34,7 +35,7 @@ from supply_chain_ops.contracts.transfers import (
     WarehouseFacts,
 )
 
-from .supply_demand import supply_demand
+from .supply_demand import daily_totals, supply_demand
 
 
 def _locations(warehouse_ids: Collection[int], kind: LocationKind) -> dict[int, Location]:
@@ -164,7 +165,12 @@ class InventoryTransferStock:
 
 
 class DomainsSupplyDemand:
-    """The domains' supply and demand rows (``adapters.supply_demand``) for the orchestrator."""
+    """The domains' supply and demand (``adapters.supply_demand``) for the orchestrator."""
+
+    def daily_totals(
+        self, product_ids: Collection[int], warehouse_ids: Collection[int], start: dt.date, end: dt.date
+    ) -> DailyTotals:
+        return daily_totals(product_ids, warehouse_ids, start, end)
 
     def rows(
         self, product_ids: Collection[int], warehouse_ids: Collection[int], start: dt.date, end: dt.date

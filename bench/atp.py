@@ -10,9 +10,11 @@
 2. **Parallel promising**: 8 processes each promise one unit to draft sales lines, first all of
    one hot product, then spread over 1,000 products, through ``workflows.promises.promise``
    (the per-product advisory lock, ATP from every domain, the promise row and its audit event)
-   against the bare ORM statements of the same decision (the lock, the open promises and the
-   free stock read, the insert). Then both run against scarce stock (half of what is asked) to
-   show that exactly the stock there is gets promised. Target: at least 60% of the bare ORM.
+   against two sets of bare ORM statements: ``orm`` decides from free stock alone (the lock, the
+   open promises and the free stock read, the insert), ``orm_netting`` makes the promise's whole
+   decision (every supply and demand it nets, the netting, the insert). Then all run against
+   scarce stock (half of what is asked) to show that exactly the stock there is gets promised.
+   Target: at least 60% of the bare ORM.
 
 Creates its own database (``nexus_bench_atp``, dropped first) as the ordinary role ``nexus``:
 ``.venv/bin/python bench/atp.py [--products 10000] [--warehouses 5] [--days 90]``.
@@ -379,7 +381,191 @@ def promise_orm(line_id: int, product_id: int, site: dict[str, Any]) -> None:
         )
 
 
-STEPS = {"orm": promise_orm, "service": promise_service}
+def promise_orm_netting(line_id: int, product_id: int, site: dict[str, Any]) -> None:
+    """The bare ORM statements of the promise's whole decision: every supply and demand it nets.
+
+    The lock, the line with what it holds reserved, its open promises, stock, reservations,
+    purchases, unreserved sales, transfers and open promises summed by day (two UNION ALL
+    queries, as the promise reads them), the firm promises' lines, the insert; netted by the
+    same closed form with numpy. No contracts, adapters or services.
+    """
+    from django.db import connection, transaction
+    from django.db.models import DateField, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+    from django.db.models.functions import Coalesce, Greatest
+    from django.utils import timezone
+
+    from nexus.inventory.models import Reservation, StockAvailability, StockBalance
+    from nexus.procurement.models import PurchaseOrderLine, VendorProduct
+    from nexus.sales.models import SalesOrderLine
+    from supply_chain_ops.models import Promise, TransferOrderLine, VendorLeadTime
+
+    warehouse = site["warehouse"]
+    start = timezone.localdate()
+    end = start + dt.timedelta(days=89)
+    key = int.from_bytes(
+        hashlib.blake2b(f"atp:{site['tenant']}:{product_id}:{warehouse}".encode(), digest_size=8).digest(),
+        "big",
+        signed=True,
+    )
+
+    def day(field: str) -> Any:
+        return Greatest(field, Value(start, DateField()))
+
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+        reserved_of_line = (
+            Reservation.objects.filter(
+                source_type="sales.salesorderline", source_id=OuterRef("pk"), state__in=("held", "confirmed")
+            )
+            .order_by()
+            .values("source_id")
+            .annotate(open=Sum(F("quantity") - F("consumed_quantity")))
+            .values("open")
+        )
+        line = (
+            SalesOrderLine.objects.select_related("order")
+            .annotate(reserved_open=Coalesce(Subquery(reserved_of_line), Value(Decimal(0))))
+            .get(pk=line_id)
+        )
+        Promise.objects.filter(sales_line_id=line_id, status="open").aggregate(
+            total=Sum("quantity") - Sum("reserved_quantity")
+        )
+        open_promises = Promise.objects.filter(
+            product_id=product_id, warehouse_id=warehouse, status="open"
+        ).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
+        in_stock, to_come = Value(1, IntegerField()), Value(0, IntegerField())
+        unreserved = SalesOrderLine.objects.filter(
+            product_id=product_id,
+            warehouse_id=warehouse,
+            dropship=False,
+            order__status__in=("confirmed", "partially_shipped"),
+            promised_date__lte=end,
+        ).annotate(
+            free=F("quantity")
+            - F("shipped_quantity")
+            - Coalesce(Subquery(reserved_of_line), Value(Decimal(0)))
+        )
+        domains = (
+            StockAvailability.objects.filter(
+                product_id=product_id, warehouse_id=warehouse, on_hand_sellable__gt=0
+            )
+            .annotate(day=Value(start, DateField()))
+            .values_list("product_id", "warehouse_id", "day", "on_hand_sellable")
+            .annotate(stock=in_stock)
+            .union(
+                StockBalance.objects.filter(
+                    product_id=product_id,
+                    location__warehouse_id=warehouse,
+                    location__kind="staging",
+                    on_hand__gt=0,
+                )
+                .values("product_id", "location__warehouse_id")
+                .annotate(day=Value(start, DateField()), quantity=Sum("on_hand"))
+                .values_list("product_id", "location__warehouse_id", "day", "quantity")
+                .annotate(stock=in_stock),
+                Reservation.objects.filter(
+                    product_id=product_id,
+                    warehouse_id=warehouse,
+                    state__in=("held", "confirmed"),
+                    required_date__lte=end,
+                )
+                .values("product_id", "warehouse_id", day=day("required_date"))
+                .annotate(quantity=-Sum(F("quantity") - F("consumed_quantity")))
+                .values_list("product_id", "warehouse_id", "day", "quantity")
+                .annotate(stock=to_come),
+                PurchaseOrderLine.objects.filter(
+                    product_id=product_id,
+                    order__warehouse_id=warehouse,
+                    order__status__in=("sent", "partially_received"),
+                    order__dropship=False,
+                    quantity__gt=F("received_quantity"),
+                    expected_date__lte=end,
+                )
+                .values("product_id", "order__warehouse_id", day=day("expected_date"))
+                .annotate(quantity=Sum(F("quantity") - F("received_quantity")))
+                .values_list("product_id", "order__warehouse_id", "day", "quantity")
+                .annotate(stock=to_come),
+                unreserved.filter(free__gt=0)
+                .values("product_id", "warehouse_id", day=day("promised_date"))
+                .annotate(quantity=-Sum("free"))
+                .values_list("product_id", "warehouse_id", "day", "quantity")
+                .annotate(stock=to_come),
+                all=True,
+            )
+        )
+        own = (
+            TransferOrderLine.objects.filter(
+                product_id=product_id,
+                order__destination_warehouse_id=warehouse,
+                order__status__in=("draft", "approved", "shipped", "partially_received"),
+                order__expected_date__lte=end,
+            )
+            .annotate(coming=F("quantity") - F("received_quantity") - F("written_off_quantity"))
+            .filter(coming__gt=0)
+            .values("product_id", "order__destination_warehouse_id", day=day("order__expected_date"))
+            .annotate(total=Sum("coming"))
+            .values_list("product_id", "order__destination_warehouse_id", "day", "total")
+            .union(
+                TransferOrderLine.objects.filter(
+                    product_id=product_id,
+                    order__source_warehouse_id=warehouse,
+                    order__status="draft",
+                    order__ship_date__lte=end,
+                )
+                .values("product_id", "order__source_warehouse_id", day=day("order__ship_date"))
+                .annotate(total=-Sum("quantity"))
+                .values_list("product_id", "order__source_warehouse_id", "day", "total"),
+                open_promises.filter(promised_date__lte=end)
+                .values("product_id", "warehouse_id", day=day("promised_date"))
+                .annotate(total=-Sum(F("quantity") - F("reserved_quantity")))
+                .values_list("product_id", "warehouse_id", "day", "total"),
+                all=True,
+            )
+        )
+        list(
+            open_promises.filter(kind="firm")
+            .values_list("sales_line_id")
+            .annotate(open=Sum(F("quantity") - F("reserved_quantity")))
+            .order_by()
+        )
+        supply = np.zeros(90, dtype=np.int64)
+        demand = np.zeros(90, dtype=np.int64)
+        stock = 0
+        for row in [*domains, *((*r, 0) for r in own)]:
+            units, at = int(row[3] * 10_000), (row[2] - start).days
+            if units > 0:
+                supply[at] += units
+                stock += units * row[4]
+            else:
+                demand[at] -= units
+        running = np.cumsum(supply - demand)
+        cumulative = np.maximum(np.flip(np.minimum.accumulate(np.flip(running))), 0)
+        if min(stock, int(cumulative[0])) < 10_000:
+            # Not all in stock: the vendor's terms and learnt lead time date or refuse the rest.
+            terms = list(
+                VendorProduct.objects.filter(product_id=product_id, active=True).values_list("vendor_id")
+            )
+            list(VendorLeadTime.objects.filter(product_id=product_id, vendor_id__in=[t[0] for t in terms]))
+            if cumulative[-1] < 10_000 and not terms:
+                raise Refused
+        Promise.objects.create(
+            tenant_id=site["tenant"],
+            sales_line=line,
+            order_number=line.order.number,
+            product_id=product_id,
+            warehouse_id=warehouse,
+            quantity=Decimal(1),
+            promised_date=start + dt.timedelta(days=int(np.argmax(cumulative >= 10_000))),
+            kind="quote",
+            basis="atp",
+            confidence=Decimal(1),
+            actor_kind="system",
+            actor_label="bench",
+        )
+
+
+STEPS = {"orm": promise_orm, "orm_netting": promise_orm_netting, "service": promise_service}
 
 
 def worker(
@@ -452,13 +638,15 @@ def parallel_promising(workers: int, per_worker: int, rounds: int) -> None:
                 rates.setdefault((mode, scenario), []).append(rate)
                 print(f"   round {round_number}, {scenario:6}, {mode:8}: {rate:7.0f}/s", flush=True)
     labels = {"hot": "1 hot product", "spread": f"{PROMISE_PRODUCTS} products"}
-    ratios = []
+    ratios: dict[str, list[float]] = {"orm": [], "orm_netting": []}
     for scenario in ("hot", "spread"):
-        orm, service = (statistics.median(rates[(mode, scenario)]) for mode in ("orm", "service"))
-        ratios.append(service / orm)
+        rate = {mode: statistics.median(rates[(mode, scenario)]) for mode in STEPS}
+        for baseline in ratios:
+            ratios[baseline].append(rate["service"] / rate[baseline])
         print(
-            f"   {labels[scenario]:15} orm {orm:7.0f}/s  service {service:7.0f}/s  "
-            f"service/orm {service / orm:.0%}"
+            f"   {labels[scenario]:15} orm {rate['orm']:6.0f}/s  orm_netting {rate['orm_netting']:6.0f}/s  "
+            f"service {rate['service']:6.0f}/s  service/orm {rate['service'] / rate['orm']:.0%}  "
+            f"service/orm_netting {rate['service'] / rate['orm_netting']:.0%}"
         )
     exact = True
     for mode in STEPS:
@@ -473,8 +661,9 @@ def parallel_promising(workers: int, per_worker: int, rounds: int) -> None:
             f"{total:f} in promises"
         )
     print(f"   over-promise: {'none' if exact else 'FOUND'}")
-    verdict = "met" if min(ratios) >= PROMISE_TARGET else "MISSED"
-    print(f"   target (service >= {PROMISE_TARGET:.0%} of bare ORM in both scenarios): {verdict}")
+    for baseline, found in ratios.items():
+        verdict = "met" if min(found) >= PROMISE_TARGET else "MISSED"
+        print(f"   target (service >= {PROMISE_TARGET:.0%} of {baseline} in both scenarios): {verdict}")
 
 
 def main() -> None:

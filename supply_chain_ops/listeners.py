@@ -11,7 +11,7 @@ from typing import Any
 
 from nexus.core.events import EventEnvelope, register_listener
 
-from .coordinators.lead_times import refresh_on_receipt
+from .coordinators.lead_times import refresh_on_dropship_delivery, refresh_on_receipt
 from .workflows.cross_docking import on_reservation_changed, on_stock_received
 from .workflows.dropship import compensate_cancelled_order, open_for_confirmed_order
 from .workflows.landed_cost_drafts import draft_from_approved_bill
@@ -30,6 +30,7 @@ LISTENERS: list[tuple[str, Listener, str]] = [
     ("supply_chain.rma_approved", await_goods, "supply_chain.rma_await_goods"),
     ("procurement.goods_received", reserve_on_receipt, "supply_chain.promises_on_receipt"),
     ("procurement.goods_received", refresh_on_receipt, "supply_chain.lead_times_on_receipt"),
+    ("supply_chain.dropship_shipped", refresh_on_dropship_delivery, "supply_chain.lead_times_on_dropship"),
     ("sales.order_confirmed", firm_up_on_confirmation, "supply_chain.promises_firm_up"),
 ]
 

@@ -42,4 +42,6 @@ class CoreConfig(AppConfig):
         install_list_rendering()
 
         # Registers the checks that state fields are writable only through transitions.
+        # Registers ``field__any_of``: one array parameter for long id lists on PostgreSQL.
+        from . import lookups  # noqa: F401
         from .transitions import system_checks  # noqa: F401

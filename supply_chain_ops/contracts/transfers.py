@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Protocol
 
+import numpy as np
+import numpy.typing as npt
+
 #: Given ids of a workflow's lines, those that exist in the current tenant.
 LineResolver = Callable[[frozenset[int]], Collection[int]]
 
@@ -62,8 +65,35 @@ class SupplyDemandRow:
     quantity: Decimal
 
 
+@dataclass(frozen=True)
+class DailyTotals:
+    """Supply and demand summed per product, warehouse and day, as parallel numpy arrays.
+
+    One entry per sum the database answered (a pair and day may have several, of different
+    kinds). ``day`` counts days from the start asked for (overdue sums are day 0); quantities are
+    integers in ten-thousandths of a unit (the stock ledger's scale): ``supply`` and ``demand``
+    not negative, ``stock`` the part of ``supply`` already in the warehouse (on hand, staged).
+    """
+
+    product_id: npt.NDArray[np.int64]
+    warehouse_id: npt.NDArray[np.int64]
+    day: npt.NDArray[np.int64]
+    supply: npt.NDArray[np.int64]
+    demand: npt.NDArray[np.int64]
+    stock: npt.NDArray[np.int64]
+
+
 class DomainSupplyDemand(Protocol):
-    """The domains' supply and demand rows (on hand, reservations, purchases, sales)."""
+    """The domains' supply and demand (on hand, reservations, purchases, sales)."""
+
+    def daily_totals(
+        self, product_ids: Collection[int], warehouse_ids: Collection[int], start: dt.date, end: dt.date
+    ) -> DailyTotals:
+        """Every domain's sums between ``start`` and ``end``, aggregated by the database.
+
+        A constant number of queries; each unit of demand counted once (a reserved sales line
+        is its reservation, not also its line).
+        """
 
     def rows(
         self, product_ids: Collection[int], warehouse_ids: Collection[int], start: dt.date, end: dt.date

@@ -15,26 +15,23 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import DateField, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from supply_chain_ops import wiring
-from supply_chain_ops.contracts.atp import AtpPolicy, ProductRef, WarehouseSite
-from supply_chain_ops.contracts.transfers import SupplyDemandRow
+from supply_chain_ops.contracts.atp import AtpPolicy, ProductRef, SalesLineFacts, WarehouseSite
+from supply_chain_ops.contracts.transfers import DailyTotals
 from supply_chain_ops.models.atp import Promise, PromiseKind, PromiseStatus
 from supply_chain_ops.services.atp import BEYOND_HORIZON, Netting, net, promise_index
 from supply_chain_ops.services.lead_times import QUOTED_CONFIDENCE, LeadTimeEstimate
 
 from .lead_times import preferred_estimates
-from .supply_demand import supply_demand
+from .supply_demand import cells_to_totals, join_totals, transfers_in_by_day, transfers_out_by_day
 
 PLACES = 4  # the stock ledger's quantity scale
 SCALE = 10**PLACES
 QUANTUM = Decimal(1).scaleb(-PLACES)
-PROMISE = "promise"
-#: Supply that is in the warehouse now (the rest is still to come).
-STOCK_KINDS = frozenset({"on_hand", "staged"})
-PROMISED_LINE = "promised_line"
 
 BASIS_ATP = "atp"
 BASIS_LEAD_TIME = "lead_time"
@@ -54,54 +51,67 @@ def open_promises(
 ) -> QuerySet[Promise]:
     """Open promises of the products in the warehouses (quotes only until they expire)."""
     return Promise.objects.filter(
-        product_id__in=list(product_ids),
-        warehouse_id__in=list(warehouse_ids),
+        product_id__any_of=list(product_ids),
+        warehouse_id__any_of=list(warehouse_ids),
         status=PromiseStatus.OPEN,
     ).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now or timezone.now()))
 
 
-def promise_rows(
+def promises_by_day(
+    product_ids: Collection[int], warehouse_ids: Collection[int], start: dt.date, end: dt.date
+) -> QuerySet[Promise, tuple[int, int, dt.date, Decimal]]:
+    """Open promises as demand (negative), summed by the database: ``(product, warehouse, day, quantity)``."""
+    return (
+        open_promises(product_ids, warehouse_ids)
+        .filter(promised_date__lte=end)
+        .values("product_id", "warehouse_id", day=Greatest("promised_date", Value(start, DateField())))
+        .annotate(total=-Sum(F("quantity") - F("reserved_quantity")))
+        .values_list("product_id", "warehouse_id", "day", "total")
+        .order_by()
+    )
+
+
+def replaced_sales_demand(
     product_ids: Collection[int],
     warehouse_ids: Collection[int],
     start: dt.date,
     end: dt.date,
     *,
-    pending: tuple[int, Decimal] | None = None,
-) -> list[SupplyDemandRow]:
-    """Open promises as demand, and the sales demand of the lines firm promises replace given back.
+    pending: tuple[SalesLineFacts, Decimal] | None = None,
+) -> DailyTotals:
+    """The sales demand of the lines firm promises replace, given back (negative demand).
 
-    Promises are summed by day in the database. Only firm promises replace sales demand: a
-    quote's line belongs to a draft order, which is no demand yet (confirming it firms its quotes
-    up). ``pending`` is (sales line id, quantity) of a promise being made, counted as if it
-    existed. Four queries whatever the number of promises.
+    Only firm promises replace sales demand: a quote's line belongs to a draft order, which is
+    no demand yet (confirming it firms its quotes up). ``pending`` is a promise being made, for
+    the line as the caller read it, counted as if it existed. One query, and one more when other
+    lines hold firm promises.
     """
-    promises = open_promises(product_ids, warehouse_ids)
-    open_quantity = Sum(F("quantity") - F("reserved_quantity"))
-    by_day = (
-        promises.filter(promised_date__lte=end)
-        .values_list("product_id", "warehouse_id", "promised_date")
-        .annotate(open=open_quantity)
+    firm = (
+        open_promises(product_ids, warehouse_ids)
+        .filter(kind=PromiseKind.FIRM)
+        .values_list("sales_line_id")
+        .annotate(open=Sum(F("quantity") - F("reserved_quantity")))
         .order_by()
     )
-    rows = [
-        SupplyDemandRow(product, warehouse, max(day, start), PROMISE, -quantity)
-        for product, warehouse, day, quantity in by_day
-        if quantity
-    ]
     promised_by_line: dict[int, Decimal] = defaultdict(Decimal)
-    firm = promises.filter(kind=PromiseKind.FIRM).values_list("sales_line_id").annotate(open=open_quantity)
-    for line_id, quantity in firm.order_by():
+    for line_id, quantity in firm:
         promised_by_line[line_id] += quantity
+    known: dict[int, SalesLineFacts] = {}
     if pending is not None:
-        promised_by_line[pending[0]] += pending[1]
-    if not promised_by_line:
-        return rows
-    for line_id, facts in wiring.atp_domain().sales_lines(promised_by_line).items():
+        known[pending[0].id] = pending[0]
+        promised_by_line[pending[0].id] += pending[1]
+    others = set(promised_by_line) - set(known)
+    if others:
+        known.update(wiring.atp_domain().sales_lines(others))
+    cells = []
+    for line_id, facts in known.items():
         replaced = min(promised_by_line[line_id], facts.counted_demand)
         if replaced > 0 and facts.warehouse_id is not None and facts.demand_date <= end:
-            day = max(facts.demand_date, start)
-            rows.append(SupplyDemandRow(facts.product_id, facts.warehouse_id, day, PROMISED_LINE, replaced))
-    return rows
+            day = max((facts.demand_date - start).days, 0)
+            cells.append((facts.product_id, facts.warehouse_id, day, -to_units(replaced)))
+    table = np.array(cells, dtype=np.int64).reshape(-1, 4)
+    nothing = np.zeros(len(table), dtype=np.int64)
+    return DailyTotals(table[:, 0], table[:, 1], table[:, 2], nothing, table[:, 3], nothing)
 
 
 @dataclass(frozen=True)
@@ -170,7 +180,7 @@ def build_table(
     *,
     start: dt.date,
     days: int,
-    pending: tuple[int, Decimal] | None = None,
+    pending: tuple[SalesLineFacts, Decimal] | None = None,
 ) -> AtpTable:
     """Net supply and demand for every product and warehouse pair; a constant number of queries."""
     products, warehouses = list(dict.fromkeys(product_ids)), list(dict.fromkeys(warehouse_ids))
@@ -179,26 +189,37 @@ def build_table(
     supply = np.zeros((len(products) * width, days), dtype=np.int64)
     demand = np.zeros_like(supply)
     stock = np.zeros(len(supply), dtype=np.int64)
-    table_index = {(p, w): i * width + j for i, p in enumerate(products) for j, w in enumerate(warehouses)}
-    rows = supply_demand(products, warehouses, start, end) if products and warehouses else []
     if products and warehouses:
-        rows += promise_rows(products, warehouses, start, end, pending=pending)
-    for row in rows:
-        i = table_index.get((row.product_id, row.warehouse_id))
-        if i is None or row.date > end:
-            continue
-        day = (max(row.date, start) - start).days
-        units = to_units(row.quantity)
-        if row.kind == PROMISED_LINE:
-            demand[i, day] -= units
-        elif units >= 0:
-            supply[i, day] += units
-            if row.kind in STOCK_KINDS:
-                stock[i] += units
-        else:
-            demand[i, day] -= units
+        # The orchestrator's own supply and demand (transfers, promises) in one query.
+        own = transfers_in_by_day(products, warehouses, start, end).union(
+            transfers_out_by_day(products, warehouses, start, end),
+            promises_by_day(products, warehouses, start, end),
+            all=True,
+        )
+        totals = join_totals(
+            wiring.domain_supply_demand().daily_totals(products, warehouses, start, end),
+            cells_to_totals(own, start),
+            replaced_sales_demand(products, warehouses, start, end, pending=pending),
+        )
+        product_at, product_ok = _positions(products, totals.product_id)
+        warehouse_at, warehouse_ok = _positions(warehouses, totals.warehouse_id)
+        keep = product_ok & warehouse_ok & (totals.day >= 0) & (totals.day < days)
+        series = product_at[keep] * width + warehouse_at[keep]
+        day = totals.day[keep]
+        np.add.at(supply, (series, day), totals.supply[keep])
+        np.add.at(demand, (series, day), totals.demand[keep])
+        np.add.at(stock, series, totals.stock[keep])
     np.maximum(demand, 0, out=demand)
     return AtpTable(products, warehouses, start, days, supply, demand, stock, net(supply, demand))
+
+
+def _positions(ids: list[int], wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each of ``wanted`` stands in ``ids``, and whether it is there at all."""
+    known = np.array(ids, dtype=np.int64)
+    order = np.argsort(known, kind="stable")
+    at = np.searchsorted(known, wanted, sorter=order).clip(0, max(len(known) - 1, 0))
+    found = order[at]
+    return found, known[found] == wanted
 
 
 @dataclass(frozen=True)
@@ -287,18 +308,46 @@ def available_to_promise(
     table = build_table(list(products), list(sites), start=today, days=days)
     estimates = preferred_estimates(list(products), today=today, policy=policy)
 
-    answers = []
-    for request in requests:
-        product = products.get(request.product_id)
-        if product is None:
-            continue
-        warehouses = [w for w in (request.warehouse_ids or sites) if w in sites]
+    asked_for = [
+        (request, products[request.product_id], [w for w in (request.warehouse_ids or sites) if w in sites])
+        for request in requests
+        if request.product_id in products
+    ]
+    # Every (request, warehouse) pair's first promise day at once, then plain ints per request.
+    pair_rows = [table.row(request.product_id, w) for request, _, ws in asked_for for w in ws]
+    pair_units = [to_units(request.quantity) for request, _, ws in asked_for for _ in ws]
+    curves = table.netting.cumulative
+    firsts = (
+        promise_index(curves[pair_rows], np.array(pair_units, dtype=np.int64)).tolist() if pair_rows else []
+    )
+    facts = _SeriesFacts(curves[:, -1].tolist(), np.minimum(table.on_hand, curves[:, 0]).tolist(), firsts)
+    answers, at = [], 0
+    for request, product, warehouses in asked_for:
         answers.append(
             _answer(
-                table, request, product, warehouses, sites, estimates.get(product.id), policy, with_buckets
+                table,
+                request,
+                product,
+                warehouses,
+                sites,
+                estimates.get(product.id),
+                policy,
+                with_buckets,
+                facts,
+                at,
             )
         )
+        at += len(warehouses)
     return answers
+
+
+@dataclass(frozen=True)
+class _SeriesFacts:
+    """Per series: the most ever promisable and the free stock now; per asked pair: its first day."""
+
+    promisable: list[int]
+    free_stock: list[int]
+    firsts: list[int]
 
 
 def _answer(
@@ -310,23 +359,24 @@ def _answer(
     estimate: LeadTimeEstimate | None,
     policy: AtpPolicy,
     with_buckets: bool,
+    facts: _SeriesFacts,
+    at: int,
 ) -> AtpAnswer:
     units = to_units(request.quantity)
     rows = [table.row(product.id, w) for w in warehouses]
-    curves = table.netting.cumulative[rows] if rows else np.zeros((0, table.days), dtype=np.int64)
-    promisable = {w: from_units(curves[k, -1]) for k, w in enumerate(warehouses)}
+    promisable = {w: from_units(facts.promisable[r]) for w, r in zip(warehouses, rows, strict=True)}
     # What can be promised today and is already in the warehouse.
-    free_stock = np.minimum(table.on_hand[rows], curves[:, 0]) if rows else np.zeros(0, dtype=np.int64)
+    free_stock = [facts.free_stock[r] for r in rows]
     buckets = {w: table.buckets(product.id, w) for w in warehouses} if with_buckets else None
     base: dict[str, Any] = {"product": product, "quantity": request.quantity, "promisable": promisable}
 
     if rows:
-        firsts = promise_index(curves, units)
-        reachable = [(int(day), k) for k, day in enumerate(firsts) if day != BEYOND_HORIZON]
+        firsts = facts.firsts[at : at + len(rows)]
+        reachable = [(day, k) for k, day in enumerate(firsts) if day != BEYOND_HORIZON]
         if reachable:
             day, k = min(reachable)
             w = warehouses[k]
-            confidence, breakdown = confidence_of(units, int(free_stock[k]), estimate)
+            confidence, breakdown = confidence_of(units, free_stock[k], estimate)
             return AtpAnswer(
                 **base,
                 promise_date=table.date(day),
@@ -337,6 +387,7 @@ def _answer(
                 buckets=buckets,
             )
         if policy.allow_split and len(rows) > 1:
+            curves = table.netting.cumulative[rows]
             day = int(promise_index(curves.sum(axis=0), units))
             if day != BEYOND_HORIZON:
                 parts, left = [], units
@@ -346,7 +397,7 @@ def _answer(
                         w = warehouses[int(k)]
                         parts.append(SourcePart(w, sites[w].code, from_units(take)))
                         left -= take
-                confidence, breakdown = confidence_of(units, int(free_stock.sum()), estimate)
+                confidence, breakdown = confidence_of(units, sum(free_stock), estimate)
                 breakdown["split"] = True
                 return AtpAnswer(
                     **base,

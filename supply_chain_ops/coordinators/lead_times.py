@@ -1,7 +1,8 @@
 """Dynamic lead times per vendor and product: learnt from receipt history, stored, and served.
 
 ``refresh_lead_times`` recomputes the stored figures (and procurement's vendor-level
-statistics) from purchase order → goods receipt history; ``lead_time_estimates`` answers for
+statistics) from purchase order → goods receipt history, dropship deliveries confirmed by the
+vendor's shipment notice included; ``lead_time_estimates`` answers for
 many (vendor, product) pairs at once from what is stored, falling back to the quoted lead time,
 and adds the tenant's peak-period buffer for today.
 """
@@ -76,7 +77,9 @@ def lead_time_estimates(
     )
     products = {p for _, p in pairs}
     found: dict[tuple[int, int], LeadTimeEstimate] = {}
-    for row in VendorLeadTime.objects.filter(product_id__in=products, vendor_id__in={v for v, _ in pairs}):
+    for row in VendorLeadTime.objects.filter(
+        product_id__any_of=list(products), vendor_id__in={v for v, _ in pairs}
+    ):
         if (row.vendor_id, row.product_id) in pairs:
             found[(row.vendor_id, row.product_id)] = _stored(row)
     for terms in wiring.lead_time_domain().quoted_terms(products):
@@ -198,3 +201,19 @@ def refresh_on_receipt(payload: dict[str, Any], envelope: Any) -> None:
     """Listener on ``procurement.goods_received``: relearn the vendor's lead times (idempotent)."""
     vendor = int(payload["vendor_id"])
     refresh_lead_times({(vendor, int(line["product_id"])) for line in payload.get("lines", ())})
+
+
+def refresh_on_dropship_delivery(payload: dict[str, Any], envelope: Any) -> None:
+    """Listener on ``supply_chain.dropship_shipped``: relearn the lead times of the order's vendors.
+
+    A vendor's shipment notice is the delivery of a dropship line (no goods receipt follows), so
+    it counts like a receipt. Every (vendor, product) of the order's ordered lines is relearnt;
+    idempotent.
+    """
+    pairs = {
+        (int(line["vendor_id"]), int(line["product_id"]))
+        for line in payload.get("lines", ())
+        if line.get("vendor_id") is not None
+    }
+    if pairs:
+        refresh_lead_times(pairs)

@@ -87,16 +87,21 @@ def promise(sales_line_id: int, quantity: Decimal, *, actor: Actor, today: dt.da
             [facts.warehouse_id],
             start=start,
             days=policy.horizon_days,
-            pending=(sales_line_id, quantity),
+            pending=(facts, quantity),
         )
-        curve = table.netting.cumulative[table.row(facts.product_id, facts.warehouse_id)]
+        row = table.row(facts.product_id, facts.warehouse_id)
+        curve = table.netting.cumulative[row]
         units = to_units(quantity)
         day = int(promise_index(curve, units))
-        estimate = preferred_estimates([facts.product_id], today=start, policy=policy).get(facts.product_id)
+        stock = min(int(table.on_hand[row]), int(curve[0]))
+        # Vendor terms and lead times matter only for what free stock does not cover.
+        estimate = (
+            None
+            if day != BEYOND_HORIZON and stock >= units
+            else preferred_estimates([facts.product_id], today=start, policy=policy).get(facts.product_id)
+        )
         if day != BEYOND_HORIZON:
             promised_date = max(table.date(day), facts.requested_date)
-            row = table.row(facts.product_id, facts.warehouse_id)
-            stock = min(int(table.on_hand[row]), int(curve[0]))
             basis, share = BASIS_ATP, confidence_of(units, stock, estimate)[0]
         elif estimate is not None:
             promised_date = max(start + dt.timedelta(days=estimate.days), facts.requested_date)

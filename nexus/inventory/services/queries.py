@@ -6,7 +6,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Case, DecimalField, F, Sum, Value, When
+from django.db.models import Case, DateField, DecimalField, F, QuerySet, Sum, Value, When
+from django.db.models.functions import Greatest
 
 from nexus.inventory.models import (
     OPEN_STATES,
@@ -79,6 +80,63 @@ def availability(
     }
 
 
+def on_hand_now(
+    product_ids: Iterable[int], warehouse_ids: Iterable[int], start: dt.date
+) -> QuerySet[StockAvailability, tuple[int, int, dt.date, Decimal]]:
+    """Sellable stock on hand: ``(product, warehouse, start, quantity)``, positive only; one query."""
+    return (
+        StockAvailability.objects.filter(
+            product_id__any_of=list(product_ids),
+            warehouse_id__any_of=list(warehouse_ids),
+            on_hand_sellable__gt=0,
+        )
+        .annotate(day=Value(start, DateField()))
+        .values_list("product_id", "warehouse_id", "day", "on_hand_sellable")
+        .order_by()
+    )
+
+
+def staged_now(
+    product_ids: Iterable[int], warehouse_ids: Iterable[int], start: dt.date
+) -> QuerySet[StockBalance, tuple[int, int, dt.date, Decimal]]:
+    """Stock in staging locations summed by warehouse: ``(product, warehouse, start, quantity)``."""
+    return (
+        StockBalance.objects.filter(
+            product_id__any_of=list(product_ids),
+            location__warehouse_id__any_of=list(warehouse_ids),
+            location__kind=LocationKind.STAGING,
+            on_hand__gt=0,
+        )
+        .values("product_id", "location__warehouse_id")
+        .annotate(day=Value(start, DateField()), quantity=Sum("on_hand"))
+        .values_list("product_id", "location__warehouse_id", "day", "quantity")
+        .order_by()
+    )
+
+
+def reservations_by_day(
+    product_ids: Iterable[int], warehouse_ids: Iterable[int], start: dt.date, end: dt.date
+) -> QuerySet[Reservation, tuple[int, int, dt.date, Decimal]]:
+    """Open held and confirmed reservations summed by the database: ``(product, warehouse, day, quantity)``.
+
+    ``quantity`` is negative (demand), what is still reserved (less consumed); those already
+    overdue are summed into ``start``, those after ``end`` left out. One query, unordered.
+    """
+    return (
+        Reservation.objects.filter(
+            product_id__any_of=list(product_ids),
+            warehouse_id__any_of=list(warehouse_ids),
+            state__in=OPEN_STATES,
+            required_date__lte=end,
+        )
+        .values("product_id", "warehouse_id", day=Greatest("required_date", Value(start, DateField())))
+        .annotate(quantity=-Sum(F("quantity") - F("consumed_quantity")))
+        .filter(quantity__lt=0)
+        .values_list("product_id", "warehouse_id", "day", "quantity")
+        .order_by()
+    )
+
+
 def supply_demand(
     product_ids: Iterable[int], warehouse_ids: Iterable[int], start: dt.date, end: dt.date
 ) -> list[SupplyDemandRow]:
@@ -94,45 +152,17 @@ def supply_demand(
     warehouses = list(warehouse_ids)
     if end < start:
         raise ValueError("end is before start")
-    rows: list[SupplyDemandRow] = []
     if not products or not warehouses:
-        return rows
-    on_hand = StockAvailability.objects.filter(
-        product_id__in=products, warehouse_id__in=warehouses, on_hand_sellable__gt=0
-    ).values_list("product_id", "warehouse_id", "on_hand_sellable")
-    rows.extend(SupplyDemandRow(p, w, start, ON_HAND, quantity) for p, w, quantity in on_hand)
-    staged = (
-        StockBalance.objects.filter(
-            product_id__in=products,
-            location__warehouse_id__in=warehouses,
-            location__kind=LocationKind.STAGING,
-            on_hand__gt=0,
+        return []
+    rows = [
+        SupplyDemandRow(p, w, day, kind, quantity)
+        for kind, query in (
+            (ON_HAND, on_hand_now(products, warehouses, start)),
+            (STAGED, staged_now(products, warehouses, start)),
+            (RESERVATION, reservations_by_day(products, warehouses, start, end)),
         )
-        .values_list("product_id", "location__warehouse_id")
-        .annotate(quantity=Sum("on_hand"))
-        .order_by()
-    )
-    rows.extend(SupplyDemandRow(p, w, start, STAGED, quantity) for p, w, quantity in staged)
-    demand = (
-        Reservation.objects.filter(
-            product_id__in=products,
-            warehouse_id__in=warehouses,
-            state__in=OPEN_STATES,
-            required_date__lte=end,
-        )
-        .values("product_id", "warehouse_id", "required_date")
-        .annotate(open=Sum(F("quantity") - F("consumed_quantity")))
-        .order_by()
-    )
-    by_day: dict[tuple[int, int, dt.date], Decimal] = defaultdict(Decimal)
-    for row in demand:
-        day = max(row["required_date"], start)
-        by_day[(row["product_id"], row["warehouse_id"], day)] += row["open"]
-    rows.extend(
-        SupplyDemandRow(p, w, day, RESERVATION, -quantity)
-        for (p, w, day), quantity in by_day.items()
-        if quantity
-    )
+        for p, w, day, quantity in query
+    ]
     rows.sort(key=lambda r: (r.product_id, r.warehouse_id, r.date, r.kind))
     return rows
 

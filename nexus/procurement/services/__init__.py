@@ -26,7 +26,7 @@ from .requisitions import (
     preferred_terms,
 )
 from .returns import VENDOR_RETURN_DOCUMENT_TYPE, return_to_vendor
-from .supply_demand import PURCHASE, supply_demand
+from .supply_demand import PURCHASE, purchase_supply_by_day, supply_demand
 from .vendors import Delivery, VendorStatistics, delivery_history, record_vendor_statistics
 
 __all__ = [
@@ -53,6 +53,7 @@ __all__ = [
     "over_receipt_tolerance_percent",
     "post_receipt",
     "preferred_terms",
+    "purchase_supply_by_day",
     "receipt_to_count",
     "record_vendor_shipment",
     "record_vendor_statistics",

@@ -13,6 +13,7 @@ from .orders import (
     SalesOrderStatus,
     reserved_by_line,
     short_stock_lines,
+    with_reserved_open,
 )
 from .shipments import Shipment, ShipmentLine, ShipmentStatus
 
@@ -32,4 +33,5 @@ __all__ = [
     "ShipmentStatus",
     "reserved_by_line",
     "short_stock_lines",
+    "with_reserved_open",
 ]

@@ -2,7 +2,7 @@
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -10,6 +10,7 @@ from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, S
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_fsm import FSMField, transition
+from django_stubs_ext import WithAnnotations
 
 from nexus.core.models import TenantScopedModel, TransitionLog, VersionedWorkflowModel
 from nexus.core.transitions import condition, transition_options
@@ -353,12 +354,14 @@ def reserved_by_line(line_ids: list[int]) -> dict[int, Decimal]:
     return {source_id: Decimal(quantity).quantize(QUANTUM) for source_id, quantity in rows}
 
 
-def short_stock_lines() -> QuerySet[SalesOrderLine]:
-    """Lines of open orders, shipped from a warehouse, whose unshipped quantity is not all reserved.
+class ReservedOpen(TypedDict):
+    reserved_open: Decimal
 
-    Confirming reserves only what is free (``services.reserving``); these lines wait for stock.
-    One query however many lines there are: the reserved quantity is a correlated subquery.
-    """
+
+def with_reserved_open(
+    lines: QuerySet[SalesOrderLine],
+) -> "QuerySet[WithAnnotations[SalesOrderLine, ReservedOpen]]":
+    """``lines`` annotated with ``reserved_open``: what each holds reserved (a correlated subquery)."""
     reserved = (
         Reservation.objects.filter(
             source_type=LINE_SOURCE_TYPE, source_id=OuterRef("pk"), state__in=OPEN_STATES
@@ -369,8 +372,16 @@ def short_stock_lines() -> QuerySet[SalesOrderLine]:
         .values("open")
     )
     quantity: DecimalField[Decimal, Decimal] = DecimalField(max_digits=20, decimal_places=QUANTITY_PLACES)
-    return (
-        SalesOrderLine.objects.filter(order__status__in=OPEN_SALES_STATES, dropship=False)
-        .annotate(reserved_open=Coalesce(Subquery(reserved, output_field=quantity), Value(ZERO_QUANTITY)))
-        .filter(reserved_open__lt=F("quantity") - F("shipped_quantity"))
+    return lines.annotate(
+        reserved_open=Coalesce(Subquery(reserved, output_field=quantity), Value(ZERO_QUANTITY))
     )
+
+
+def short_stock_lines() -> QuerySet[SalesOrderLine]:
+    """Lines of open orders, shipped from a warehouse, whose unshipped quantity is not all reserved.
+
+    Confirming reserves only what is free (``services.reserving``); these lines wait for stock.
+    One query however many lines there are: the reserved quantity is a correlated subquery.
+    """
+    lines = SalesOrderLine.objects.filter(order__status__in=OPEN_SALES_STATES, dropship=False)
+    return with_reserved_open(lines).filter(Q(reserved_open__lt=F("quantity") - F("shipped_quantity")))

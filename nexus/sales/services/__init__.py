@@ -12,7 +12,7 @@ from .orders import (
 from .reserving import LineReservation, line_source, reserve_what_is_free, top_up_reservations
 from .returns import ShippedLine, create_replacement_order, shipped_lines, shipped_order_lines
 from .shipping import SHIPMENT_DOCUMENT_TYPE, draft_shipment, post_shipment, shipment_to_pack
-from .supply_demand import SALES, supply_demand
+from .supply_demand import SALES, sales_demand_by_day, supply_demand
 
 __all__ = [
     "SALES",
@@ -31,6 +31,7 @@ __all__ = [
     "line_source",
     "post_shipment",
     "reserve_what_is_free",
+    "sales_demand_by_day",
     "shipment_to_pack",
     "shipped_lines",
     "shipped_order_lines",

@@ -1,16 +1,48 @@
 """Sales demand by day: what confirmed orders still have to ship and have not reserved."""
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import F
+from django.db.models import DateField, F, QuerySet, Sum, Value
+from django.db.models.functions import Greatest
 
 from nexus.inventory.services import SupplyDemandRow
-from nexus.sales.models import OPEN_SALES_STATES, SalesOrderLine, reserved_by_line
+from nexus.sales.models import OPEN_SALES_STATES, SalesOrderLine, with_reserved_open
 
 SALES = "sales"
+
+
+def sales_demand_by_day(
+    product_ids: Iterable[int], warehouse_ids: Iterable[int], start: dt.date, end: dt.date
+) -> QuerySet[SalesOrderLine, tuple[int, int, dt.date, Decimal]]:
+    """Unreserved open sales quantities summed by the database: ``(product, warehouse, day, quantity)``.
+
+    Lines of confirmed and partially shipped orders, except dropship lines, count for what is
+    still to ship **less what they hold reserved** (computed in the same query): the reserved
+    part is already inventory's ``reservation`` demand, so each unit of demand counts once.
+    ``quantity`` is negative (demand); a line already overdue is summed into ``start``; lines
+    promised after ``end`` are left out. One query, unordered.
+    """
+    if end < start:
+        raise ValueError("end is before start")
+    lines = SalesOrderLine.objects.filter(
+        product_id__any_of=list(product_ids),
+        warehouse_id__any_of=list(warehouse_ids),
+        dropship=False,
+        order__status__in=OPEN_SALES_STATES,
+        quantity__gt=F("shipped_quantity"),
+        promised_date__lte=end,
+    )
+    return (
+        with_reserved_open(lines)
+        .annotate(unreserved=F("quantity") - F("shipped_quantity") - F("reserved_open"))
+        .filter(unreserved__gt=0)
+        .values("product_id", "warehouse_id", day=Greatest("promised_date", Value(start, DateField())))
+        .annotate(quantity=-Sum("unreserved"))
+        .values_list("product_id", "warehouse_id", "day", "quantity")
+        .order_by()
+    )
 
 
 def supply_demand(
@@ -18,34 +50,17 @@ def supply_demand(
 ) -> list[SupplyDemandRow]:
     """Unreserved open sales-order quantities (negative, kind ``sales``) by promised date.
 
-    Lines of confirmed and partially shipped orders, except dropship lines, count for what is
-    still to ship **less what they hold reserved**: the reserved part is already inventory's
-    ``reservation`` demand, so the combined view counts every unit of demand once. A line
-    already overdue is dated ``start``; lines promised after ``end`` are left out. Two queries
-    whatever the number of products and warehouses; rows are ordered like inventory's.
+    The rows of ``sales_demand_by_day``, ordered by product, warehouse, date and kind like
+    inventory's. One query whatever the number of products and warehouses.
     """
-    products = list(product_ids)
-    warehouses = list(warehouse_ids)
+    products, warehouses = list(product_ids), list(warehouse_ids)
     if end < start:
         raise ValueError("end is before start")
     if not products or not warehouses:
         return []
-    open_lines = list(
-        SalesOrderLine.objects.filter(
-            product_id__in=products,
-            warehouse_id__in=warehouses,
-            dropship=False,
-            order__status__in=OPEN_SALES_STATES,
-            quantity__gt=F("shipped_quantity"),
-            promised_date__lte=end,
-        ).values_list("id", "product_id", "warehouse_id", "promised_date", "quantity", "shipped_quantity")
-    )
-    reserved = reserved_by_line([row[0] for row in open_lines])
-    by_day: dict[tuple[int, int, dt.date], Decimal] = defaultdict(Decimal)
-    for pk, product_id, warehouse_id, promised, quantity, shipped in open_lines:
-        unreserved = quantity - shipped - reserved.get(pk, Decimal(0))
-        if unreserved > 0:
-            by_day[(product_id, warehouse_id, max(promised, start))] += unreserved
-    rows = [SupplyDemandRow(p, w, day, SALES, -quantity) for (p, w, day), quantity in by_day.items()]
+    rows = [
+        SupplyDemandRow(p, w, day, SALES, quantity)
+        for p, w, day, quantity in sales_demand_by_day(products, warehouses, start, end)
+    ]
     rows.sort(key=lambda r: (r.product_id, r.warehouse_id, r.date, r.kind))
     return rows
