@@ -17,14 +17,14 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from nexus.core.audit import record_event
-from nexus.core.errors import InvalidInput, NotFound, TransitionNotAllowed
+from nexus.core.errors import ConcurrentChange, InvalidInput, NotFound, TransitionNotAllowed
 from nexus.core.events import EventEnvelope
 from nexus.core.models.refs import ActorRef, ObjectRef
 from nexus.core.scope import require_tenant_id
 from nexus.core.transitions import Actor, perform_transition
 from nexus.core.transitions.actors import actor_ref
 from supply_chain_ops import wiring
-from supply_chain_ops.contracts.atp import LineReservationRequest
+from supply_chain_ops.contracts.atp import AtpDomain, LineReservationRequest, SalesLineFacts
 from supply_chain_ops.coordinators.atp import BASIS_ATP, BASIS_LEAD_TIME, build_table, confidence_of, to_units
 from supply_chain_ops.coordinators.lead_times import preferred_estimates
 from supply_chain_ops.models.atp import Promise, PromiseKind, PromiseStatus
@@ -54,15 +54,7 @@ def promise(sales_line_id: int, quantity: Decimal, *, actor: Actor, today: dt.da
     still needs beyond its open promises.
     """
     domain = wiring.atp_domain()
-    facts = domain.sales_lines([sales_line_id]).get(sales_line_id)
-    if facts is None:
-        raise NotFound(f"Sales-order line {sales_line_id} does not exist.")
-    if facts.warehouse_id is None:
-        raise InvalidInput(
-            "A dropship line ships from its vendor; it takes no promise.", fields={"sales_line": ["dropship"]}
-        )
-    if not (facts.order_draft or facts.order_confirmed):
-        raise TransitionNotAllowed(f"cannot promise: order {facts.order_number} is no longer open")
+    facts, warehouse_id = _open_line(domain, sales_line_id)
     quantity = Decimal(quantity)
     if quantity <= 0:
         raise InvalidInput("The quantity must be positive.", fields={"quantity": ["Must be positive."]})
@@ -70,7 +62,13 @@ def promise(sales_line_id: int, quantity: Decimal, *, actor: Actor, today: dt.da
     start = today or timezone.localdate()
     who = actor_ref(actor)
     with transaction.atomic():
-        lock_product_warehouse(facts.product_id, facts.warehouse_id)
+        lock_product_warehouse(facts.product_id, warehouse_id)
+        # Decided on the line as it is under the lock: a reservation, shipment or edit since the
+        # first read (which only named the lock) counts.
+        locked, locked_warehouse_id = _open_line(domain, sales_line_id)
+        if (locked.product_id, locked_warehouse_id) != (facts.product_id, warehouse_id):
+            raise ConcurrentChange("The line's product or warehouse changed while promising; try again.")
+        facts = locked
         promised = Promise.objects.filter(sales_line_id=sales_line_id, status=PromiseStatus.OPEN).aggregate(
             total=Sum("quantity") - Sum("reserved_quantity")
         )["total"] or Decimal(0)
@@ -84,12 +82,12 @@ def promise(sales_line_id: int, quantity: Decimal, *, actor: Actor, today: dt.da
             )
         table = build_table(
             [facts.product_id],
-            [facts.warehouse_id],
+            [warehouse_id],
             start=start,
             days=policy.horizon_days,
             pending=(facts, quantity),
         )
-        row = table.row(facts.product_id, facts.warehouse_id)
+        row = table.row(facts.product_id, warehouse_id)
         curve = table.netting.cumulative[row]
         units = to_units(quantity)
         day = int(promise_index(curve, units))
@@ -118,7 +116,7 @@ def promise(sales_line_id: int, quantity: Decimal, *, actor: Actor, today: dt.da
             sales_line_id=sales_line_id,
             order_number=facts.order_number,
             product_id=facts.product_id,
-            warehouse_id=facts.warehouse_id,
+            warehouse_id=warehouse_id,
             quantity=quantity,
             promised_date=promised_date,
             kind=PromiseKind.FIRM if firm else PromiseKind.QUOTE,
@@ -142,6 +140,20 @@ def promise(sales_line_id: int, quantity: Decimal, *, actor: Actor, today: dt.da
             },
         )
     return record
+
+
+def _open_line(domain: AtpDomain, sales_line_id: int) -> tuple[SalesLineFacts, int]:
+    """The line's facts and warehouse; refused when it is missing, dropship or its order closed."""
+    facts = domain.sales_lines([sales_line_id]).get(sales_line_id)
+    if facts is None:
+        raise NotFound(f"Sales-order line {sales_line_id} does not exist.")
+    if facts.warehouse_id is None:
+        raise InvalidInput(
+            "A dropship line ships from its vendor; it takes no promise.", fields={"sales_line": ["dropship"]}
+        )
+    if not (facts.order_draft or facts.order_confirmed):
+        raise TransitionNotAllowed(f"cannot promise: order {facts.order_number} is no longer open")
+    return facts, facts.warehouse_id
 
 
 def release(promise_id: int, *, actor: Actor, reason: str = "", idempotency_key: str = "") -> Promise:

@@ -327,5 +327,7 @@ def test_a_search_matching_two_lines_finds_the_order_once_and_the_list_reads_no_
 
     assert [row["id"] for row in found.json()["results"]][-1] == order.pk
     assert found.json()["count"] == listed["count"] == 2
-    assert sorted(row["id"] for row in found.json()["results"]) == sorted(row["id"] for row in listed["results"])
+    assert sorted(row["id"] for row in found.json()["results"]) == sorted(
+        row["id"] for row in listed["results"]
+    )
     assert not [q["sql"] for q in queries.captured_queries if "DISTINCT" in q["sql"]]

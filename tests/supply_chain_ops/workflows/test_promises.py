@@ -10,7 +10,7 @@ from nexus.core.errors import InvalidInput, TransitionNotAllowed
 from nexus.core.models.refs import ActorRef
 from nexus.inventory.models import Reservation
 from nexus.inventory.services import receive
-from nexus.sales.services import confirm_order
+from nexus.sales.services import confirm_order, top_up_reservations
 from supply_chain_ops.coordinators.atp import AtpRequest, available_to_promise
 from supply_chain_ops.models import Promise, PromiseKind, PromiseStatus
 from supply_chain_ops.workflows import promises
@@ -145,3 +145,22 @@ def test_release_gives_the_supply_back(atp_site):
     promises.release(made.pk, actor=site.seller, reason="customer declined")
 
     assert promisable(site) == Decimal("5.0000")
+
+
+def test_a_promise_decides_on_the_line_as_it_is_under_the_lock(atp_site, monkeypatch):
+    site = atp_site
+    order = sales_order(site, (1, "6"))  # confirmed with nothing on hand: 6 unreserved
+    lock = promises.lock_product_warehouse
+
+    def reserved_while_waiting(product_id: int, warehouse_id: int) -> None:
+        # What another transaction commits while this one waits for the lock: 4 arrive and are
+        # reserved for the line, which then needs only 2 more.
+        on_hand(site, "4")
+        top_up_reservations(order, actor=SYSTEM)
+        lock(product_id, warehouse_id)
+
+    monkeypatch.setattr(promises, "lock_product_warehouse", reserved_while_waiting)
+
+    with pytest.raises(InvalidInput, match="still needs 2"):
+        promises.promise(line_of(order).pk, Decimal(6), actor=site.seller, today=START)
+    assert not Promise.objects.exists()
