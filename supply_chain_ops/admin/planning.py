@@ -23,7 +23,7 @@ from nexus.core.admin.navigation import Group, register_screen
 from nexus.core.admin.queues import register_queue
 from nexus.core.admin.read_only import NothingToSaveMixin
 from nexus.core.errors import NexusError
-from nexus.core.stepup import has_recent_mfa, step_up_url
+from nexus.core.stepup import has_recent_mfa, step_up_redirect
 from supply_chain_ops.models import (
     BalancingLine,
     BalancingRun,
@@ -91,7 +91,7 @@ class PlanningRunAdmin(DocumentAdmin):
 
     def transition_view(self, request: HttpRequest, object_id: str, transition: str) -> HttpResponseBase:
         if transition in STEP_UP_TRANSITIONS and not has_recent_mfa(request):
-            return HttpResponseRedirect(step_up_url(request.get_full_path()))
+            return step_up_redirect(request)
         return super().transition_view(request, object_id, transition)
 
     def get_urls(self) -> list[URLPattern]:

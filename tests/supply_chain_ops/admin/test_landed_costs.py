@@ -86,6 +86,21 @@ def test_posting_asks_for_a_second_factor_first_and_changes_nothing(site, comput
     assert StockAvailability.objects.get(product=site.bolt).value == Decimal("8.0000")
 
 
+def test_the_reason_given_before_the_step_up_is_back_on_the_confirmation_after_it(site, computed, accountant):
+    approved = perform_transition(computed, "approve", actor=accountant).instance
+    url = transition_url(approved, "post")
+    client = browser(accountant, site.tenant, stepped_up=False)
+    client.post(url, {"reason": "Month-end freight", "idempotency_key": "k1", "version": approved.version})
+    session = client.session
+    session[SESSION_KEY] = timezone.now().isoformat()
+    session.save()
+
+    form = client.get(url).context["form"]
+
+    assert (form["reason"].value(), form["idempotency_key"].value()) == ("Month-end freight", "k1")
+    assert LandedCost.objects.get(pk=approved.pk).status == LandedCostStatus.APPROVED
+
+
 def test_posting_after_the_step_up(site, computed, accountant):
     approved = perform_transition(computed, "approve", actor=accountant).instance
     client = browser(accountant, site.tenant, stepped_up=True)
