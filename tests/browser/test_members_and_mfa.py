@@ -72,7 +72,6 @@ def test_an_administrator_changes_a_members_role_with_a_step_up_and_suspends_the
     expect(screen.get_by_text("is back on the form")).to_be_visible()
     expect(screen.get_by_label("Role")).to_have_value(Role.PURCHASER)  # kept through the prompt
     assert Membership.objects.get(pk=nina.pk).role == Role.SALES  # but saved only by Save
-    guide_screenshot(screen, "member-after-step-up")
     screen.get_by_role("button", name="Save", exact=True).click()
     expect(screen.get_by_text("was changed successfully")).to_be_visible()
     assert Membership.objects.get(pk=nina.pk).role == Role.PURCHASER
