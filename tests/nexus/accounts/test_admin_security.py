@@ -106,7 +106,7 @@ def test_an_action_sent_before_the_step_up_comes_back_as_a_page_that_runs_it(cli
     assert asked["Location"] == step_up_url("/admin/accounts/servicetoken/")
     work_in(client, ana, acme, stepped_up=True)
     page = client.get("/admin/accounts/servicetoken/")
-    assert [t.name for t in page.templates][0] == "admin/step_up/kept_action.html"
+    assert page.templates[0].name == "admin/step_up/kept_action.html"
     assert (page.context["action_name"], page.context["objects"]) == ("take_over_tokens", [token])
     assert ServiceToken.objects.get().created_by_id == ben.pk  # nothing ran on its own
     done = client.post(
