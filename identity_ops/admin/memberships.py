@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from unfold.admin import ModelAdmin
 
 from identity_ops.wiring import membership_model, memberships
@@ -20,7 +20,7 @@ from nexus.core.admin.transitions import TransitionAdminMixin
 from nexus.core.errors import NexusError
 from nexus.core.models import TransitionLog
 from nexus.core.scope import current_tenant_id
-from nexus.core.stepup import has_recent_mfa, step_up_url
+from nexus.core.stepup import has_recent_mfa, step_up_redirect
 
 from .exposure import ExposedTransitionsMixin
 from .history import history_of
@@ -94,7 +94,7 @@ class MembershipAdmin(ExposedTransitionsMixin, TransitionAdminMixin, ModelAdmin)
     ) -> HttpResponse:
         # Saving a role change needs a fresh second factor (step-up); looking at the page does not.
         if request.method == "POST" and not has_recent_mfa(request):
-            return HttpResponseRedirect(step_up_url(request.get_full_path()))
+            return step_up_redirect(request)
         return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:

@@ -20,8 +20,9 @@ from identity_ops.models import MfaEnrolment, MfaEnrolmentStatus
 from identity_ops.wiring import access, mfa_authenticators, user_model
 from identity_ops.workflows import mfa_enrolment
 from nexus.core.admin.navigation import register_account_link
+from nexus.core.admin.step_up import KEPT_MESSAGE
 from nexus.core.errors import NexusError
-from nexus.core.stepup import has_recent_mfa, step_up_url
+from nexus.core.stepup import has_recent_mfa, kept_submission, step_up_redirect
 
 PENDING_SESSION_KEY = "nexus_mfa_enrolment_id"
 
@@ -113,7 +114,7 @@ def mfa_reset(request: HttpRequest) -> HttpResponseBase:
     if not getattr(user, "is_platform_operator", False):
         return render(request, "admin/identity_ops/mfa_reset.html", {"refused": True}, status=403)
     if not has_recent_mfa(request):
-        return HttpResponseRedirect(step_up_url(request.get_full_path()))
+        return step_up_redirect(request)
     posted = request.method == "POST"
     form = MfaResetForm(request.POST if posted else request.GET, ask_reason=posted)
     valid = form.is_valid()
@@ -131,9 +132,13 @@ def mfa_reset(request: HttpRequest) -> HttpResponseBase:
             f"Reset the second factors of {len(people)} people ({removed} authenticator(s) removed).",
         )
         return HttpResponseRedirect(reverse("admin:accounts_user_changelist"))
+    kept = kept_submission(request)
+    if kept is not None:
+        messages.info(request, KEPT_MESSAGE)
     context = {
         **admin.site.each_context(request),
         "title": "Reset second factors",
         "people": people,
+        "reason": kept.get("reason", "") if kept is not None else "",
     }
     return render(request, "admin/identity_ops/mfa_reset.html", context)

@@ -18,7 +18,7 @@ from nexus.core.admin.audited import AuditedModelAdmin
 from nexus.core.admin.transitions import TransitionAdminMixin
 from nexus.core.errors import NexusError
 from nexus.core.models import TransitionLog
-from nexus.core.stepup import has_recent_mfa, step_up_url
+from nexus.core.stepup import has_recent_mfa, step_up_redirect
 
 from .exposure import ExposedTransitionsMixin
 from .history import history_of
@@ -113,7 +113,7 @@ class PersonAdmin(ExposedTransitionsMixin, TransitionAdminMixin, AuditedModelAdm
         self, request: HttpRequest, queryset: QuerySet[Any]
     ) -> HttpResponseRedirect | None:
         if not has_recent_mfa(request):  # ending others' logins needs a fresh second factor
-            return HttpResponseRedirect(step_up_url(request.get_full_path()))
+            return step_up_redirect(request)
         try:
             ended = end_person_logins(list(queryset.values_list("pk", flat=True)), actor=request.user)
         except NexusError as error:

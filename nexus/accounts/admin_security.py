@@ -16,9 +16,10 @@ from django.shortcuts import render
 from unfold.admin import ModelAdmin
 
 from nexus.core.admin.navigation import Group, register_screen
+from nexus.core.admin.step_up import KeptSubmissionAdminMixin, restore_kept
 from nexus.core.errors import NexusError
 from nexus.core.scope import current_tenant_id
-from nexus.core.stepup import has_recent_mfa, step_up_url
+from nexus.core.stepup import has_recent_mfa, step_up_redirect
 from nexus.tenancy.access import role_in
 from nexus.tenancy.models import Role
 
@@ -119,7 +120,7 @@ class ServiceTokenForm(forms.Form):
 
 
 @admin.register(ServiceToken)
-class ServiceTokenAdmin(ReadOnlySecurityAdmin):
+class ServiceTokenAdmin(KeptSubmissionAdminMixin, ReadOnlySecurityAdmin):
     list_display = (
         "name",
         "key_prefix",
@@ -169,9 +170,10 @@ class ServiceTokenAdmin(ReadOnlySecurityAdmin):
         if tenant_id is None:
             return HttpResponseRedirect("../")
         if not has_recent_mfa(request):
-            return HttpResponseRedirect(step_up_url(request.get_full_path()))
+            return step_up_redirect(request)
         user: User = request.user  # type: ignore[assignment]
         form = ServiceTokenForm(request.POST or None, scopes=service_tokens.offered_scopes(user, tenant_id))
+        restore_kept(request, form)
         if request.method == "POST" and form.is_valid():
             try:
                 created = service_tokens.create_service_token(
@@ -217,7 +219,7 @@ class ServiceTokenAdmin(ReadOnlySecurityAdmin):
             messages.error(request, "Only an administrator of this tenant can take over its tokens.")
             return None
         if not has_recent_mfa(request):
-            return HttpResponseRedirect(step_up_url(request.get_full_path()))
+            return step_up_redirect(request)
         taken = 0
         for token_id in queryset.filter(tenant_id=tenant_id).values_list("pk", flat=True):
             try:

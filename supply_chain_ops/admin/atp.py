@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from unfold.admin import ModelAdmin
 
+from nexus.core.admin.breadcrumbs import object_breadcrumbs
 from nexus.core.admin.extensions import ObjectLink, register_object_link
 from nexus.core.admin.navigation import Group, register_screen
 from nexus.core.admin.transitions import TransitionAdminMixin
@@ -21,6 +22,8 @@ from supply_chain_ops.models import Promise, VendorLeadTime
 
 ATP_URL_NAME = "admin:supply_chain_ops_promise_atp"
 VIEW_PROMISES = "supply_chain_ops.view_promise"
+#: The product's admin page, named by label: the orchestrator does not import the domain.
+PRODUCT_MODEL = "inventory.Product"
 
 
 @admin.register(Promise)
@@ -94,6 +97,7 @@ class PromiseAdmin(TransitionAdminMixin, ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "title": f"Available to promise: {product.sku}",
+            "breadcrumbs": object_breadcrumbs(PRODUCT_MODEL, product.id, product.sku, "Available to promise"),
             "opts": self.opts,
             "product": product,
             "form": form,

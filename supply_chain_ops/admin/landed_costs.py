@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -20,7 +20,7 @@ from nexus.core.admin.documents import DocumentAdmin, DraftLinesInline
 from nexus.core.admin.navigation import Group, register_screen
 from nexus.core.admin.queues import register_queue
 from nexus.core.sequences import next_number
-from nexus.core.stepup import has_recent_mfa, step_up_url
+from nexus.core.stepup import has_recent_mfa, step_up_redirect
 from supply_chain_ops.models import LandedCost, LandedCostCharge, LandedCostReceipt, LandedCostStatus
 from supply_chain_ops.services.journal import as_csv
 from supply_chain_ops.workflows.landed_cost_tables import (
@@ -209,7 +209,7 @@ class LandedCostAdmin(DocumentAdmin):
 
     def transition_view(self, request: HttpRequest, object_id: str, transition: str) -> HttpResponseBase:
         if transition in STEP_UP_TRANSITIONS and not has_recent_mfa(request):
-            return HttpResponseRedirect(step_up_url(request.get_full_path()))
+            return step_up_redirect(request)
         return super().transition_view(request, object_id, transition)
 
     def get_urls(self) -> list[URLPattern]:

@@ -21,8 +21,9 @@ from unfold.admin import ModelAdmin, TabularInline
 from nexus.core.admin.documents import DocumentAdmin
 from nexus.core.admin.navigation import Group, register_screen
 from nexus.core.admin.queues import register_queue
+from nexus.core.admin.read_only import NothingToSaveMixin
 from nexus.core.errors import NexusError
-from nexus.core.stepup import has_recent_mfa, step_up_url
+from nexus.core.stepup import has_recent_mfa, step_up_redirect
 from supply_chain_ops.models import (
     BalancingLine,
     BalancingRun,
@@ -42,8 +43,6 @@ RUN_PERMISSIONS = {
     BalancingRun: "supply_chain_ops.run_balancingrun",
 }
 CHART_JS = "unfold/js/chart/chart.js"
-#: Pages that are read, never saved: no save buttons.
-NO_SAVE = {"show_save": False, "show_save_and_continue": False, "show_save_and_add_another": False}
 
 
 class ReadOnlyLinesInline(TabularInline):
@@ -91,18 +90,9 @@ class PlanningRunAdmin(DocumentAdmin):
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         return {}
 
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        return super().change_view(request, object_id, form_url, {**NO_SAVE, **(extra_context or {})})
-
     def transition_view(self, request: HttpRequest, object_id: str, transition: str) -> HttpResponseBase:
         if transition in STEP_UP_TRANSITIONS and not has_recent_mfa(request):
-            return HttpResponseRedirect(step_up_url(request.get_full_path()))
+            return step_up_redirect(request)
         return super().transition_view(request, object_id, transition)
 
     def get_urls(self) -> list[URLPattern]:
@@ -217,7 +207,9 @@ class RunStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(ReplenishmentLine)
-class ReplenishmentLineAdmin(ModelAdmin):
+class ReplenishmentLineAdmin(NothingToSaveMixin, ModelAdmin):
+    """Explained suggestions: read on their page, approved or rejected in bulk from the list."""
+
     list_display = (
         "sku",
         "warehouse",

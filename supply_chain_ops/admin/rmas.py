@@ -31,7 +31,7 @@ from nexus.core.admin.extensions import ObjectLink, register_object_link
 from nexus.core.admin.navigation import Group, register_screen
 from nexus.core.admin.queues import register_queue
 from nexus.core.errors import NexusError
-from nexus.core.stepup import has_recent_mfa, require_recent_mfa, step_up_url
+from nexus.core.stepup import has_recent_mfa, require_recent_mfa, step_up_redirect
 from nexus.core.transitions import TransitionResult, TransitionSpec
 from supply_chain_ops.models import (
     Disposition,
@@ -241,7 +241,7 @@ class RmaAdmin(DocumentAdmin):
         if transition == "approve" and not has_recent_mfa(request):
             obj = self.get_object(request, object_id)
             if isinstance(obj, Rma) and rmas.needs_step_up(obj):
-                return HttpResponseRedirect(step_up_url(request.get_full_path()))
+                return step_up_redirect(request)
         return super().transition_view(request, object_id, transition)
 
     # -- a new RMA from a sales order -----------------------------------------------------------

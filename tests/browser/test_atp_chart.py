@@ -1,5 +1,6 @@
-"""A product's available-to-promise chart read in Chromium: opened from the product page, a
-quantity and a warehouse typed, the promise and the chart shown (the user guide's screenshot)."""
+"""A product's available-to-promise chart read in Chromium: opened from the product page (titled
+with its trail back to the product), a quantity and a warehouse typed, the promise and the chart
+shown (the user guide's screenshot)."""
 
 import datetime as dt
 import re
@@ -52,6 +53,9 @@ def test_reading_a_products_atp_chart_and_its_promise(screen, live_server, curre
 
     screen.get_by_role("link", name="Available to promise").click()
     expect(screen).to_have_title(re.compile("^Available to promise: BOLT-10"))
+    heading = screen.locator("#page-title")
+    expect(heading.get_by_role("link")).to_have_text(["Inventory", "Products", "BOLT-10"])
+    expect(heading.get_by_text("Available to promise", exact=True)).to_be_visible()
     screen.get_by_label("Quantity").fill("10")
     screen.get_by_label("Warehouse").select_option(label="BER1")
     screen.get_by_role("button", name="Show the promise").click()

@@ -55,6 +55,7 @@ def test_computing_reviewing_and_posting_a_landed_cost_with_a_step_up(screen, li
     expect(screen.get_by_text(f"Computed “{lc.number}”.")).to_be_visible()
     expect(screen.get_by_text("pool average before")).to_be_visible()
     expect(screen.get_by_text("BER1 20.00")).to_be_visible()
+    expect(screen.locator("#submit-row").get_by_role("button")).to_have_count(0)  # read-only once computed
     guide_screenshot(screen, "landed-cost-review", top=screen.get_by_text("Capitalised", exact=True))
     screen.get_by_role("button", name="Approve", exact=True).click()
     expect(screen.get_by_text(f"Approved “{lc.number}”.")).to_be_visible()

@@ -1,5 +1,6 @@
 """Members and second factors in Chromium: a member sets up an authenticator app from the user
-menu, and an administrator changes a member's role (through the step-up prompt) and suspends them."""
+menu, and an administrator changes a member's role (through the step-up prompt, which keeps the
+chosen role on the form) and suspends them."""
 
 from typing import Any
 
@@ -68,7 +69,9 @@ def test_an_administrator_changes_a_members_role_with_a_step_up_and_suspends_the
     expect(screen.get_by_text("Confirm it is you")).to_be_visible()
     screen.get_by_label("Code").fill(current_code(secret))
     screen.get_by_role("button", name="Verify").click()
-    screen.get_by_label("Role").select_option(label="Purchaser")
+    expect(screen.get_by_text("is back on the form")).to_be_visible()
+    expect(screen.get_by_label("Role")).to_have_value(Role.PURCHASER)  # kept through the prompt
+    assert Membership.objects.get(pk=nina.pk).role == Role.SALES  # but saved only by Save
     screen.get_by_role("button", name="Save", exact=True).click()
     expect(screen.get_by_text("was changed successfully")).to_be_visible()
     assert Membership.objects.get(pk=nina.pk).role == Role.PURCHASER

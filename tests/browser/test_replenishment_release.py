@@ -36,6 +36,7 @@ def test_approving_lines_and_releasing_a_replenishment_run(screen, live_server, 
     screen.locator("#result_list").get_by_role("link", name="BOLT-10").click()
     expect(screen.get_by_text("Buy from FAST")).to_be_visible()
     expect(screen.locator("canvas")).to_be_visible()
+    expect(screen.locator("#submit-row").get_by_role("button")).to_have_count(0)  # decided from the list
     screen.wait_for_timeout(1_500)  # the chart's drawing animation
     guide_screenshot(screen, "replenishment-line", top=screen.get_by_text("Requisition", exact=True))
     screen.goto(lines)

@@ -52,6 +52,22 @@ def test_an_operator_resets_second_factors_with_a_reason_after_stepping_up(clien
     assert event.payload["reason"] == "lost phone"
 
 
+def test_a_reason_sent_after_the_step_up_lapsed_is_back_on_the_page_after_the_prompt(client):
+    person = person_with_an_authenticator()
+    client.force_login(UserFactory.create(is_platform_operator=True))
+    reset_page = f"/admin/mfa/reset/?ids={person.pk}"
+
+    asked = client.post(reset_page, {"ids": str(person.pk), "reason": "lost phone"})
+
+    assert asked["Location"].startswith("/admin/step-up/")
+    step_up(client)
+    page = client.get(reset_page)
+    assert '<input id="id_reason" name="reason" maxlength="500" value="lost phone" required>' in (
+        page.content.decode()
+    )
+    assert authenticators.has_confirmed_mfa(person.pk)  # reset only when the operator presses it
+
+
 @pytest.mark.parametrize("ids", ["²", "\u0661" * 25, "x", "1,2", "\x00"])
 def test_people_named_by_anything_but_their_ids_are_refused_and_nothing_is_reset(client, ids):
     person = person_with_an_authenticator()

@@ -12,6 +12,8 @@ inlines and the save all work on a row that no transition can move meanwhile. Un
   since you opened it ..."), so a change made on an old page never overwrites a newer one;
 - the save writes only the fields the form changed (``update_fields``), never a state.
 
+A change page on which nothing can be changed offers no save buttons (``read_only``).
+
 An application error raised on the way (a row that moved on since it was read, say) rolls the
 whole request back and becomes an error message, never an error page.
 """
@@ -28,11 +30,12 @@ from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
 from django.urls import reverse
 from django_fsm import ConcurrentTransition
-from unfold.admin import ModelAdmin
 
 from nexus.core.editing import lock_row, refuse_stale, save_fields
 from nexus.core.errors import ConcurrentChange, NexusError
 from nexus.core.models.workflow import VersionedWorkflowModel, WorkflowModel
+
+from .read_only import NothingToSaveMixin
 
 OPENED_VERSION = "opened_version"
 
@@ -57,8 +60,9 @@ class OpenedVersionForm(forms.ModelForm):
         return cleaned
 
 
-class LockedEditAdminMixin(ModelAdmin):
-    """Lock, re-check and save only what changed (see the module docstring)."""
+class LockedEditAdminMixin(NothingToSaveMixin):
+    """Lock, re-check and save only what changed (see the module docstring); no save buttons
+    where nothing can be changed (``NothingToSaveMixin``)."""
 
     def refuse_edit(self, obj: Any) -> None:
         """Raise a ``NexusError`` when ``obj``'s state does not allow a change now (under the lock)."""

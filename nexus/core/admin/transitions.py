@@ -4,7 +4,8 @@
 fields read-only, shows the object's transitions as buttons on its change page (each a POST to
 a view of its own, never the change-form save), asks for a reason on an intermediate page when a
 transition wants one, adds one change-list action per transition (each object in its own
-transaction, one summary message), and lists the object's transition history. Each runs the
+transaction, one summary message), and lists the object's transition history. What a person
+sent before a step-up prompt comes back on the page after it (``step_up``). Each runs the
 transition service, which runs the writes the transition declares; application errors become
 admin messages. ``TransitionLogAdmin`` lists every transition of the current tenant.
 """
@@ -47,6 +48,7 @@ from nexus.core.transitions.idempotency import MAX_KEY_LENGTH
 
 from .extensions import object_links
 from .locking import LockedEditAdminMixin
+from .step_up import KeptSubmissionAdminMixin, restore_kept
 
 ACTION_PREFIX = "transition_"
 
@@ -72,7 +74,7 @@ def new_idempotency_key() -> str:
     return uuid.uuid4().hex
 
 
-class TransitionAdminMixin(LockedEditAdminMixin):
+class TransitionAdminMixin(KeptSubmissionAdminMixin, LockedEditAdminMixin):
     """Transitions of the model as buttons, change-list actions and history (see module docstring)."""
 
     #: How many history rows the change page shows (newest first).
@@ -218,7 +220,7 @@ class TransitionAdminMixin(LockedEditAdminMixin):
                 "idempotency_key": new_idempotency_key(),
                 "version": confirmation.rendered_version(obj, self.version_field),
             }
-            form = TransitionForm(initial=initial, spec=spec)
+            form = restore_kept(request, TransitionForm(initial=initial, spec=spec))
         context = {
             **self.admin_site.each_context(request),
             "title": f"{spec.label} {obj._meta.verbose_name}",

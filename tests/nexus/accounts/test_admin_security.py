@@ -5,9 +5,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from nexus.accounts import service_tokens
 from nexus.accounts.models import LoginThrottle, ServiceToken
 from nexus.accounts.stepup import SESSION_KEY
 from nexus.accounts.token_scopes import SCOPES_BY_KEY
+from nexus.core.stepup import step_up_url
 from nexus.tenancy.access import SELECTED_TENANT_SESSION_KEY
 from nexus.tenancy.models import Role
 from tests.factories.people import MembershipFactory, UserFactory
@@ -75,6 +77,44 @@ def test_creating_a_service_token_in_the_admin_needs_a_step_up_and_shows_the_key
     assert "svc_" in created.content.decode()
     listed = client.get("/admin/accounts/servicetoken/")
     assert "shown only now" not in listed.content.decode()
+
+
+def test_a_token_form_sent_after_the_step_up_lapsed_comes_back_filled_in(client, ana, acme):
+    work_in(client, ana, acme)
+
+    asked = client.post("/admin/accounts/servicetoken/add/", {"name": "Shop sync", "scopes": ["stock:read"]})
+
+    assert asked["Location"] == step_up_url("/admin/accounts/servicetoken/add/")
+    assert not ServiceToken.objects.exists()
+    work_in(client, ana, acme, stepped_up=True)
+    form = client.get("/admin/accounts/servicetoken/add/").context["form"]
+    assert (form["name"].value(), form["scopes"].value()) == ("Shop sync", ["stock:read"])
+    assert not ServiceToken.objects.exists()
+
+
+def test_an_action_sent_before_the_step_up_comes_back_as_a_page_that_runs_it(client, ana, acme):
+    ben = UserFactory.create()
+    MembershipFactory.create(user=ben, tenant=acme, role=Role.ADMIN)
+    token = service_tokens.create_service_token(
+        creator=ben, tenant_id=acme.pk, name="Shop sync", scopes=["stock:read"], expires_at=None
+    ).token
+    work_in(client, ana, acme)
+    chosen = {"action": "take_over_tokens", "_selected_action": [token.pk], "index": "0"}
+
+    asked = client.post("/admin/accounts/servicetoken/", chosen)
+
+    assert asked["Location"] == step_up_url("/admin/accounts/servicetoken/")
+    work_in(client, ana, acme, stepped_up=True)
+    page = client.get("/admin/accounts/servicetoken/")
+    assert page.templates[0].name == "admin/step_up/kept_action.html"
+    assert (page.context["action_name"], page.context["objects"]) == ("take_over_tokens", [token])
+    assert ServiceToken.objects.get().created_by_id == ben.pk  # nothing ran on its own
+    done = client.post(
+        "/admin/accounts/servicetoken/", {"action": "take_over_tokens", "_selected_action": [token.pk]}
+    )
+    assert done.status_code == 302
+    assert ServiceToken.objects.get().created_by_id == ana.pk
+    assert client.get("/admin/accounts/servicetoken/").templates[0].name != "admin/step_up/kept_action.html"
 
 
 def test_a_member_without_the_admin_role_sees_neither(client, acme):

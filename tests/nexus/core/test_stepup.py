@@ -10,7 +10,14 @@ from django.utils import timezone
 
 from nexus.accounts.stepup import SESSION_KEY
 from nexus.core.errors import MfaRequired
-from nexus.core.stepup import has_recent_mfa, require_recent_mfa, requires_recent_mfa
+from nexus.core.stepup import (
+    KEPT_FOR,
+    KEPT_SESSION_KEY,
+    has_recent_mfa,
+    kept_submission,
+    require_recent_mfa,
+    requires_recent_mfa,
+)
 from tests.factories.people import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,3 +54,47 @@ def test_the_window_is_ten_minutes_by_default_and_a_setting_changes_it():
         assert has_recent_mfa(browser_request(20))
     with pytest.raises(MfaRequired):
         require_recent_mfa(browser_request(None))
+
+
+def returning(request, path="/admin/landed-costs/3/post/?x=1"):
+    """The GET the prompt sends the person back with, in the same session."""
+    back = RequestFactory().get(path)
+    back.user, back.session = request.user, request.session
+    return back
+
+
+def test_a_post_sent_to_the_prompt_waits_for_the_page_once_without_its_secrets():
+    request = browser_request(None)
+    request.POST = request.POST.copy()
+    for name, value in (
+        ("csrfmiddlewaretoken", "t"),
+        ("reason", "checked twice"),
+        ("new_password1", "hunter2"),
+        ("code", "123456"),
+        ("idempotency_key", "k1"),
+    ):
+        request.POST[name] = value
+    request.POST.setlist("ids", ["4", "7"])
+
+    sensitive(request)
+
+    elsewhere = returning(request, "/admin/landed-costs/4/post/")
+    assert kept_submission(elsewhere) is None
+    back = returning(request)
+    kept = kept_submission(back)
+    assert kept is not None
+    assert dict(kept.lists()) == {"reason": ["checked twice"], "idempotency_key": ["k1"], "ids": ["4", "7"]}
+    assert kept_submission(back) is kept  # the same request may ask again
+    assert kept_submission(returning(request)) is None  # read once
+
+
+def test_a_kept_post_expires():
+    request = browser_request(None)
+    request.POST = request.POST.copy()
+    request.POST["reason"] = "late"
+    sensitive(request)
+    entry = request.session[KEPT_SESSION_KEY]["/admin/landed-costs/3/post/?x=1"]
+    assert entry["until"] == pytest.approx((timezone.now() + KEPT_FOR).timestamp(), abs=5)
+    entry["until"] = (timezone.now() - dt.timedelta(seconds=1)).timestamp()
+
+    assert kept_submission(returning(request)) is None

@@ -112,3 +112,9 @@ class TenantAdminClient(Client):
 
 def messages_of(response: Any) -> list[tuple[str, str]]:
     return [(m.level_tag, m.message) for m in get_messages(response.wsgi_request)]
+
+
+def save_buttons(response: Any) -> list[str]:
+    """The save buttons a change page shows, by their names (``_save``, ``_continue`` ...)."""
+    html = response.content.decode()
+    return [name for name in ("_save", "_continue", "_addanother") if f'name="{name}"' in html]

@@ -5,7 +5,9 @@ from django.utils import timezone
 
 from nexus.accounts.stepup import SESSION_KEY as MFA_VERIFIED_SESSION_KEY
 from nexus.core import scope
+from nexus.core.admin.step_up import KEPT_MESSAGE
 from nexus.core.models import AuditEvent
+from nexus.core.stepup import step_up_url
 from nexus.tenancy.access import SELECTED_TENANT_SESSION_KEY
 from nexus.tenancy.models import Membership, Role, Tenant, TenantStatus
 from tests.factories.people import MembershipFactory, TenantFactory, UserFactory
@@ -176,6 +178,28 @@ def test_a_tenant_admin_changes_a_role_with_an_audit_event(client, ana, acme):
         event = AuditEvent.objects.get(action="tenancy.member_role_changed")
     assert event.data == {"user_id": colleague.user_id, "from": "sales", "to": "manager"}
     assert event.actor_id == str(ana.pk)
+
+
+def test_a_role_change_waits_through_the_step_up_prompt_on_the_form(client, ana, acme):
+    colleague = MembershipFactory.create(tenant=acme, role=Role.SALES)
+    work_in(client, ana, acme)
+    url = f"{MEMBERSHIPS}{colleague.pk}/change/"
+
+    response = client.post(url, {"role": Role.PURCHASER, "csrfmiddlewaretoken": "t"})
+
+    assert response["Location"] == step_up_url(url)
+    colleague.refresh_from_db()
+    assert colleague.role == Role.SALES  # nothing saved before the prompt, nor replayed after it
+    stepped_up(client)
+    page = client.get(url)
+    assert page.context["adminform"].form["role"].value() == Role.PURCHASER
+    assert [str(m) for m in page.context["messages"]] == [KEPT_MESSAGE]
+    colleague.refresh_from_db()
+    assert colleague.role == Role.SALES
+    assert client.get(url).context["adminform"].form["role"].value() == Role.SALES  # shown once
+    assert client.post(url, {"role": Role.PURCHASER}).status_code == 302
+    colleague.refresh_from_db()
+    assert colleague.role == Role.PURCHASER
 
 
 def test_the_last_administrator_cannot_be_demoted(client, ana, acme):

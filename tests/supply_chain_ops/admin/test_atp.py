@@ -54,3 +54,19 @@ def test_an_unknown_product_is_a_404_and_a_clerk_without_the_duty_is_refused(atp
 
     assert seller.get("/admin/supply_chain_ops/promise/atp/999999/").status_code == 404
     assert clerk.get(f"/admin/supply_chain_ops/promise/atp/{site.bolt.pk}/").status_code == 403
+
+
+def test_the_atp_page_is_titled_with_its_trail_from_the_product(atp_site):
+    site = atp_site
+    browser = TenantAdminClient(site.seller, site.tenant)
+
+    page = browser.get(f"/admin/supply_chain_ops/promise/atp/{site.bolt.pk}/")
+
+    heading = re.search(r'<h1 id="page-title"[^>]*>(.*?)</h1>', page.content.decode(), re.S).group(1)  # type: ignore[union-attr]
+    crumbs = re.findall(r'<(?:a href="([^"]*)"|span) class="align-middle[^>]*>\s*(.*?)\s*</', heading, re.S)
+    assert crumbs == [
+        ("/admin/inventory/", "Inventory"),
+        ("/admin/inventory/product/", "Products"),
+        (f"/admin/inventory/product/{site.bolt.pk}/change/", "BOLT-10"),
+        ("", "Available to promise"),
+    ]

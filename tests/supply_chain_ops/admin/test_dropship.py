@@ -6,7 +6,7 @@ from nexus.core.admin.queues import work_queues
 from supply_chain_ops.models import DropshipOrder, DropshipStatus
 from supply_chain_ops.workflows import dropship
 from supply_chain_ops.workflows.dropship import ShippedLine
-from tests.nexus.procurement.helpers import TenantAdminClient, messages_of
+from tests.nexus.procurement.helpers import TenantAdminClient, messages_of, save_buttons
 from tests.supply_chain_ops.dropship_site import dropship_site, opened
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +38,7 @@ def test_the_page_shows_each_line_with_its_purchase_order_and_vendor_shipments(d
     for text in ("DESK-1", "LAMP-2", "ACME", "BETA", desk.purchase_order.number, "1Z77: 2", "Hafenstr. 1"):
         assert text in content
     assert "Pick vendor" not in content
+    assert save_buttons(page) == []
 
 
 def test_a_buyer_picks_a_vendor_from_the_exception_queue_and_resumes(dropship_site):

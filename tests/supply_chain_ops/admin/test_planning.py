@@ -8,7 +8,7 @@ import pytest
 from nexus.core.admin.queues import work_queues
 from supply_chain_ops.models import BalancingRun, Decision, ReplenishmentRun, RunStatus
 from supply_chain_ops.workflows import replenishment
-from tests.nexus.procurement.helpers import TenantAdminClient, messages_of
+from tests.nexus.procurement.helpers import TenantAdminClient, messages_of, save_buttons
 from tests.supply_chain_ops.planning_site import PlanningSite, planning_site
 
 pytestmark = pytest.mark.django_db
@@ -31,10 +31,14 @@ def test_run_now_proposes_a_run_and_its_page_explains_each_line(planning_site: P
     assert response.status_code == 302
     assert response["Location"].endswith(f"{RUNS}/{run.pk}/change/")
     assert run.status == RunStatus.PROPOSED
-    page = browser.get(f"{RUNS}/{run.pk}/change/").content.decode()
-    assert "BOLT-10" in page
+    page = browser.get(f"{RUNS}/{run.pk}/change/")
+    assert "BOLT-10" in page.content.decode()
+    assert save_buttons(page) == []
+    assert [b["name"] for b in page.context["transition_buttons"]] == ["approve"]
     line = run.lines.get()
-    detail = browser.get(f"{LINES}/{line.pk}/change/").content.decode()
+    line_page = browser.get(f"{LINES}/{line.pk}/change/")
+    assert save_buttons(line_page) == []  # decided from the list, never saved from its page
+    detail = line_page.content.decode()
     assert "Buy from FAST" in detail
     assert f"replenishment-chart-{line.pk}" in detail
     assert "unfold/js/chart/chart.js" in detail

@@ -11,7 +11,7 @@ from nexus.tenancy.models import Tenant
 from supply_chain_ops.models import Rma, RmaStatus
 from supply_chain_ops.workflows import rmas
 from supply_chain_ops.workflows.rmas import InspectionInput
-from tests.nexus.procurement.helpers import messages_of
+from tests.nexus.procurement.helpers import messages_of, save_buttons
 from tests.supply_chain_ops.admin.test_landed_costs import browser
 from tests.supply_chain_ops.rma_site import approved_rma, draft_rma, received_rma, rma_site
 
@@ -41,6 +41,7 @@ def test_the_list_and_the_page_show_lines_with_their_returnable_quantity(rma_sit
     assert f"7 (10 shipped, 3 on {other.number})" in content
     assert "Transition history" in content
     assert [b["label"] for b in page.context["transition_buttons"]] == ["Inspect"]
+    assert save_buttons(page) == []  # a received RMA moves on by its buttons only
     for age in ("week", "month", "older"):
         assert client.get(f"{ADMIN}/", {"age": age}).status_code == 200
 

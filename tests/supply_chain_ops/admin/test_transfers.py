@@ -8,7 +8,7 @@ import pytest
 from nexus.core.admin.queues import work_queues
 from supply_chain_ops.models import TransferOrder, TransferOrderStatus
 from supply_chain_ops.workflows import transfers
-from tests.nexus.procurement.helpers import TenantAdminClient, messages_of
+from tests.nexus.procurement.helpers import TenantAdminClient, messages_of, save_buttons
 from tests.supply_chain_ops.transfer_site import draft, line_figures, transfer_site
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +36,9 @@ def test_the_list_and_the_page_show_the_transfer_and_its_lines(transfer_site):
     assert "BOLT-10" in content
     assert "Receive the rest" in content
     assert "Receive part" not in content
+    assert save_buttons(page) == []
+    a_draft = draft(site, (site.bolt, "1"))
+    assert save_buttons(browser.get(f"{ADMIN}/{a_draft.pk}/change/")) == ["_save", "_continue"]
 
 
 def test_receiving_the_rest_from_the_page_brings_everything_in(transfer_site):
