@@ -16,6 +16,7 @@ from .queries import (
     receipt_positions,
     supply_demand,
 )
+from .revaluation import ValueChange, post_value_moves
 from .reservation_sources import check_sources, register_reservation_source, rows_of
 from .reservations import (
     ReservationRequest,
@@ -35,6 +36,8 @@ from .sites import add_default_location, add_role_locations, role_location, stag
 from .stock import adjust, issue, post_move, receive, revalue, transfer
 
 __all__ = [
+    "ValueChange",
+    "post_value_moves",
     "NO_DOCUMENT",
     "ON_HAND",
     "RESERVATION",
