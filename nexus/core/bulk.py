@@ -98,14 +98,20 @@ def update_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence
             cursor.execute(
                 f"UPDATE {table} AS t SET {assignments} "  # noqa: S608
                 f"FROM unnest({casts}) AS v({', '.join(names)}) WHERE t.{names[0]} = v.{names[0]}",
-                [_array_literal(column, values) for column, values in zip(columns, zip(*rows), strict=True)],
+                [
+                    _array_literal(column, values)
+                    for column, values in zip(columns, zip(*rows, strict=True), strict=True)
+                ],
             )
             return cursor.rowcount
         assignments = ", ".join(f"{name} = %s" for name in names[1:])
         cursor.executemany(
             f"UPDATE {table} SET {assignments} WHERE {names[0]} = %s",  # noqa: S608
             [
-                [column.get_db_prep_save(value, connection) for column, value in zip(columns[1:], row[1:])]
+                [
+                    column.get_db_prep_save(value, connection)
+                    for column, value in zip(columns[1:], row[1:], strict=True)
+                ]
                 + [row[0]]
                 for row in rows
             ],
@@ -142,7 +148,7 @@ def insert_rows(
     constants = dict(constants or {})
     connection = connections[router.db_for_write(model)]
     if connection.vendor != "postgresql":
-        created = model._default_manager.bulk_create(  # type: ignore[attr-defined]
+        created = model._default_manager.bulk_create(
             [model(**constants, **dict(zip(fields, row, strict=True))) for row in rows]
         )
         return [instance.pk for instance in created]
@@ -161,8 +167,14 @@ def insert_rows(
         f"RETURNING {quote(pk.column)}"
     )
     params = [
-        *(column.get_db_prep_save(value, connection) for column, value in zip(fixed, constants.values())),
-        *(_array_literal(column, values) for column, values in zip(columns, zip(*rows), strict=True)),
+        *(
+            column.get_db_prep_save(value, connection)
+            for column, value in zip(fixed, constants.values(), strict=True)
+        ),
+        *(
+            _array_literal(column, values)
+            for column, values in zip(columns, zip(*rows, strict=True), strict=True)
+        ),
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

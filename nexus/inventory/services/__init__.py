@@ -16,7 +16,6 @@ from .queries import (
     receipt_positions,
     supply_demand,
 )
-from .revaluation import ValueChange, post_value_moves
 from .reservation_sources import check_sources, register_reservation_source, rows_of
 from .reservations import (
     ReservationRequest,
@@ -32,12 +31,11 @@ from .reservations import (
     reserve_staged,
     reserve_up_to,
 )
+from .revaluation import ValueChange, post_value_moves
 from .sites import add_default_location, add_role_locations, role_location, staging_location, transit_location
 from .stock import adjust, issue, post_move, receive, revalue, transfer
 
 __all__ = [
-    "ValueChange",
-    "post_value_moves",
     "NO_DOCUMENT",
     "ON_HAND",
     "RESERVATION",
@@ -50,6 +48,7 @@ __all__ = [
     "ReservationRequest",
     "SourceRef",
     "SupplyDemandRow",
+    "ValueChange",
     "add_default_location",
     "add_role_locations",
     "adjust",
@@ -63,6 +62,7 @@ __all__ = [
     "pinned_for_sources",
     "post_move",
     "post_moves",
+    "post_value_moves",
     "rebuild_stock_balances",
     "receipt_positions",
     "receive",

@@ -155,7 +155,9 @@ class PoolFigures:
     value: Decimal
     value_before: Decimal
     average_before: Decimal
-    balances: dict[int, tuple[int, Decimal, Decimal]] = field(default_factory=dict)  # location -> id, qty, value
+    balances: dict[int, tuple[int, Decimal, Decimal]] = field(
+        default_factory=dict
+    )  # location -> id, qty, value
 
 
 def lock_pool_figures(pairs: Iterable[Pair]) -> dict[Pair, PoolFigures]:
@@ -168,12 +170,15 @@ def lock_pool_figures(pairs: Iterable[Pair]) -> dict[Pair, PoolFigures]:
     wanted = set(pairs)
     if not wanted:
         return {}
-    pools = {
-        (product_id, warehouse_id): PoolFigures(pk, on_hand, value, value, average)
-        for pk, product_id, warehouse_id, on_hand, value, average in StockAvailability.objects.select_for_update()
+    rows = (
+        StockAvailability.objects.select_for_update()
         .filter(_pairs_condition(wanted, "warehouse_id"))
         .order_by("id")
         .values_list("id", "product_id", "warehouse_id", "on_hand", "value", "average_unit_cost")
+    )
+    pools = {
+        (product_id, warehouse_id): PoolFigures(pk, on_hand, value, value, average)
+        for pk, product_id, warehouse_id, on_hand, value, average in rows
     }
     if not pools:
         return pools

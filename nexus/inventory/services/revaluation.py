@@ -11,7 +11,6 @@ constant number of statements and little Python per change. No goods move, so th
 cost layers, reservations or pinned goods to consider.
 """
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -181,7 +180,8 @@ def _load(changes: Sequence[ValueChange]) -> tuple[dict[int, str], dict[int, Loc
 def _write(pools: dict[Pair, PoolFigures], touched: set[Pair]) -> None:
     """Each touched pool's value and average, and its value spread over its locations by quantity."""
     now = timezone.now()
-    pool_rows, balance_rows = [], []
+    pool_rows: list[tuple[object, ...]] = []
+    balance_rows: list[tuple[object, ...]] = []
     for pair in sorted(touched):
         pool = pools[pair]
         average = average_cost(pool.value, pool.on_hand)
@@ -195,4 +195,3 @@ def _write(pools: dict[Pair, PoolFigures], touched: set[Pair]) -> None:
         )
     update_rows(StockAvailability, ["value", "average_unit_cost", "updated_at"], pool_rows)
     update_rows(StockBalance, ["value", "updated_at"], balance_rows)
-
