@@ -212,6 +212,6 @@ def _pairs(pairs: set[tuple[int, int]], warehouse_field: str) -> Q:
     for product_id, warehouse_id in sorted(pairs):
         by_warehouse[warehouse_id].append(product_id)
     return Q(
-        *(Q(product_id__in=products, **{warehouse_field: w}) for w, products in by_warehouse.items()),
+        *(Q(product_id__any=products, **{warehouse_field: w}) for w, products in by_warehouse.items()),
         _connector=Q.OR,
     )

@@ -23,6 +23,10 @@ class CoreConfig(AppConfig):
 
         register_idempotency_purge_rule()
 
+        from .lookups import register as register_lookups
+
+        register_lookups()
+
         from .audit.system_entries import connect_migration_signals, record_system_context_entry
         from .scope import system_entry_recorders
 

@@ -63,12 +63,13 @@ def _element_format(field: Field) -> Callable[[Any], str]:
     raise TypeError(f"{field.model.__name__}.{field.name}: a {kind} is not written by the bulk helpers")
 
 
-def _array_literal(field: Field, values: Sequence[Any]) -> str:
+def array_literal(field: Field, values: Sequence[Any]) -> str:
+    """``values`` of ``field`` as one PostgreSQL array literal (``{1,2,NULL}``), for a cast parameter."""
     write = _element_format(field)
     return "{" + ",".join("NULL" if value is None else write(value) for value in values) + "}"
 
 
-def _array_type(field: Field, connection: BaseDatabaseWrapper) -> str:
+def array_type(field: Field, connection: BaseDatabaseWrapper) -> str:
     """The column's type without modifiers (``varchar``, not ``varchar(32)``), as an array."""
     return f"{str(field.db_type(connection)).split('(')[0]}[]"
 
@@ -92,14 +93,14 @@ def update_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence
     table = quote(model._meta.db_table)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            casts = ", ".join(f"%s::{_array_type(column, connection)}" for column in columns)
+            casts = ", ".join(f"%s::{array_type(column, connection)}" for column in columns)
             assignments = ", ".join(f"{name} = v.{name}" for name in names[1:])
             # Identifiers only, from the model's metadata and quoted; every value is a parameter.
             cursor.execute(
                 f"UPDATE {table} AS t SET {assignments} "  # noqa: S608
                 f"FROM unnest({casts}) AS v({', '.join(names)}) WHERE t.{names[0]} = v.{names[0]}",
                 [
-                    _array_literal(column, values)
+                    array_literal(column, values)
                     for column, values in zip(columns, zip(*rows, strict=True), strict=True)
                 ],
             )
@@ -159,7 +160,7 @@ def insert_rows(
     assert pk is not None
     names = ", ".join(quote(column.column) for column in [*fixed, *columns])
     selected = [f"%s::{str(column.db_type(connection)).split('(')[0]}" for column in fixed]
-    arrays = ", ".join(f"%s::{_array_type(column, connection)}" for column in columns)
+    arrays = ", ".join(f"%s::{array_type(column, connection)}" for column in columns)
     # Identifiers only, from the model's metadata and quoted; every value is a parameter.
     sql = (
         f"INSERT INTO {quote(model._meta.db_table)} ({names}) "  # noqa: S608
@@ -172,7 +173,7 @@ def insert_rows(
             for column, value in zip(fixed, constants.values(), strict=True)
         ),
         *(
-            _array_literal(column, values)
+            array_literal(column, values)
             for column, values in zip(columns, zip(*rows, strict=True), strict=True)
         ),
     ]

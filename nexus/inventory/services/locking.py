@@ -35,7 +35,7 @@ def _pairs_condition(pairs: Iterable[Pair], second_field: str, **extra: object) 
     return reduce(
         or_,
         (
-            Q(product_id__in=products, **{second_field: second}, **extra)
+            Q(product_id__any=products, **{second_field: second}, **extra)
             for second, products in _by_second(pairs).items()
         ),
     )

@@ -164,7 +164,7 @@ def receipt_positions(move_ids: Iterable[int]) -> Mapping[int, ReceiptPosition]:
     """
     zero = Value(Decimal(0), output_field=DecimalField())
     rows = (
-        CostLayer.objects.filter(origin_move_id__in=list(move_ids))
+        CostLayer.objects.filter(origin_move_id__any=list(move_ids))
         .values("origin_move_id", "warehouse_id")
         .annotate(
             received=Sum(Case(When(source_layer__isnull=True, then=F("quantity_in")), default=zero)),

@@ -160,7 +160,7 @@ def _load(changes: Sequence[ValueChange]) -> tuple[dict[int, str], dict[int, Loc
     product_ids = {change.product_id for change in changes}
     location_ids = {change.location_id for change in changes}
     hold_references(product_ids, location_ids)
-    skus = dict(Product.objects.filter(pk__in=product_ids).values_list("pk", "sku"))
+    skus = dict(Product.objects.filter(pk__any=list(product_ids)).values_list("pk", "sku"))
     locations = Location.objects.select_related("warehouse").in_bulk(location_ids)
     missing = sorted(product_ids - skus.keys())
     if missing:
