@@ -66,7 +66,9 @@ def _element_format(field: Field) -> Callable[[Any], str]:
 def array_literal(field: Field, values: Sequence[Any]) -> str:
     """``values`` of ``field`` as one PostgreSQL array literal (``{1,2,NULL}``), for a cast parameter."""
     write = _element_format(field)
-    return "{" + ",".join("NULL" if value is None else write(value) for value in values) + "}"
+    if None in values:
+        return "{" + ",".join("NULL" if value is None else write(value) for value in values) + "}"
+    return "{" + ",".join(map(write, values)) + "}"
 
 
 def array_type(field: Field, connection: BaseDatabaseWrapper) -> str:

@@ -16,29 +16,35 @@ from django.db.models.sql.compiler import SQLCompiler
 from .bulk import array_literal, array_type
 
 
-def _any(lookup: lookups.In, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, Any]:
-    if hasattr(lookup.rhs, "as_sql"):  # a subquery: as ``__in``
-        return lookup.as_sql(compiler, connection)
-    lhs, lhs_params = lookup.process_lhs(compiler, connection)
-    field = lookup.lhs.output_field
-    values = [value for value in lookup.rhs if value is not None]
-    return f"{lhs} = ANY(%s::{array_type(field, connection)})", (*lhs_params, array_literal(field, values))
+class _ArrayMembership(lookups.In):
+    """``__in`` but, on PostgreSQL, ``= ANY`` of one array; plain ids are not prepared one by one."""
 
-
-class AnyOf(lookups.In):
-    lookup_name = "any"
+    def get_prep_lookup(self) -> Any:
+        rhs = self.rhs
+        if isinstance(rhs, list | tuple | set | frozenset) and all(type(value) is int for value in rhs):
+            return list(rhs)
+        return super().get_prep_lookup()
 
     def as_postgresql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, Any]:
-        return _any(self, compiler, connection)
+        if hasattr(self.rhs, "as_sql"):  # a subquery: as ``__in``
+            return self.as_sql(compiler, connection)
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        field = self.lhs.output_field
+        values = [value for value in self.rhs if value is not None]
+        return f"{lhs} = ANY(%s::{array_type(field, connection)})", (
+            *lhs_params,
+            array_literal(field, values),
+        )
 
 
-class RelatedAnyOf(RelatedIn):
+class AnyOf(_ArrayMembership):
+    lookup_name = "any"
+
+
+class RelatedAnyOf(_ArrayMembership, RelatedIn):
     """``__any`` on a foreign key: model instances or ids, as ``__in`` takes them."""
 
     lookup_name = "any"
-
-    def as_postgresql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, Any]:
-        return _any(self, compiler, connection)
 
 
 def register() -> None:
