@@ -86,7 +86,7 @@ class DomainsAtp:
         )
 
     def products(self, product_ids: Collection[int]) -> Mapping[int, ProductRef]:
-        found = Product.objects.filter(pk__any_of=list(product_ids)).values_list(*PRODUCT_REF_FIELDS)
+        found = Product.objects.filter(pk__any=list(product_ids)).values_list(*PRODUCT_REF_FIELDS)
         return {row[0]: ProductRef(*row) for row in found}
 
     def products_by_sku(self, skus: Collection[str]) -> Mapping[str, ProductRef]:
@@ -104,7 +104,7 @@ class DomainsAtp:
 
     def sales_lines(self, line_ids: Collection[int]) -> Mapping[int, SalesLineFacts]:
         lines = with_reserved_open(
-            SalesOrderLine.objects.select_related("order").filter(pk__any_of=list(line_ids))
+            SalesOrderLine.objects.select_related("order").filter(pk__any=list(line_ids))
         )
         facts = {}
         for line in lines:
@@ -235,7 +235,7 @@ class DomainsAtp:
     def quoted_terms(self, product_ids: Collection[int] | None) -> list[QuotedTerms]:
         rows = VendorProduct.objects.filter(active=True)
         if product_ids is not None:
-            rows = rows.filter(product_id__any_of=list(product_ids))
+            rows = rows.filter(product_id__any=list(product_ids))
         return [
             QuotedTerms(v, p, days, priority)
             for v, p, days, priority in rows.values_list(

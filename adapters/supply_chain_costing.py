@@ -11,8 +11,8 @@ from nexus.core.exchange_rates.lookup import ExchangeRates
 from nexus.core.models.refs import ActorRef
 from nexus.core.money import currency_exponent
 from nexus.core.scope import require_tenant_id
-from nexus.inventory.models import MoveReason, StockAvailability, StockBalance, Warehouse
-from nexus.inventory.services import DocumentRef, MoveRequest, post_moves, receipt_positions
+from nexus.inventory.models import StockAvailability, StockBalance, Warehouse
+from nexus.inventory.services import DocumentRef, ValueChange, post_value_moves, receipt_positions
 from nexus.procurement.amounts import line_amount
 from nexus.procurement.models import (
     GoodsReceipt,
@@ -142,6 +142,9 @@ class InventoryCosting:
             found[(product_id, warehouse_id)] = Pool(codes.get(warehouse_id, ""), Decimal(0), Decimal(0))
         return found
 
+    def warehouse_codes(self, warehouse_ids: Sequence[int]) -> Mapping[int, str]:
+        return dict(Warehouse.objects.filter(pk__in=list(warehouse_ids)).values_list("pk", "code"))
+
     def post_value_moves(
         self, moves: Sequence[ValueMove], *, document_id: int, note: str, actor: ActorRef
     ) -> None:
@@ -157,7 +160,7 @@ class InventoryCosting:
             .annotate(location_id=Min("location_id"))
             .order_by()
         }
-        requests = []
+        changes = []
         for move in sorted(moves, key=lambda m: (m.product_id, m.warehouse_id)):
             location = locations.get((move.product_id, move.warehouse_id))
             if location is None:
@@ -165,18 +168,8 @@ class InventoryCosting:
                     f"Product {move.product_id} has no stock in warehouse {move.warehouse_id} to revalue.",
                     fields={"warehouse": ["No stock there."]},
                 )
-            requests.append(
-                MoveRequest(
-                    product_id=move.product_id,
-                    reason=MoveReason.REVALUATION,
-                    to_location_id=location if move.value > 0 else None,
-                    from_location_id=location if move.value < 0 else None,
-                    value=abs(move.value),
-                    document=DocumentRef(DOCUMENT_TYPE, document_id),
-                    note=note,
-                )
-            )
-        post_moves(requests, actor=actor)
+            changes.append(ValueChange(move.product_id, location, move.value))
+        post_value_moves(changes, document=DocumentRef(DOCUMENT_TYPE, document_id), note=note, actor=actor)
 
     def claim_bill_lines(self, bill_line_ids: Sequence[int]) -> Mapping[int, BillCharge]:
         lines = (
@@ -219,6 +212,6 @@ def _pairs(pairs: set[tuple[int, int]], warehouse_field: str) -> Q:
     for product_id, warehouse_id in sorted(pairs):
         by_warehouse[warehouse_id].append(product_id)
     return Q(
-        *(Q(product_id__in=products, **{warehouse_field: w}) for w, products in by_warehouse.items()),
+        *(Q(product_id__any=products, **{warehouse_field: w}) for w, products in by_warehouse.items()),
         _connector=Q.OR,
     )

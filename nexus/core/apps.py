@@ -23,6 +23,10 @@ class CoreConfig(AppConfig):
 
         register_idempotency_purge_rule()
 
+        from .lookups import register as register_lookups
+
+        register_lookups()
+
         from .audit.system_entries import connect_migration_signals, record_system_context_entry
         from .scope import system_entry_recorders
 
@@ -42,6 +46,4 @@ class CoreConfig(AppConfig):
         install_list_rendering()
 
         # Registers the checks that state fields are writable only through transitions.
-        # Registers ``field__any_of``: one array parameter for long id lists on PostgreSQL.
-        from . import lookups  # noqa: F401
         from .transitions import system_checks  # noqa: F401

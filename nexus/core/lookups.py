@@ -1,49 +1,52 @@
-"""``field__any_of=[...]``: ``IN`` with one array parameter on PostgreSQL.
+"""``field__any=[...]``: membership in a long list of values as one array parameter.
 
-A list of ten thousand ids as ``IN (%s, %s, ...)`` is ten thousand placeholders that the driver
-parses on every query; ``= ANY(%s)`` sends the same list as one array. Other databases get the
-ordinary ``IN``.
+``field__in`` with thousands of values writes thousands of placeholders, which the driver
+parses and the server plans one by one; on PostgreSQL ``__any`` sends ``field = ANY(array)``
+with the array as one text literal (``nexus.core.bulk``), whatever the number of values.
+Elsewhere it is ``__in``. Registered on every field by the kernel's app config.
 """
 
 from typing import Any
 
-from django.core.exceptions import EmptyResultSet
-from django.db.models import Field
-from django.db.models.fields.related import ForeignObject
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Field, ForeignObject, lookups
 from django.db.models.fields.related_lookups import RelatedIn
-from django.db.models.lookups import In
+from django.db.models.sql.compiler import SQLCompiler
+
+from .bulk import array_literal, array_type
 
 
-class _ArrayParameter:
-    """Shared by the plain and the related lookup: ids go as they are, one array on PostgreSQL."""
-
-    rhs: Any
+class _ArrayMembership(lookups.In):
+    """``__in`` but, on PostgreSQL, ``= ANY`` of one array; plain ids are not prepared one by one."""
 
     def get_prep_lookup(self) -> Any:
-        # Plain ids need no preparing (normalising ten thousand of them costs as much as the query).
-        if isinstance(self.rhs, list | tuple | set | frozenset) and all(type(v) is int for v in self.rhs):
-            return list(self.rhs)
-        return super().get_prep_lookup()  # type: ignore[misc]
+        rhs = self.rhs
+        if isinstance(rhs, list | tuple | set | frozenset) and all(type(value) is int for value in rhs):
+            return list(rhs)
+        return super().get_prep_lookup()
 
-    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
-        lookup: Any = self
-        if not lookup.rhs_is_direct_value():
-            return lookup.as_sql(compiler, connection)
-        field = lookup.lhs.output_field
-        values = [v for v in dict.fromkeys(self.rhs) if v is not None]
-        if not all(type(v) is int for v in values):
-            values = [field.get_db_prep_value(v, connection, prepared=True) for v in values]
-        if not values:
-            raise EmptyResultSet
-        lhs_sql, lhs_params = lookup.process_lhs(compiler, connection)
-        return f"{lhs_sql} = ANY(%s::{field.db_type(connection)}[])", (*lhs_params, values)
+    def as_postgresql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, Any]:
+        if hasattr(self.rhs, "as_sql"):  # a subquery: as ``__in``
+            return self.as_sql(compiler, connection)
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        field = self.lhs.output_field
+        values = [value for value in self.rhs if value is not None]
+        return f"{lhs} = ANY(%s::{array_type(field, connection)})", (
+            *lhs_params,
+            array_literal(field, values),
+        )
 
 
-@Field.register_lookup
-class AnyOf(_ArrayParameter, In):
-    lookup_name = "any_of"
+class AnyOf(_ArrayMembership):
+    lookup_name = "any"
 
 
-@ForeignObject.register_lookup
-class RelatedAnyOf(_ArrayParameter, RelatedIn):
-    lookup_name = "any_of"
+class RelatedAnyOf(_ArrayMembership, RelatedIn):
+    """``__any`` on a foreign key: model instances or ids, as ``__in`` takes them."""
+
+    lookup_name = "any"
+
+
+def register() -> None:
+    Field.register_lookup(AnyOf)
+    ForeignObject.register_lookup(RelatedAnyOf)

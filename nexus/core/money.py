@@ -18,7 +18,7 @@ Conventions for domain models (docs/kernel.md, "Sequences, money and quantities"
 import datetime as dt
 import re
 from collections.abc import Sequence
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation, localcontext
+from decimal import MAX_PREC, ROUND_HALF_EVEN, Context, Decimal, InvalidOperation, localcontext
 from fractions import Fraction
 from typing import Any, Protocol
 
@@ -131,26 +131,42 @@ def allocate_minor(total_minor: int, weights: Sequence[Decimal | int]) -> list[i
     """
     if isinstance(total_minor, bool) or not isinstance(total_minor, int):
         raise TypeError(f"total_minor is an int, not {type(total_minor).__name__}")
-    exact_weights = [Fraction(as_decimal(weight, what="weight")) for weight in weights]
+    exact_weights = scaled_integers([as_decimal(weight, what="weight") for weight in weights])
     if not exact_weights:
         raise InvalidInput(
             "Nothing to allocate over: no weights.", fields={"weights": ["Give at least one."]}
         )
     if any(weight < 0 for weight in exact_weights):
         raise InvalidInput("Weights cannot be negative.", fields={"weights": ["Must not be negative."]})
-    weight_sum = sum(exact_weights, Fraction(0))
+    weight_sum = sum(exact_weights)
     if weight_sum == 0:
         raise InvalidInput(
             "The weights add up to zero.", fields={"weights": ["At least one must be positive."]}
         )
     sign, total = (-1, -total_minor) if total_minor < 0 else (1, total_minor)
-    shares = [total * weight / weight_sum for weight in exact_weights]
-    parts = [share.numerator // share.denominator for share in shares]
+    # Each exact share is total * weight / weight_sum: whole units and a remainder over weight_sum.
+    shares = [divmod(total * weight, weight_sum) for weight in exact_weights]
+    parts = [whole for whole, _ in shares]
     left_over = total - sum(parts)
-    by_remainder = sorted(range(len(shares)), key=lambda i: (-(shares[i] - parts[i]), i))
+    by_remainder = sorted(range(len(shares)), key=lambda i: (-shares[i][1], i))
     for index in by_remainder[:left_over]:
         parts[index] += 1
     return [sign * part for part in parts]
+
+
+#: Enough precision that shifting a decimal point never rounds.
+_EXACT = Context(prec=MAX_PREC)
+
+
+def scaled_integers(values: Sequence[Decimal]) -> list[int]:
+    """Finite decimals times one power of ten, as integers: the same proportions, exactly.
+
+    ``[Decimal("0.5"), Decimal(2)]`` gives ``[5, 20]``. Integer arithmetic on these is what
+    makes splitting thousands of amounts cheap (no ``Fraction`` per amount).
+    """
+    places = max((-int(value.as_tuple().exponent) for value in values), default=0)
+    places = max(places, 0)
+    return [int(value.scaleb(places, _EXACT)) for value in values]
 
 
 class Money:

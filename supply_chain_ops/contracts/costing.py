@@ -104,6 +104,9 @@ class Costing(Protocol):
     def pools(self, pairs: Sequence[tuple[int, int]]) -> Mapping[tuple[int, int], Pool]:
         """The valuation pools of these (product id, warehouse id) pairs."""
 
+    def warehouse_codes(self, warehouse_ids: Sequence[int]) -> Mapping[int, str]:
+        """The codes of these warehouses (what a journal line names)."""
+
     def post_value_moves(
         self, moves: Sequence[ValueMove], *, document_id: int, note: str, actor: ActorRef
     ) -> None:

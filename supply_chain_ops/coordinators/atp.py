@@ -51,8 +51,8 @@ def open_promises(
 ) -> QuerySet[Promise]:
     """Open promises of the products in the warehouses (quotes only until they expire)."""
     return Promise.objects.filter(
-        product_id__any_of=list(product_ids),
-        warehouse_id__any_of=list(warehouse_ids),
+        product_id__any=list(product_ids),
+        warehouse_id__any=list(warehouse_ids),
         status=PromiseStatus.OPEN,
     ).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now or timezone.now()))
 

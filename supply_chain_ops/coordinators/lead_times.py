@@ -78,7 +78,7 @@ def lead_time_estimates(
     products = {p for _, p in pairs}
     found: dict[tuple[int, int], LeadTimeEstimate] = {}
     for row in VendorLeadTime.objects.filter(
-        product_id__any_of=list(products), vendor_id__in={v for v, _ in pairs}
+        product_id__any=list(products), vendor_id__in={v for v, _ in pairs}
     ):
         if (row.vendor_id, row.product_id) in pairs:
             found[(row.vendor_id, row.product_id)] = _stored(row)

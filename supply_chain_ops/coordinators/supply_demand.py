@@ -30,8 +30,8 @@ def transfers_in_by_day(
     """Open transfers' supply at their destination, summed: ``(product, warehouse, day, quantity)``."""
     return (
         TransferOrderLine.objects.filter(
-            product_id__any_of=list(product_ids),
-            order__destination_warehouse_id__any_of=list(warehouse_ids),
+            product_id__any=list(product_ids),
+            order__destination_warehouse_id__any=list(warehouse_ids),
             order__status__in=OPEN_STATES,
             order__expected_date__lte=end,
         )
@@ -54,8 +54,8 @@ def transfers_out_by_day(
     """Draft transfers' demand at their source (negative), summed: ``(product, warehouse, day, quantity)``."""
     return (
         TransferOrderLine.objects.filter(
-            product_id__any_of=list(product_ids),
-            order__source_warehouse_id__any_of=list(warehouse_ids),
+            product_id__any=list(product_ids),
+            order__source_warehouse_id__any=list(warehouse_ids),
             order__status=TransferOrderStatus.DRAFT,
             order__ship_date__lte=end,
         )

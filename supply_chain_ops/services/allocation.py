@@ -12,7 +12,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from nexus.core.errors import InvalidInput
-from nexus.core.money import allocate_minor
+from nexus.core.money import allocate_minor, scaled_integers
 
 
 class SplitMethod(enum.StrEnum):
@@ -100,7 +100,8 @@ def allocate(total_minor: int, method: SplitMethod, lines: Sequence[BasisLine]) 
     """
     bases = [basis_of(method, line) for line in lines]
     known = [basis if basis is not None else Decimal(0) for basis in bases]
-    total_basis = sum((Fraction(b) for b in known), Fraction(0))
+    weights = scaled_integers(known)
+    total_basis = sum(weights)
     if not lines or total_basis == 0:
         lacking = [line.label for line, basis in zip(lines, bases, strict=True) if not basis]
         need = _MISSING_DATA.get(method, "a basis")
@@ -111,8 +112,8 @@ def allocate(total_minor: int, method: SplitMethod, lines: Sequence[BasisLine]) 
         raise ZeroBasis(detail, fields={"split_method": [detail]})
     parts = allocate_minor(total_minor, known)
     return [
-        Share(line.key, basis, Fraction(total_minor) * Fraction(basis) / total_basis, minor)
-        for line, basis, minor in zip(lines, known, parts, strict=True)
+        Share(line.key, basis, Fraction(total_minor * weight, total_basis), minor)
+        for line, basis, weight, minor in zip(lines, known, weights, parts, strict=True)
     ]
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import MAX_PREC, Context, Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -20,6 +20,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from nexus.core.audit import record_event
+from nexus.core.bulk import insert_rows
 from nexus.core.errors import Conflict, InvalidInput
 from nexus.core.models.refs import ActorRef, ObjectRef
 from nexus.core.money import RateSource
@@ -185,13 +186,17 @@ def compute(change: TransitionChange) -> None:
     charges = list(landed_cost.charges.order_by("id"))
     rates = _preloaded_rates(costing, charges, lines, landed_cost.cost_date)
     positions = costing.positions([line.move_id for line in lines])
-    rows: list[LandedCostAllocation] = []
+    exponent = policy.currency_exponent
+    rows: list[tuple[Any, ...]] = []
+    added: dict[tuple[int, int], int] = defaultdict(int)  # (product, warehouse) -> minor units on hand
+    skus: dict[int, str] = {}
+    capitalised = consumed = 0
     for charge in charges:
         on = charge.rate_date or landed_cost.cost_date
         charge.rate_date = on
         charge.rate = rates.rate(charge.currency_id, on)
-        total_minor = convert_to_minor(charge.amount, charge.rate, policy.currency_exponent)
-        charge.converted = _amount(total_minor, policy.currency_exponent)
+        total_minor = convert_to_minor(charge.amount, charge.rate, exponent)
+        charge.converted = _amount(total_minor, exponent)
         basis_lines = _basis_lines(charge, lines, rates, on)
         for line, share in zip(
             lines, allocate(total_minor, SplitMethod(charge.split_method), basis_lines), strict=True
@@ -202,35 +207,58 @@ def compute(change: TransitionChange) -> None:
                 position.received if position else line.quantity,
                 position.on_hand if position else {},
             )
+            for warehouse, part in split.on_hand.items():
+                added[(line.product_id, warehouse)] += part
+                capitalised += part
+            consumed += split.consumed
+            skus[line.product_id] = line.sku
             rows.append(
-                LandedCostAllocation(
-                    tenant_id=landed_cost.tenant_id,
-                    landed_cost=landed_cost,
-                    charge=charge,
-                    receipt_line_id=line.receipt_line_id,
-                    receipt_number=line.receipt_number,
-                    move_id=line.move_id,
-                    product_id=line.product_id,
-                    sku=line.sku,
-                    quantity=line.quantity,
-                    basis=share.basis,
-                    exact_share=_exact(share.exact, policy.currency_exponent),
-                    amount=_amount(share.minor, policy.currency_exponent),
-                    on_hand={
-                        str(w): str(_amount(m, policy.currency_exponent)) for w, m in split.on_hand.items()
-                    },
-                    consumed=_amount(split.consumed, policy.currency_exponent),
+                (
+                    charge.pk,
+                    line.receipt_line_id,
+                    line.receipt_number,
+                    line.move_id,
+                    line.product_id,
+                    line.sku,
+                    line.quantity,
+                    share.basis,
+                    _exact(share.exact, exponent),
+                    _amount(share.minor, exponent),
+                    {str(w): str(_amount(m, exponent)) for w, m in split.on_hand.items()},
+                    _amount(split.consumed, exponent),
                 )
             )
     LandedCostCharge.objects.bulk_update(charges, ["rate_date", "rate", "converted"])
     landed_cost.allocations.all().delete()
-    LandedCostAllocation.objects.bulk_create(rows, batch_size=2000)
+    insert_rows(
+        LandedCostAllocation,
+        ALLOCATION_FIELDS,
+        rows,
+        constants={"tenant_id": landed_cost.tenant_id, "landed_cost_id": landed_cost.pk},
+    )
     landed_cost.currency_id = policy.currency
     landed_cost.total = sum((c.converted for c in charges if c.converted is not None), Decimal(0))
-    landed_cost.capitalised = sum((Decimal(v) for row in rows for v in row.on_hand.values()), Decimal(0))
-    landed_cost.cost_of_goods_sold = sum((row.consumed for row in rows), Decimal(0))
-    landed_cost.review = _review(costing, policy, rows)
+    landed_cost.capitalised = _amount(capitalised, exponent)
+    landed_cost.cost_of_goods_sold = _amount(consumed, exponent)
+    landed_cost.review = _review(costing, policy, added, skus)
     _audit(change, landed_cost, "computed")
+
+
+#: The columns of an allocation row, in the order ``compute`` builds them.
+ALLOCATION_FIELDS = [
+    "charge_id",
+    "receipt_line_id",
+    "receipt_number",
+    "move_id",
+    "product_id",
+    "sku",
+    "quantity",
+    "basis",
+    "exact_share",
+    "amount",
+    "on_hand",
+    "consumed",
+]
 
 
 def _preloaded_rates(
@@ -297,17 +325,14 @@ def _manual_shares(charge: LandedCostCharge, lines: Sequence[ReceiptLineFacts]) 
     return shares
 
 
-def _review(costing: Costing, policy: CostingPolicy, rows: Sequence[LandedCostAllocation]) -> dict[str, Any]:
+def _review(
+    costing: Costing, policy: CostingPolicy, added: Mapping[tuple[int, int], int], skus: Mapping[int, str]
+) -> dict[str, Any]:
     """Each pool's average before and after the on-hand part, warning above the tenant's threshold."""
-    added: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
-    skus: dict[int, str] = {}
-    for row in rows:
-        skus[row.product_id] = row.sku
-        for warehouse, amount in row.on_hand.items():
-            added[(row.product_id, int(warehouse))] += Decimal(amount)
     pools = costing.pools(sorted(added))
     entries = []
-    for (product_id, warehouse_id), amount in sorted(added.items()):
+    for (product_id, warehouse_id), minor in sorted(added.items()):
+        amount = _amount(minor, policy.currency_exponent)
         pool = pools[(product_id, warehouse_id)]
         before = pool.value / pool.on_hand if pool.on_hand else Decimal(0)
         after = (pool.value + amount) / pool.on_hand if pool.on_hand else Decimal(0)
@@ -378,10 +403,13 @@ def _book(change: TransitionChange, *, sign: int) -> None:
         note=f"Landed cost {landed_cost.number}{' reversed' if sign < 0 else ''}",
         actor=change.actor_ref,
     )
-    pools = costing.pools(sorted(by_pool))
+    by_warehouse: dict[int, int] = defaultdict(int)
+    for (_, warehouse), minor in by_pool.items():
+        by_warehouse[warehouse] += minor
+    codes = costing.warehouse_codes(sorted(by_warehouse))
     inventory: dict[str, Decimal] = defaultdict(Decimal)
-    for pair, minor in by_pool.items():
-        inventory[pools[pair].warehouse_code] += _amount(minor, exponent)
+    for warehouse, minor in by_warehouse.items():
+        inventory[codes[warehouse]] += _amount(minor, exponent)
     lines = journal_lines(inventory, _amount(consumed, exponent), clearing_account=policy.clearing_account)
     if sign > 0:
         landed_cost.journal = lines
@@ -411,6 +439,13 @@ def _amount(minor: int, exponent: int) -> Decimal:
 
 
 def _exact(share: Fraction, exponent: int) -> Decimal:
-    return (
-        (Decimal(share.numerator) / Decimal(share.denominator)).scaleb(-exponent).quantize(Decimal("1E-10"))
-    )
+    """A share in minor units as an amount of ten decimal places, rounded half-even once."""
+    whole, rest = divmod(share.numerator * 10 ** (EXACT_PLACES - exponent), share.denominator)
+    if 2 * rest > share.denominator or (2 * rest == share.denominator and whole % 2):
+        whole += 1
+    return Decimal(whole).scaleb(-EXACT_PLACES, _EXACT)
+
+
+#: The decimal places of an exact share (``LandedCostAllocation.exact_share``).
+EXACT_PLACES = 10
+_EXACT = Context(prec=MAX_PREC)

@@ -53,6 +53,9 @@ class InMemoryCosting:
     def pools(self, pairs: Sequence[tuple[int, int]]) -> Mapping[tuple[int, int], Pool]:
         return {pair: Pool(f"W{pair[1]}", Decimal(10), Decimal(100)) for pair in pairs}
 
+    def warehouse_codes(self, warehouse_ids: Sequence[int]) -> Mapping[int, str]:
+        return {pk: f"W{pk}" for pk in warehouse_ids}
+
     def post_value_moves(
         self, moves: Sequence[ValueMove], *, document_id: int, note: str, actor: ActorRef
     ) -> None:

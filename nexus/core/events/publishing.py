@@ -8,6 +8,7 @@ from typing import Any, Literal
 from django.db import transaction
 from django.utils import timezone
 
+from nexus.core.bulk import insert_rows
 from nexus.core.models import OutboxEvent
 from nexus.core.request_id import current_request_id
 from nexus.core.scope import current_tenant_id
@@ -35,7 +36,22 @@ def publish(
     Historical events (demo data, imports) are recorded and never dispatched. Raises
     ``UnknownEvent`` or ``EventPayloadError`` when the catalogue disagrees, before writing.
     """
-    return publish_many([(name, payload)], tenant_id=tenant_id, historical=historical)[0]
+    batch = _Batch(tenant_id, historical)
+    (event_id,) = batch.write([(name, payload)])
+    ((name, schema_version, body, enqueued_at),) = batch.rows
+    event = OutboxEvent(
+        pk=event_id,
+        tenant_id=batch.tenant_id,
+        name=name,
+        schema_version=schema_version,
+        payload=body,
+        occurred_at=batch.now,
+        request_id=batch.request_id,
+        historical=historical,
+        enqueued_at=enqueued_at,
+    )
+    event._state.adding = False
+    return event
 
 
 def publish_many(
@@ -43,40 +59,53 @@ def publish_many(
     *,
     tenant_id: int | None | Literal["current"] = "current",
     historical: bool = False,
-) -> list[OutboxEvent]:
+) -> list[int]:
     """``publish`` for a batch (a posting's stock moves): validated first, inserted in one statement.
 
-    All or nothing: one payload the catalogue refuses writes none of them.
+    All or nothing: one payload the catalogue refuses writes none of them. Returns the events'
+    ids, in the order given (a batch may be thousands of events: no model instance per event).
     """
-    event_tenant = current_tenant_id() if tenant_id == "current" else tenant_id
-    request_id = current_request_id() or ""
-    now = timezone.now()
-    rows, dispatched = [], []
-    for name, payload in events:
-        spec = spec_for(name)
-        body = spec.validate(payload)
-        dispatch = not historical and has_listeners(name)
-        dispatched.append(dispatch)
-        rows.append(
-            OutboxEvent(
-                tenant_id=event_tenant,
-                name=name,
-                schema_version=spec.schema_version,
-                payload=body,
-                request_id=request_id,
-                historical=historical,
-                # With nobody listening there is nothing to hand out: recorded as dispatched.
-                enqueued_at=None if dispatch or historical else now,
+    return _Batch(tenant_id, historical).write(events)
+
+
+class _Batch:
+    """Events validated and written together: one tenant, request and time for all of them."""
+
+    def __init__(self, tenant_id: int | None | Literal["current"], historical: bool) -> None:
+        self.tenant_id = current_tenant_id() if tenant_id == "current" else tenant_id
+        self.historical = historical
+        self.request_id = current_request_id() or ""
+        self.now = timezone.now()
+        self.rows: list[tuple[str, int, dict[str, Any], Any]] = []
+
+    def write(self, events: Sequence[tuple[str, Mapping[str, Any]]]) -> list[int]:
+        dispatched = []
+        for name, payload in events:
+            spec = spec_for(name)
+            body = spec.validate(payload)
+            dispatch = not self.historical and has_listeners(name)
+            dispatched.append(dispatch)
+            # With nobody listening there is nothing to hand out: recorded as dispatched.
+            enqueued_at = None if dispatch or self.historical else self.now
+            self.rows.append((name, spec.schema_version, body, enqueued_at))
+        if not self.rows:
+            return []
+        with admitting(self.tenant_id):
+            ids = insert_rows(
+                OutboxEvent,
+                ["name", "schema_version", "payload", "enqueued_at"],
+                self.rows,
+                constants={
+                    "tenant_id": self.tenant_id,
+                    "occurred_at": self.now,
+                    "request_id": self.request_id,
+                    "historical": self.historical,
+                },
             )
-        )
-    if not rows:
-        return []
-    with admitting(event_tenant):
-        created = OutboxEvent.objects.bulk_create(rows)
-    for event, dispatch in zip(created, dispatched, strict=True):
-        if dispatch:
-            transaction.on_commit(partial(enqueue_delivery, event.pk, event_tenant), robust=True)
-    return created
+        for event_id, dispatch in zip(ids, dispatched, strict=True):
+            if dispatch:
+                transaction.on_commit(partial(enqueue_delivery, event_id, self.tenant_id), robust=True)
+        return ids
 
 
 def enqueue_delivery(event_id: int, tenant_id: int | None) -> bool:

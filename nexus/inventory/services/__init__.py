@@ -34,6 +34,7 @@ from .reservations import (
     reserve_staged,
     reserve_up_to,
 )
+from .revaluation import ValueChange, post_value_moves
 from .sites import add_default_location, add_role_locations, role_location, staging_location, transit_location
 from .stock import adjust, issue, post_move, receive, revalue, transfer
 
@@ -50,6 +51,7 @@ __all__ = [
     "ReservationRequest",
     "SourceRef",
     "SupplyDemandRow",
+    "ValueChange",
     "add_default_location",
     "add_role_locations",
     "adjust",
@@ -64,6 +66,7 @@ __all__ = [
     "pinned_for_sources",
     "post_move",
     "post_moves",
+    "post_value_moves",
     "rebuild_stock_balances",
     "receipt_positions",
     "receive",

@@ -18,6 +18,33 @@ def _source(move: StockMove) -> dict[str, Any]:
     return {"document_type": move.document_type, "document_id": move.document_id}
 
 
+def adjustment_payload(
+    *,
+    move_id: int,
+    product_id: int,
+    reason: str,
+    location: Location,
+    quantity: Decimal,
+    value: Decimal,
+    note: str,
+    document_type: str,
+    document_id: int | None,
+) -> dict[str, Any]:
+    """The payload of ``inventory.stock_adjusted``: signed quantity and value at one location."""
+    return {
+        "move_id": move_id,
+        "product_id": product_id,
+        "reason": reason,
+        "warehouse_id": location.warehouse_id,
+        "location_id": location.pk,
+        "quantity": quantity,
+        "value": value,
+        "note": note,
+        "document_type": document_type,
+        "document_id": document_id,
+    }
+
+
 def move_event(move: StockMove, locations: Mapping[int, Location]) -> tuple[str, dict[str, Any]]:
     """The event name and payload for one posted move."""
     source = locations[move.from_location_id] if move.from_location_id is not None else None
@@ -28,15 +55,17 @@ def move_event(move: StockMove, locations: Mapping[int, Location]) -> tuple[str,
         assert location is not None
         sign = 1 if target is not None else -1
         quantity = Decimal(0) if move.reason == MoveReason.REVALUATION else move.quantity
-        return STOCK_ADJUSTED, {
-            **common,
-            "warehouse_id": location.warehouse_id,
-            "location_id": location.pk,
-            "quantity": sign * quantity,
-            "value": sign * move.value,
-            "note": move.note,
-            **_source(move),
-        }
+        return STOCK_ADJUSTED, adjustment_payload(
+            move_id=move.pk,
+            product_id=move.product_id,
+            reason=move.reason,
+            location=location,
+            quantity=sign * quantity,
+            value=sign * move.value,
+            note=move.note,
+            document_type=move.document_type,
+            document_id=move.document_id,
+        )
     if source is not None and target is not None:
         return STOCK_TRANSFERRED, {
             **common,

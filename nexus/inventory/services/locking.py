@@ -9,6 +9,8 @@ never lose each other's update. Every helper here locks; callers must be inside 
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import reduce
 from operator import or_
 
@@ -33,7 +35,7 @@ def _pairs_condition(pairs: Iterable[Pair], second_field: str, **extra: object) 
     return reduce(
         or_,
         (
-            Q(product_id__in=products, **{second_field: second}, **extra)
+            Q(product_id__any=products, **{second_field: second}, **extra)
             for second, products in _by_second(pairs).items()
         ),
     )
@@ -142,3 +144,50 @@ def lock_open_layers(pairs: Iterable[Pair]) -> dict[Pair, list[CostLayer]]:
     for layers in result.values():
         layers.sort(key=lambda layer: (layer.received_at, layer.id))
     return result
+
+
+@dataclass(eq=False)
+class PoolFigures:
+    """A locked pool's figures as plain values: what a value-only change reads and writes."""
+
+    id: int
+    on_hand: Decimal
+    value: Decimal
+    value_before: Decimal
+    average_before: Decimal
+    balances: dict[int, tuple[int, Decimal, Decimal]] = field(
+        default_factory=dict
+    )  # location -> id, qty, value
+
+
+def lock_pool_figures(pairs: Iterable[Pair]) -> dict[Pair, PoolFigures]:
+    """Lock the existing availability rows of (product, warehouse) pairs and all their balance rows.
+
+    The same rows, in the same order, as ``lock_availability`` and ``lock_balances`` lock for a
+    batch that only changes value; read as tuples, since such a batch may name thousands of
+    pools. Pools without an availability row are absent (they hold nothing).
+    """
+    wanted = set(pairs)
+    if not wanted:
+        return {}
+    rows = (
+        StockAvailability.objects.select_for_update()
+        .filter(_pairs_condition(wanted, "warehouse_id"))
+        .order_by("id")
+        .values_list("id", "product_id", "warehouse_id", "on_hand", "value", "average_unit_cost")
+    )
+    pools = {
+        (product_id, warehouse_id): PoolFigures(pk, on_hand, value, value, average)
+        for pk, product_id, warehouse_id, on_hand, value, average in rows
+    }
+    if not pools:
+        return pools
+    balances = (
+        StockBalance.objects.select_for_update(of=("self",))
+        .filter(_pairs_condition(pools, "location__warehouse_id"))
+        .order_by("id")
+        .values_list("id", "product_id", "location_id", "location__warehouse_id", "on_hand", "value")
+    )
+    for pk, product_id, location_id, warehouse_id, on_hand, value in balances:
+        pools[(product_id, warehouse_id)].balances[location_id] = (pk, on_hand, value)
+    return pools

@@ -86,8 +86,8 @@ def on_hand_now(
     """Sellable stock on hand: ``(product, warehouse, start, quantity)``, positive only; one query."""
     return (
         StockAvailability.objects.filter(
-            product_id__any_of=list(product_ids),
-            warehouse_id__any_of=list(warehouse_ids),
+            product_id__any=list(product_ids),
+            warehouse_id__any=list(warehouse_ids),
             on_hand_sellable__gt=0,
         )
         .annotate(day=Value(start, DateField()))
@@ -102,8 +102,8 @@ def staged_now(
     """Stock in staging locations summed by warehouse: ``(product, warehouse, start, quantity)``."""
     return (
         StockBalance.objects.filter(
-            product_id__any_of=list(product_ids),
-            location__warehouse_id__any_of=list(warehouse_ids),
+            product_id__any=list(product_ids),
+            location__warehouse_id__any=list(warehouse_ids),
             location__kind=LocationKind.STAGING,
             on_hand__gt=0,
         )
@@ -124,8 +124,8 @@ def reservations_by_day(
     """
     return (
         Reservation.objects.filter(
-            product_id__any_of=list(product_ids),
-            warehouse_id__any_of=list(warehouse_ids),
+            product_id__any=list(product_ids),
+            warehouse_id__any=list(warehouse_ids),
             state__in=OPEN_STATES,
             required_date__lte=end,
         )
@@ -194,7 +194,7 @@ def receipt_positions(move_ids: Iterable[int]) -> Mapping[int, ReceiptPosition]:
     """
     zero = Value(Decimal(0), output_field=DecimalField())
     rows = (
-        CostLayer.objects.filter(origin_move_id__in=list(move_ids))
+        CostLayer.objects.filter(origin_move_id__any=list(move_ids))
         .values("origin_move_id", "warehouse_id")
         .annotate(
             received=Sum(Case(When(source_layer__isnull=True, then=F("quantity_in")), default=zero)),

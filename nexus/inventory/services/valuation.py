@@ -27,6 +27,10 @@ def spread_value(total_value: Decimal, quantities: Mapping[int, Decimal]) -> dic
     if total_quantity <= 0 or total_value == 0:
         return result
     units = int((total_value / _VALUE_QUANTUM).to_integral_value())
+    holders = [key for key, quantity in quantities.items() if quantity > 0]
+    if len(holders) == 1:  # the common case, and the answer of the loop below for it
+        result[holders[0]] = Decimal(units) * _VALUE_QUANTUM
+        return result
     remainders: list[tuple[Decimal, int]] = []
     given = 0
     with localcontext(prec=60):

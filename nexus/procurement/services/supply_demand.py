@@ -27,8 +27,8 @@ def purchase_supply_by_day(
         raise ValueError("end is before start")
     return (
         PurchaseOrderLine.objects.filter(
-            product_id__any_of=list(product_ids),
-            order__warehouse_id__any_of=list(warehouse_ids),
+            product_id__any=list(product_ids),
+            order__warehouse_id__any=list(warehouse_ids),
             order__status__in=OPEN_PURCHASE_STATES,
             order__dropship=False,
             quantity__gt=F("received_quantity"),

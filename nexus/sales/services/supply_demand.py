@@ -27,8 +27,8 @@ def sales_demand_by_day(
     if end < start:
         raise ValueError("end is before start")
     lines = SalesOrderLine.objects.filter(
-        product_id__any_of=list(product_ids),
-        warehouse_id__any_of=list(warehouse_ids),
+        product_id__any=list(product_ids),
+        warehouse_id__any=list(warehouse_ids),
         dropship=False,
         order__status__in=OPEN_SALES_STATES,
         quantity__gt=F("shipped_quantity"),

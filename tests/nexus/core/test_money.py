@@ -18,6 +18,7 @@ from nexus.core.money import (
     currency_field,
     from_minor_units,
     round_to_currency,
+    scaled_integers,
     to_minor_units,
 )
 from nexus.core.quantities import quantity_field, quantize_quantity
@@ -212,3 +213,16 @@ def test_the_currency_table_is_refilled_after_a_flush():
 
     assert Currency.objects.get(code="KWD").exponent == 3
     assert Currency.objects.get(code="JPY").exponent == 0
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        (["0.5", "2", "1.25"], [50, 200, 125]),
+        (["5E+1", "3"], [50, 3]),
+        (["123456789012345678901234567890.1234567891"], [1234567890123456789012345678901234567891]),
+        ([], []),
+    ],
+)
+def test_scaled_integers_keep_the_proportions_exactly(values, expected):
+    assert scaled_integers([Decimal(v) for v in values]) == expected
