@@ -640,13 +640,14 @@ def parallel_promising(workers: int, per_worker: int, rounds: int) -> None:
     labels = {"hot": "1 hot product", "spread": f"{PROMISE_PRODUCTS} products"}
     ratios: dict[str, list[float]] = {"orm": [], "orm_netting": []}
     for scenario in ("hot", "spread"):
-        rate = {mode: statistics.median(rates[(mode, scenario)]) for mode in STEPS}
+        median = {mode: statistics.median(rates[(mode, scenario)]) for mode in STEPS}
         for baseline in ratios:
-            ratios[baseline].append(rate["service"] / rate[baseline])
+            ratios[baseline].append(median["service"] / median[baseline])
         print(
-            f"   {labels[scenario]:15} orm {rate['orm']:6.0f}/s  orm_netting {rate['orm_netting']:6.0f}/s  "
-            f"service {rate['service']:6.0f}/s  service/orm {rate['service'] / rate['orm']:.0%}  "
-            f"service/orm_netting {rate['service'] / rate['orm_netting']:.0%}"
+            f"   {labels[scenario]:15} orm {median['orm']:6.0f}/s  "
+            f"orm_netting {median['orm_netting']:6.0f}/s  "
+            f"service {median['service']:6.0f}/s  service/orm {median['service'] / median['orm']:.0%}  "
+            f"service/orm_netting {median['service'] / median['orm_netting']:.0%}"
         )
     exact = True
     for mode in STEPS:
