@@ -4,7 +4,8 @@ Views document their own business errors (a 409 naming a state, a 400 naming a f
 answers come from the layers every request passes through and would otherwise be missing from
 the schema: a malformed body, query or ``Idempotency-Key`` (400), no or a spent credential
 (401), no permission (403), no such row or page (404), a concurrent change or a key still in
-use (409, writes), a throttle (429) and a lost database (503). This postprocessing hook adds
+use (409, writes), a body of a media type no parser reads (415, writes), a throttle (429) and a
+lost database (503). This postprocessing hook adds
 those an operation does not document, each answered with the ``Error`` component.
 """
 
@@ -22,6 +23,7 @@ COMMON = {
 }
 WRITES = {
     "409": "The row changed meanwhile, or the same Idempotency-Key is in use for another request.",
+    "415": "The body's Content-Type is missing or not one the API reads (JSON, form, multipart).",
 }
 WRITE_METHODS = {"post", "put", "patch", "delete"}
 

@@ -165,6 +165,18 @@ def test_a_form_with_too_many_fields_is_a_400(api, acme, settings):
     assert response.json()["code"] == "parse_error"
 
 
+@pytest.mark.parametrize("content_type", ["", "text/plain"], ids=["none", "text"])
+def test_a_body_no_parser_reads_is_a_415_in_the_error_shape_and_changes_nothing(api, acme, content_type):
+    response = api.generic("POST", GADGETS, '{"name": "x"}', content_type=content_type, **as_tenant("acme"))
+
+    assert response.status_code == 415
+    assert response.json() == {
+        "code": "unsupported_media_type",
+        "detail": f'Unsupported media type "{content_type}" in request.',
+    }
+    assert gadget_names(acme) == []
+
+
 # The depth scan agrees with the decoder on every JSON document -------------------------------
 
 JSON_VALUES = st.recursive(

@@ -204,7 +204,7 @@ def test_each_transition_is_documented_in_the_schema_with_its_body():
     for name in ("approve", "reject", "archive"):
         operation = schema["paths"][f"/api/v1/example/gadgets/{{id}}/{name}/"]["post"]
         assert operation["operationId"] == f"gadget_{name}"
-        assert set(operation["responses"]) == {"200", "400", "401", "403", "404", "409", "429", "503"}
+        assert set(operation["responses"]) == {"200", "400", "401", "403", "404", "409", "415", "429", "503"}
         assert operation["responses"]["200"]["content"]["application/json"]["schema"] == {
             "$ref": "#/components/schemas/Gadget"
         }
