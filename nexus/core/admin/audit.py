@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from unfold.admin import ModelAdmin
 
 from nexus.core import scope
+from nexus.core.admin.filter_values import distinct_values
 from nexus.core.admin.pagination import LargeListAdminMixin
 from nexus.core.audit.sealer import seal_lag
 from nexus.core.models import AuditEvent
@@ -29,10 +30,8 @@ class ActionFilter(admin.SimpleListFilter):
     parameter_name = "action"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        actions = (
-            model_admin.get_queryset(request).order_by("action").values_list("action", flat=True).distinct()
-        )
-        return [(action, action) for action in actions]
+        tenant_id = None if is_platform_operator(request) else scope.current_tenant_id()
+        return [(action, action) for action in distinct_values(AuditEvent, "action", tenant_id=tenant_id)]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         value = self.value()

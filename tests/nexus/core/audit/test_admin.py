@@ -65,6 +65,25 @@ def test_filters_and_search(client, acme, acme_admin, events):
     assert [a for _, a in _listed(client.get(EVENTS, {"q": "Widget"}))] == ["gadget.approved"]
 
 
+def _action_choices(response) -> list[str]:
+    specs = response.context["cl"].filter_specs
+    spec = next(f for f in specs if getattr(f, "parameter_name", None) == "action")
+    return [value for value, _ in spec.lookup_choices]
+
+
+def test_the_action_filter_offers_the_actions_each_viewer_can_see(client, operator, acme, acme_admin, events):
+    work_in(client, acme_admin, acme)
+    assert _action_choices(client.get(EVENTS)) == ["gadget.approved", "gadget.archived", "gadget.renamed"]
+
+    work_in(client, operator)
+    assert _action_choices(client.get(EVENTS)) == [
+        "gadget.approved",
+        "gadget.archived",
+        "gadget.renamed",
+        "platform.tenant_created",
+    ]
+
+
 def test_an_event_page_is_read_only_and_shows_the_chain(client, acme, acme_admin, events):
     with scope.tenant(acme):
         event = AuditEvent.objects.get(action="gadget.renamed")
