@@ -6,9 +6,10 @@ role ``nexus``, migrates it and loads the large shape into one tenant with the d
 (the same products, warehouses and daily rate of orders over fewer days) when the whole cannot
 be loaded in the time at hand; the totals then scale with the days.
 
-``lists`` opens, in-process with Django's test client as the tenant's administrator, the main
-admin lists and their API lists, first page and a filtered page, ``--rounds`` times each, and
-prints each one's query count (the same every round: constant) and p50/p95 latency.
+``lists`` opens, in-process with Django's test client as the tenant's administrator (outside
+the test environment, whose template instrumentation would be timed too), the main admin lists
+and their API lists, first page and a filtered page, ``--rounds`` times each after a warm-up,
+and prints each one's query count (two rounds counted: the same, constant) and p50/p95 latency.
 
     .venv/bin/python bench/scale.py [load|lists|both] [--days 730] [--rounds 20]
 
@@ -168,16 +169,24 @@ def lists() -> list[tuple[str, str]]:
 
 
 def measure(rounds: int) -> None:
+    """Time each list ``rounds`` times after a warm-up, as a server would serve it.
+
+    Not through Django's test environment: it instruments template rendering (copying every
+    context a template renders, for the test client's ``response.context``), which costs an
+    admin page more than its queries. The queries are counted in the warm-up round alone, so
+    that no round is timed with the query log on.
+    """
+    from django.conf import settings
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.test.utils import CaptureQueriesContext
 
     from nexus.accounts.models import User
     from nexus.core import scope
     from nexus.tenancy.access import SELECTED_TENANT_SESSION_KEY
     from nexus.tenancy.models import Tenant
 
-    setup_test_environment()  # the test client's host
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]  # the test client's host
 
     with scope.tenant(Tenant.objects.get(slug="scale")):
         urls = lists()
@@ -189,21 +198,23 @@ def measure(rounds: int) -> None:
     print(f"\n{'list':42} {'status':>6} {'queries':>8} {'p50 ms':>8} {'p95 ms':>8}")
     worst = 0.0
     for label, url in urls:
+        with CaptureQueriesContext(connection) as queries:
+            response: Any = client.get(url)  # warms caches; its queries are the count
+        client.get(url)  # the session's own query, if any, is behind us
+        with CaptureQueriesContext(connection) as again:
+            client.get(url)
         timings: list[float] = []
-        counts: set[int] = set()
-        status = 0
-        for _ in range(rounds + 1):
-            with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
-                response: Any = client.get(url)
-                timings.append((time.perf_counter() - started) * 1000)
-            counts.add(len(queries))
-            status = response.status_code
-        timings = timings[1:]  # the first round warms caches
+        for _ in range(rounds):
+            started = time.perf_counter()
+            client.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
         p95 = statistics.quantiles(timings, n=20)[-1]
         worst = max(worst, p95)
-        count = "/".join(str(c) for c in sorted(counts))
-        print(f"{label:42} {status:>6} {count:>8} {statistics.median(timings):8.1f} {p95:8.1f}")
+        count = "/".join(str(c) for c in sorted({len(queries), len(again)}))
+        print(
+            f"{label:42} {response.status_code:>6} {count:>8} {statistics.median(timings):8.1f} {p95:8.1f}",
+            flush=True,
+        )
     verdict = "met" if worst < TARGET_MS else "NOT met"
     print(f"\nworst p95 {worst:.0f} ms; target under {TARGET_MS:.0f} ms: {verdict}")
 

@@ -41,9 +41,10 @@ def test_a_prerendered_checkbox_leaves_other_renders_to_the_widget():
     assert 'id="x"' in checkbox.render("toggle", "1", attrs={"id": "x"})
 
 
-def test_the_kernel_installs_both_on_unfolds_change_list():
+def test_the_kernel_installs_all_three_on_unfolds_change_list():
     assert isinstance(unfold.admin.checkbox, PrerenderedCheckbox)
     assert hasattr(unfold_list.result_headers, "__wrapped__")
+    assert unfold.admin.ModelAdmin.list_sections == ()
 
 
 @pytest.fixture
@@ -71,6 +72,7 @@ def test_a_change_list_computes_its_headers_once_and_renders_rows_as_unfold_does
     fast = gadget_list.get("/admin/kernel_example/gadget/")
     monkeypatch.setattr(unfold_list, "result_headers", original)
     monkeypatch.setattr(unfold.admin, "checkbox", unfold.admin.checkbox.widget)
+    monkeypatch.delattr(unfold.admin.ModelAdmin, "list_sections")
     unfolds = gadget_list.get("/admin/kernel_example/gadget/")
 
     assert fast.status_code == unfolds.status_code == 200
