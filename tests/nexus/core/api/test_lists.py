@@ -2,7 +2,7 @@
 
 import pytest
 
-from nexus.core import scope
+from nexus.core import paginator, scope
 from tests.factories.kernel_example import GadgetFactory
 
 from .conftest import GADGETS, as_tenant
@@ -26,6 +26,7 @@ def test_pages_have_a_caller_chosen_size(api, many):
 
     body = response.json()
     assert body["count"] == 7
+    assert body["count_estimated"] is False
     assert names(response) == ["g3", "g4", "g5"]
     assert body["next"].endswith("?page=3&page_size=3")
     assert body["previous"].endswith("?page_size=3")
@@ -80,3 +81,35 @@ def test_the_browsable_api_renders_related_choices_in_the_tenant(api, many, acme
     html = response.content.decode()
     assert "Widgets" in html
     assert "Sprockets" not in html
+
+
+@pytest.fixture
+def overestimated(many, monkeypatch):
+    """The planner expects 1,000 gadgets where there are 7."""
+    monkeypatch.setattr(paginator, "EXACT_BELOW", 1)
+    monkeypatch.setattr(paginator, "estimated_count", lambda queryset: 1000)
+
+
+def test_a_large_list_answers_the_estimate_and_says_so(api, overestimated):
+    body = api.get(GADGETS, {"page_size": 3}, **as_tenant("acme")).json()
+
+    assert (body["count"], body["count_estimated"]) == (1000, True)
+    assert [row["name"] for row in body["results"]] == ["g0", "g1", "g2"]
+    assert body["next"].endswith("?page=2&page_size=3")
+
+
+def test_following_next_ends_where_the_rows_end_with_the_exact_count(api, overestimated):
+    body = api.get(GADGETS, {"page_size": 3, "page": 3}, **as_tenant("acme")).json()
+
+    assert [row["name"] for row in body["results"]] == ["g6"]
+    assert (body["count"], body["count_estimated"], body["next"]) == (7, False, None)
+    past = api.get(GADGETS, {"page_size": 3, "page": 4}, **as_tenant("acme"))
+    assert past.status_code == 404
+    assert past.json()["code"] == "not_found"
+
+
+def test_the_last_page_is_found_by_counting_exactly(api, overestimated):
+    body = api.get(GADGETS, {"page_size": 3, "page": "last"}, **as_tenant("acme")).json()
+
+    assert [row["name"] for row in body["results"]] == ["g6"]
+    assert (body["count"], body["count_estimated"]) == (7, False)
