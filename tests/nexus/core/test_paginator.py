@@ -2,13 +2,12 @@
 that end where the rows end whatever the estimate."""
 
 import pytest
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from nexus.core import scope
-from django.core.paginator import EmptyPage, PageNotAnInteger
-
 from nexus.core import paginator as pagination
+from nexus.core import scope
 from nexus.core.admin.pagination import LargeListAdminMixin
 from nexus.core.paginator import EstimatedCountPaginator, estimated_count
 from tests.factories.kernel_example import GadgetFactory
