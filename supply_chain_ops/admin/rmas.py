@@ -151,7 +151,15 @@ class RmaAdmin(DocumentAdmin):
         "status",
         "age",
     )
-    list_filter = ("status", "customer", AgeFilter, "warehouse", "reason", "requested_resolution")
+    # Only the customers that have returns: the customer list is thousands long.
+    list_filter = (
+        "status",
+        ("customer", admin.RelatedOnlyFieldListFilter),
+        AgeFilter,
+        "warehouse",
+        "reason",
+        "requested_resolution",
+    )
     search_fields = ("number", "order_number", "lines__sku", "notes")
     search_help_text = "Number, sales order number, a product SKU on a line, or the notes."
     list_select_related = ("customer", "warehouse", "reason")

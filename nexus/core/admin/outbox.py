@@ -11,7 +11,8 @@ from typing import Any
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import URLPattern, path, reverse
@@ -19,6 +20,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from unfold.admin import ModelAdmin, TabularInline
 
+from nexus.core.admin.pagination import LargeListAdminMixin
 from nexus.core.events.catalogue import CATALOGUE
 from nexus.core.events.retrying import retry_now
 from nexus.core.models import DeliveryStatus, OutboxDelivery, OutboxEvent
@@ -124,14 +126,25 @@ class DispatchedFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _deliveries_of_event(statuses: list[str]) -> Coalesce:
+    """How many of the event's deliveries are in one of ``statuses`` (a subquery per row)."""
+    counted = (
+        OutboxDelivery.objects.filter(event=OuterRef("pk"), status__in=statuses)
+        .order_by()
+        .values("event")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 @admin.register(OutboxEvent)
-class OutboxEventAdmin(ReadOnlyOutboxAdmin):
+class OutboxEventAdmin(LargeListAdminMixin, ReadOnlyOutboxAdmin):
     list_display = ("id", "name", "tenant", "occurred_at", "deliveries_summary", "enqueued_at", "historical")
     list_filter = (EventNameFilter, DispatchedFilter, "historical", "occurred_at")
     search_fields = ("=id", "name", "request_id")
     search_help_text = "Search by event id (exact), event name or request id."
     list_select_related = ("tenant",)
-    date_hierarchy = "occurred_at"
     ordering = ("-occurred_at", "-id")
     inlines = [DeliveryInline]
     fields = (
@@ -147,15 +160,13 @@ class OutboxEventAdmin(ReadOnlyOutboxAdmin):
     readonly_fields = fields
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[OutboxEvent]:
+        # Counted per event shown, not by grouping every event with its deliveries first.
         return (
             super()
             .get_queryset(request)
             .annotate(
-                delivered_count=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.DELIVERED)),
-                failing_count=Count(
-                    "deliveries",
-                    filter=Q(deliveries__status__in=[DeliveryStatus.FAILED, DeliveryStatus.DEAD]),
-                ),
+                delivered_count=_deliveries_of_event([DeliveryStatus.DELIVERED]),
+                failing_count=_deliveries_of_event([DeliveryStatus.FAILED, DeliveryStatus.DEAD]),
             )
         )
 
