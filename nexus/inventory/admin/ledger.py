@@ -18,6 +18,7 @@ from unfold.admin import TabularInline
 from unfold.views import ChangeList
 
 from nexus.core.admin.links import change_url, document_numbers, documents_numbered, linked
+from nexus.core.admin.related_search import SearchThrough, SearchThroughMixin
 from nexus.core.errors import NexusError
 from nexus.core.models.refs import ActorRef
 from nexus.inventory import services
@@ -230,11 +231,17 @@ class StockMoveAdmin(ReadOnlyAdmin):
         return TemplateResponse(request, self.adjustment_template, context)
 
 
+#: A product's SKU or name, looked up among the products first.
+BY_PRODUCT: SearchThrough = ("product", Product, ("sku", "name"))
+
+
 @admin.register(StockBalance)
-class StockBalanceAdmin(ReadOnlyAdmin):
+class StockBalanceAdmin(SearchThroughMixin, ReadOnlyAdmin):
     list_display = ("product", "location", "location_kind", "on_hand", "value", "updated_at")
     list_filter = ("location__warehouse", "location__kind")
     search_fields = ("product__sku", "product__name", "location__code")
+    search_through = (BY_PRODUCT, ("location", Location, ("code",)))
+    search_help_text = "A product's SKU or name, or a location's code."
     list_select_related = ("product", "location__warehouse")
 
     @admin.display(description="kind", ordering="location__kind")
@@ -243,7 +250,7 @@ class StockBalanceAdmin(ReadOnlyAdmin):
 
 
 @admin.register(StockAvailability)
-class StockAvailabilityAdmin(ReadOnlyAdmin):
+class StockAvailabilityAdmin(SearchThroughMixin, ReadOnlyAdmin):
     list_display = (
         "product",
         "warehouse",
@@ -258,6 +265,7 @@ class StockAvailabilityAdmin(ReadOnlyAdmin):
     )
     list_filter = ("warehouse",)
     search_fields = ("product__sku", "product__name")
+    search_through = (BY_PRODUCT,)
     list_select_related = ("product", "warehouse")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[StockAvailability]:
@@ -287,7 +295,7 @@ class ConsumptionInline(TabularInline):
 
 
 @admin.register(CostLayer)
-class CostLayerAdmin(ReadOnlyAdmin):
+class CostLayerAdmin(SearchThroughMixin, ReadOnlyAdmin):
     list_display = (
         "id",
         "product",
@@ -301,5 +309,6 @@ class CostLayerAdmin(ReadOnlyAdmin):
     )
     list_filter = ("warehouse", "received_at")
     search_fields = ("product__sku", "product__name")
+    search_through = (BY_PRODUCT,)
     list_select_related = ("product", "warehouse", "receipt_move", "source_layer")
     inlines = [ConsumptionInline]
