@@ -20,6 +20,7 @@ from nexus.core.api.audited import AuditedModelMixin
 from nexus.core.api.base import NexusModelViewSet
 from nexus.core.api.documents import DraftDocumentViewSetMixin
 from nexus.core.api.transitions import TransitionActionsMixin
+from nexus.core.querysets import with_related_columns
 from nexus.procurement.models import (
     GoodsReceipt,
     GoodsReceiptLine,
@@ -76,7 +77,9 @@ class PurchaseOrderViewSet(
     queryset = (
         PurchaseOrder.objects.select_related("vendor", "warehouse", "currency", "tenant")
         .prefetch_related(
-            Prefetch("lines", PurchaseOrderLine.objects.select_related("product").order_by("id"))
+            Prefetch(
+                "lines", with_related_columns(PurchaseOrderLine.objects.order_by("id"), "product", "sku")
+            )
         )
         .order_by("-order_date", "-id")
     )
