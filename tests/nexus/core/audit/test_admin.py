@@ -2,7 +2,7 @@
 
 import pytest
 
-from nexus.core import scope
+from nexus.core import paginator, scope
 from nexus.core.audit import record_event
 from nexus.core.audit.sealer import seal_chains
 from nexus.core.models import ActorKind, ActorRef, AuditEvent, ObjectRef
@@ -63,6 +63,20 @@ def test_filters_and_search(client, acme, acme_admin, events):
     assert _listed(client.get(EVENTS, {"action": "gadget.archived"})) == [(acme.pk, "gadget.archived")]
     assert [a for _, a in _listed(client.get(EVENTS, {"sealed": "no"}))] == ["gadget.archived"]
     assert [a for _, a in _listed(client.get(EVENTS, {"q": "Widget"}))] == ["gadget.approved"]
+
+
+def test_a_page_that_shows_the_end_puts_the_exact_count_in_place_of_the_estimate(
+    client, acme, acme_admin, events, monkeypatch
+):
+    monkeypatch.setattr(paginator, "EXACT_BELOW", 1)
+    monkeypatch.setattr(paginator, "estimated_count", lambda queryset: 40_000)  # far too high
+    work_in(client, acme_admin, acme)
+
+    listed = client.get(EVENTS).context["cl"]
+    none = client.get(EVENTS, {"q": "no such event"}).context["cl"]
+
+    assert (listed.result_count, listed.multi_page, len(listed.result_list)) == (3, False, 3)
+    assert (none.result_count, none.multi_page, len(none.result_list)) == (0, False, 0)
 
 
 def _action_choices(response) -> list[str]:
